@@ -1,0 +1,30 @@
+# OKRA: `make run` serves the demo; `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/okra serve --demo
+
+JS := tests/js/node_modules/.installed
+
+$(JS): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/js && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "!!! npm not found: the JavaScript client test will say so and be skipped (CI fails)"; fi
+
+test: $(STAMP) $(JS)
+	$(BIN)/ruff check domain projections gateway tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) okra-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""Input rules shared by the commands.
+
+Each helper returns the normalised value or raises :class:`InvalidInput` naming the
+field, so a command validates everything before it triggers a single event.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from domain.errors import InvalidInput
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+NOTE_MAX = 10_000
+# The latest date that is "today" somewhere on Earth (UTC+14): a check-in dated
+# today in Kiribati is not in the future.
+EARTH_AHEAD = timedelta(hours=14)
+
+
+def title(value: str, field: str = "title") -> str:
+    trimmed = value.strip()
+    if not 1 <= len(trimmed) <= TITLE_MAX:
+        raise InvalidInput(field, f"must be 1–{TITLE_MAX} characters after trimming")
+    return trimmed
+
+
+def text(value: str | None, field: str, limit: int = DESCRIPTION_MAX) -> str:
+    trimmed = (value or "").strip()
+    if len(trimmed) > limit:
+        raise InvalidInput(field, f"must be at most {limit} characters")
+    return trimmed
+
+
+def finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise InvalidInput(field, "must be a finite number")
+    return float(value)
+
+
+def weight(value: float, field: str = "weight") -> float:
+    if not 0 < finite(value, field) <= 100:
+        raise InvalidInput(field, "must be greater than 0 and at most 100")
+    return float(value)
+
+
+def unit_interval(value: float, field: str) -> float:
+    if not 0 <= finite(value, field) <= 1:
+        raise InvalidInput(field, "must be between 0 and 1")
+    return float(value)
+
+
+def odds(value: float, field: str = "odds") -> float:
+    if not 0 < finite(value, field) <= 1:
+        raise InvalidInput(field, "must be greater than 0 and at most 1")
+    return float(value)
+
+
+def positive(value: float, field: str) -> float:
+    if not finite(value, field) > 0:
+        raise InvalidInput(field, "must be greater than 0")
+    return float(value)
+
+
+def not_future(value: date, now: datetime, field: str = "as_of") -> date:
+    if value > (now + EARTH_AHEAD).date():
+        raise InvalidInput(field, "must not be in the future")
+    return value
+
+
+def uuid(value: str) -> UUID | None:
+    """Parse an aggregate id; ``None`` for a malformed one (it names nothing)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,204 @@
+"""One process's OKRA: the command side, the views, the projector and the wiring
+that gives read-your-writes.
+
+A mutation runs its command in a worker thread (eventsourcing is synchronous),
+then waits until the views have reached the log position of the events it saved.
+The position arrives from this process's own projector, or, when another process
+projects, through PostgreSQL ``NOTIFY`` on the views channel, with a periodic
+look at the tracking row so that a lost notification only delays, never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import TypeVar
+
+import anyio
+
+from domain.application import Okra, Saved, utc_now
+from gateway.feed import ChangeFeed
+from gateway.observability import Metrics
+from gateway.settings import Settings
+from projections.lease import FileLease, Lease, PostgresLease
+from projections.postgres import PostgresViewStore
+from projections.projector import Applied, PositionWatch, Projector, rebuild
+from projections.sqlite import SQLiteViewStore
+from projections.store import ViewStore
+
+log = logging.getLogger("okra.backend")
+T = TypeVar("T")
+
+
+def make_store(settings: Settings, suffix: str = "") -> ViewStore:
+    if settings.database_url:
+        return PostgresViewStore(settings.database_url, settings.database_schema, suffix)
+    return SQLiteViewStore(settings.views_path, suffix)
+
+
+async def ensure_schema(settings: Settings) -> None:
+    """eventsourcing creates tables, not schemas: make the configured one exist."""
+    if settings.database_url and settings.database_schema != "public":
+        import asyncpg
+
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
+        finally:
+            await conn.close()
+
+
+def make_lease(settings: Settings) -> Lease:
+    if settings.database_url:
+        return PostgresLease(settings.database_url, settings.database_schema)
+    return FileLease(settings.data_dir / "projector.lock")
+
+
+def make_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Okra:
+    return Okra(env=settings.eventsourcing_env(), clock=clock)
+
+
+class Backend:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        run_projector: bool | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.run_projector = settings.projector if run_projector is None else run_projector
+        self.watch = PositionWatch()
+        self.app: Okra
+        self.store: ViewStore
+        self.projector: Projector | None = None
+        self.feed: ChangeFeed
+        self.metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[Backend]:
+        await ensure_schema(self.settings)
+        self.app = await anyio.to_thread.run_sync(make_app, self.settings, self.clock)
+        self.store = make_store(self.settings)
+        await self.store.open()
+        self.watch.advance(await self.store.position())
+        self.feed = ChangeFeed(self.app, self.watch)
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(self._follow_tracking)
+                tasks.start_soon(self.feed.run)
+                if self.run_projector:
+                    tasks.start_soon(self._project)
+                    await self._caught_up()
+                yield self
+                tasks.cancel_scope.cancel()
+        finally:
+            await self.store.close()
+            self.app.close()
+
+    async def _caught_up(self) -> None:
+        """Serve once the views hold what the log held at start (whoever projects)."""
+        head = await anyio.to_thread.run_sync(self.app.recorder.max_notification_id) or 0
+        try:
+            await self.watch.wait_for(head, seconds=self.settings.startup_timeout)
+        except TimeoutError:
+            log.warning("serving before the views caught up with position %d", head)
+
+    async def _project(self) -> None:
+        """Project while holding the lease; stand by while another process holds it."""
+        lease = make_lease(self.settings)
+        while True:
+            async with lease.held(self.settings.poll_interval) as lost:
+                log.info("this process is now the active projector")
+                if not await self.store.is_current():
+                    log.warning("the views were built by another schema version: rebuilding")
+                    await rebuild(self.app, self.store, make_store(self.settings, "__upgrade"))
+                    self.watch.advance(await self.store.position())
+                projector = Projector(
+                    self.app,
+                    self.store,
+                    batch_size=self.settings.batch_size,
+                    on_commit=self._committed,
+                )
+                self.projector = projector
+                try:
+                    async with anyio.create_task_group() as tasks:
+                        tasks.start_soon(projector.run, self.settings.poll_interval)
+                        await lost.wait()
+                        tasks.cancel_scope.cancel()
+                finally:
+                    self.projector = None
+
+    def _committed(self, applied: Applied) -> None:
+        self.watch.advance(applied.position)
+        self.metrics.projected.inc(len(applied.events))
+
+    async def _follow_tracking(self) -> None:
+        """Learn positions reached by other processes' projectors."""
+        if isinstance(self.store, PostgresViewStore):
+            await self._listen(self.store)
+        else:
+            while True:
+                await asyncio.sleep(self.settings.poll_interval)
+                self.watch.advance(await self.store.position())
+
+    async def _listen(self, store: PostgresViewStore) -> None:
+        import asyncpg
+
+        events_channel = "okra_events"  # eventsourcing notifies on its table name
+        while True:
+            try:
+                conn = await asyncpg.connect(
+                    store.dsn, server_settings={"search_path": store.schema}
+                )
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(self.settings.poll_interval)
+                continue
+            try:
+                await conn.add_listener(store.channel, self._views_notified)
+                await conn.add_listener(events_channel, self._events_notified)
+                while not conn.is_closed():
+                    await asyncio.sleep(self.settings.poll_interval)
+                    self.watch.advance(await self.store.position())
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                log.warning("lost the notification connection; reconnecting")
+            finally:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+
+    def _views_notified(self, *args: object) -> None:
+        self.watch.advance(int(str(args[3])))
+
+    def _events_notified(self, *args: object) -> None:
+        if self.projector is not None:
+            self.projector.wake()
+
+    async def execute(self, command: Callable[[Okra], Saved]) -> Saved:
+        """Run a command, then wait until the views show its effect."""
+        saved = await anyio.to_thread.run_sync(command, self.app)
+        self.metrics.appended.inc(saved.events)
+        if saved.position is not None:
+            if self.projector is not None:
+                self.projector.wake()
+            try:
+                await self.watch.wait_for(
+                    saved.position, seconds=self.settings.read_your_writes_timeout
+                )
+            except TimeoutError:
+                raise ViewsLagging(saved) from None
+        return saved
+
+
+class ViewsLagging(Exception):
+    """The command was applied, but the views did not show it in time."""
+
+    def __init__(self, saved: Saved) -> None:
+        super().__init__(
+            f"applied at log position {saved.position}, but the views have not caught up "
+            "yet; retry with the same idempotency key to get the answer"
+        )
+        self.saved = saved

@@ -1,0 +1,167 @@
+"""``okra token``: issue, list and revoke API tokens.
+
+These commands read the event log directly rather than the views, so they are
+exact even when no projector is running (a server that is down, a fresh install).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from domain.application import Okra
+from domain.errors import DomainError
+from domain.team import Team
+from domain.token import ApiToken
+from gateway.settings import Settings
+from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
+
+tokens = typer.Typer(help="Issue, list and revoke API tokens.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+CLI_ACTOR = "okra-cli"
+
+
+def topic(event_class: type) -> str:
+    return f"{event_class.__module__}:{event_class.__qualname__}"
+
+
+def logged(app: Okra, *event_classes: type) -> list[object]:
+    """Every event of those classes, oldest first."""
+    topics = [topic(c) for c in event_classes]
+    events: list[object] = []
+    position = 0
+    while True:
+        batch = app.recorder.select_notifications(
+            position, 1000, topics=topics, inclusive_of_start=False
+        )
+        events.extend(app.mapper.to_domain_event(n) for n in batch)
+        if len(batch) < 1000:
+            return events
+        position = batch[-1].id
+
+
+def team_ids(app: Okra, names_or_ids: list[str]) -> list[str]:
+    teams = {str(e.originator_id): e.name for e in logged(app, Team.TeamCreated)}  # type: ignore[attr-defined]
+    by_name = {name.casefold(): team_id for team_id, name in teams.items()}
+    resolved = []
+    for wanted in names_or_ids:
+        team_id = wanted if wanted in teams else by_name.get(wanted.casefold())
+        if team_id is None:
+            raise typer.BadParameter(f"no team with id or name {wanted!r}", param_hint="--team")
+        resolved.append(team_id)
+    return resolved
+
+
+def issue(app: Okra, user: str, role: str, teams: list[str], label: str) -> str:
+    _, secret = app.issue_token(actor=CLI_ACTOR, user=user, role=role, team_ids=teams, label=label)
+    return secret
+
+
+def has_tokens(app: Okra) -> bool:
+    return bool(app.recorder.select_notifications(0, 1, topics=[topic(ApiToken.TokenIssued)]))
+
+
+def explain(secret: str) -> None:
+    err.print(f"[bold]{secret}[/]", highlight=False, soft_wrap=True)
+    err.print(
+        "Shown once; OKRA keeps only its hash. In GraphiQL open [bold]Headers[/] and paste:\n"
+        f'  {{"Authorization": "Bearer {secret}"}}',
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@tokens.command("create")
+def create(
+    user: Annotated[str, typer.Option(help="Who the token speaks for (recorded on events).")],
+    role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
+    team: Annotated[
+        list[str] | None, typer.Option(help="A team (id or name) the member belongs to.")
+    ] = None,
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    schema: Schema = None,
+) -> None:
+    """Issue a token and print it once."""
+    with open_app(
+        settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    ) as app:
+        try:
+            secret = issue(app, user, role, team_ids(app, team or []), label)
+        except DomainError as error:
+            raise typer.BadParameter(error.message) from None
+    err.print(f"Issued a {role} token for {user}:")
+    explain(secret)
+
+
+@tokens.command("list")
+def list_tokens(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    schema: Schema = None,
+) -> None:
+    """List tokens (never their secrets)."""
+    with open_app(
+        settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    ) as app:
+        events = logged(app, ApiToken.TokenIssued, ApiToken.TokenRevoked)
+    rows: dict[str, dict[str, object]] = {}
+    for event in events:
+        token_id = str(event.originator_id)  # type: ignore[attr-defined]
+        if isinstance(event, ApiToken.TokenIssued):
+            rows[token_id] = {
+                "id": token_id,
+                "user": event.user,
+                "role": event.role,
+                "teams": event.team_ids,
+                "label": event.label,
+                "issued": event.timestamp.isoformat(timespec="seconds"),
+                "revoked": None,
+            }
+        elif token_id in rows:
+            rows[token_id]["revoked"] = event.timestamp.isoformat(timespec="seconds")  # type: ignore[attr-defined]
+    if as_json:
+        for row in rows.values():
+            out.print_json(data=row, indent=None)
+        return
+    table = Table("id", "user", "role", "teams", "label", "issued", "revoked")
+    for row in rows.values():
+        table.add_row(
+            *(", ".join(v) if isinstance(v, list) else str(v or "") for v in row.values())
+        )
+    out.print(table)
+
+
+@tokens.command("revoke")
+def revoke(
+    token_id: Annotated[str, typer.Argument(help="The id `okra token list` shows.")],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    schema: Schema = None,
+) -> None:
+    """Revoke a token: it stops working within OKRA_TOKEN_CACHE_SECONDS."""
+    with open_app(
+        settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    ) as app:
+        try:
+            app.revoke_token(actor=CLI_ACTOR, token_id=token_id)
+        except DomainError as error:
+            raise typer.BadParameter(error.message) from None
+    err.print(f"Revoked {token_id}.")
+
+
+def bootstrap_admin(settings: Settings) -> None:
+    """Secure by default: a store without tokens gets one admin token, shown once."""
+    with open_app(settings) as app:
+        if has_tokens(app):
+            return
+        secret = issue(app, "admin", "admin", [], "created by okra serve on an empty store")
+    err.print("[bold]No API token existed, so OKRA issued an admin token:[/]")
+    explain(secret)
+    err.print("Make more with `okra token create --user ID --role member --team NAME`.")

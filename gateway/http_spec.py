@@ -1,0 +1,163 @@
+"""GraphQL over HTTP, as the specification has it, around strawberry's ASGI app.
+
+strawberry answers ``application/json`` with 200 for any GraphQL result. This layer
+adds what the GraphQL-over-HTTP specification asks beyond that: content negotiation
+of ``application/graphql-response+json`` (with 4xx for request errors, whose
+responses carry no ``data``), 405 for mutations over GET, 406 for media types we
+cannot produce and 415 for bodies we cannot read.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+def negotiate(accept: str) -> str | None:
+    """The response media type for an Accept header; ``None`` if we offer none of it."""
+    if not accept.strip():
+        return JSON  # legacy clients send no Accept: they get application/json
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        offered = {
+            GRAPHQL_RESPONSE: GRAPHQL_RESPONSE,
+            JSON: JSON,
+            # Wildcards (curl and most libraries send */*) keep the legacy type.
+            "application/*": JSON,
+            "*/*": JSON,
+        }.get(media.lower())
+        if offered and quality > 0:
+            candidate = (quality, -position, offered)
+            if best is None or candidate > best:
+                best = candidate
+    return best[2] if best else None
+
+
+def _is_mutation(query: str) -> bool:
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False  # strawberry answers the syntax error
+    return any(
+        isinstance(d, OperationDefinitionNode) and d.operation != OperationType.QUERY
+        for d in document.definitions
+    )
+
+
+async def _reply(
+    send: Send,
+    status: int,
+    message: str,
+    media: str = JSON,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    body = json.dumps({"errors": [{"message": message}]}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", media.encode()), *(headers or [])],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class GraphQLOverHTTP:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        accept = headers.get("accept", "")
+        method = scope["method"]
+        if method == "GET" and "text/html" in accept and b"query=" not in scope["query_string"]:
+            await self.app(scope, receive, send)  # GraphiQL's page
+            return
+        media = negotiate(accept)
+        if media is None:
+            await _reply(send, 406, f"cannot answer with {accept}; accept {GRAPHQL_RESPONSE}")
+            return
+        if method == "POST":
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type not in (JSON, "application/graphql+json"):
+                await _reply(send, 415, f"send the request as {JSON}", media)
+                return
+        if method == "GET":
+            query = parse_qs(scope["query_string"].decode()).get("query", [""])[0]
+            if _is_mutation(query):
+                await _reply(
+                    send,
+                    405,
+                    "only queries may use GET: send mutations with POST",
+                    media,
+                    [(b"allow", b"POST")],
+                )
+                return
+        if media == JSON:
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, _Rewrite(send))
+
+
+class _Rewrite:
+    """Buffers strawberry's JSON answer to re-label it and pick the spec's status."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.start: Message | None = None
+        self.body = b""
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+            return
+        if message["type"] != "http.response.body" or self.start is None:
+            await self.send(message)
+            return
+        self.body += message.get("body", b"")
+        if message.get("more_body"):
+            return
+        status = self.start["status"]
+        headers = [
+            (k, v)
+            for k, v in self.start.get("headers", [])
+            if k.lower() not in (b"content-type", b"content-length")
+        ]
+        body = self.body
+        try:
+            result = json.loads(body)
+        except ValueError:
+            result = None
+        if isinstance(result, dict) and status == 200:
+            errors = result.get("errors") or []
+            request_error = (
+                result.get("data") is None and errors and all("path" not in e for e in errors)
+            )
+            if request_error:
+                # A request error: the operation never ran, so there is no data entry.
+                status = 400
+                body = json.dumps({k: v for k, v in result.items() if k != "data"}).encode()
+        headers += [
+            (b"content-type", GRAPHQL_RESPONSE.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await self.send({**self.start, "status": status, "headers": headers})
+        await self.send({"type": "http.response.body", "body": body})

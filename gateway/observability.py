@@ -1,0 +1,170 @@
+"""Operating OKRA: structured logs with a request id, and Prometheus metrics.
+
+Every HTTP request gets an id (the caller's ``X-Request-ID`` if it sent a sane one),
+bound into the log context and echoed in the response, so the id a client sees on
+a masked error finds the log lines of that request. Metrics use bounded labels
+only: an operation is named by its type and root fields, never by client text.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+from graphql import FieldNode, OperationDefinitionNode
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "okra_request_id", default=None
+)
+_SANE_ID = re.compile(r"^[\w.:-]{1,64}$")
+
+
+def configure_logging(level: str = "info", json_logs: bool = True) -> None:
+    """Route stdlib and structlog records through one renderer (JSON by default)."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer()
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+class RequestIds:
+    """Gives each HTTP request an id: in the log context and in ``X-Request-ID``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode(errors="ignore")
+        rid = given if _SANE_ID.match(given) else uuid.uuid4().hex[:16]
+        token = request_id.set(rid)
+        structlog.contextvars.bind_contextvars(request_id=rid)
+
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tagged)
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+            request_id.reset(token)
+
+
+class Metrics:
+    """The gateway's Prometheus metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.latency = Histogram(
+            "okra_graphql_request_seconds",
+            "GraphQL operation latency, by operation type and root fields.",
+            ["operation"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self.errors = Counter(
+            "okra_graphql_errors_total",
+            "GraphQL errors answered, by code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.appended = Counter(
+            "okra_events_appended_total",
+            "Events this process appended to the log.",
+            registry=self.registry,
+        )
+        self.projected = Counter(
+            "okra_events_projected_total",
+            "Events this process's projector applied to the views.",
+            registry=self.registry,
+        )
+        self.position = Gauge(
+            "okra_projection_position",
+            "Log position the views have reached.",
+            registry=self.registry,
+        )
+        self.head = Gauge(
+            "okra_log_head", "Latest log position (read when scraped).", registry=self.registry
+        )
+        self.lag = Gauge(
+            "okra_projection_lag_events",
+            "Events in the log the views do not show yet (when scraped).",
+            registry=self.registry,
+        )
+        self.subscriptions = Gauge(
+            "okra_subscriptions", "Live GraphQL subscriptions.", registry=self.registry
+        )
+
+    def extension(self) -> type[SchemaExtension]:
+        metrics = self
+
+        class MeasureOperations(SchemaExtension):
+            def on_operation(self) -> Iterator[None]:
+                started = time.perf_counter()
+                yield
+                context = self.execution_context
+                metrics.latency.labels(operation_label(context.graphql_document)).observe(
+                    time.perf_counter() - started
+                )
+                for error in getattr(context.result, "errors", None) or []:
+                    code = (error.extensions or {}).get("code", "UNKNOWN")
+                    metrics.errors.labels(str(code)).inc()
+
+        return MeasureOperations
+
+
+def operation_label(document: Any) -> str:
+    """``query:objectives,teams``: bounded by the schema, whatever the client sends."""
+    if document is None:
+        return "invalid"
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            fields = sorted(
+                {
+                    selection.name.value
+                    for selection in definition.selection_set.selections
+                    if isinstance(selection, FieldNode)
+                }
+            )
+            return f"{definition.operation.value}:{','.join(fields[:5])}"
+    return "invalid"

@@ -1,0 +1,192 @@
+"""The alignment audit over GraphQL, and the function other queries embed it with.
+
+The retrospective of a closed cycle includes its audit: it calls
+:func:`alignment_audit` (or adds a field returning :class:`AlignmentAudit`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from gateway.schema.context import Info
+from gateway.schema.errors import not_found
+from gateway.schema.types import (
+    Bet,
+    Cycle,
+    KeyResult,
+    Objective,
+    Team,
+    load_bet,
+    load_key_result,
+    load_objective,
+    load_team,
+)
+from projections import audit
+
+
+@strawberry.enum(description="What the audit found; the README explains each and its threshold.")
+class FindingKind(Enum):
+    COMMITTED_AT_RISK = "COMMITTED_AT_RISK"
+    TANGENT_BET = "TANGENT_BET"
+    ORPHAN_OBJECTIVE = "ORPHAN_OBJECTIVE"
+    UNSERVED_KEY_RESULT = "UNSERVED_KEY_RESULT"
+    STALE_KEY_RESULT = "STALE_KEY_RESULT"
+    OVERLOADED_TEAM = "OVERLOADED_TEAM"
+    UNTAGGED_OBJECTIVE = "UNTAGGED_OBJECTIVE"
+
+
+assert tuple(k.value for k in FindingKind) == audit.KINDS, "FindingKind lags the audit's kinds"
+
+
+@strawberry.enum(description="CRITICAL: act now; WARNING: an alignment gap; INFO: hygiene.")
+class Severity(Enum):
+    CRITICAL = "CRITICAL"
+    WARNING = "WARNING"
+    INFO = "INFO"
+
+
+@strawberry.enum(description="The kind of entity a finding is about.")
+class FindingEntityType(Enum):
+    TEAM = "TEAM"
+    OBJECTIVE = "OBJECTIVE"
+    KEY_RESULT = "KEY_RESULT"
+    BET = "BET"
+
+
+AuditEntity = Annotated[
+    Team | Objective | KeyResult | Bet,
+    strawberry.union("AuditEntity", description="What a finding is about."),
+]
+
+
+@strawberry.type(description="One thing the alignment audit found, and what to do about it.")
+class Finding:
+    kind: FindingKind
+    severity: Severity
+    entity_type: FindingEntityType
+    entity_id: strawberry.ID
+    message: str = strawberry.field(description="What is wrong and what a person can do.")
+    measured: float | None = strawberry.field(
+        description="The figure that crossed the threshold (days, count, ratio, confidence)."
+    )
+    threshold: float | None = strawberry.field(description="The threshold it crossed.")
+    team_id: strawberry.ID = strawberry.field(description="The team whose finding it is.")
+    objective_id: strawberry.ID | None = strawberry.field(
+        description="The objective concerned, if any."
+    )
+
+    @classmethod
+    def of(cls, finding: audit.Finding) -> Finding:
+        return cls(
+            kind=FindingKind(finding.kind),
+            severity=Severity(finding.severity),
+            entity_type=FindingEntityType(finding.entity_type),
+            entity_id=strawberry.ID(finding.entity_id),
+            message=finding.message,
+            measured=finding.measured,
+            threshold=finding.threshold,
+            team_id=strawberry.ID(finding.team_id),
+            objective_id=strawberry.ID(finding.objective_id) if finding.objective_id else None,
+        )
+
+    @strawberry.field(description="The team, objective, key result or bet the finding is about.")
+    async def entity(self, info: Info) -> AuditEntity | None:
+        loader = {
+            FindingEntityType.TEAM: load_team,
+            FindingEntityType.OBJECTIVE: load_objective,
+            FindingEntityType.KEY_RESULT: load_key_result,
+            FindingEntityType.BET: load_bet,
+        }[self.entity_type]
+        return await loader(info, self.entity_id)
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        return await load_team(info, self.team_id)
+
+    @strawberry.field
+    async def objective(self, info: Info) -> Objective | None:
+        return await load_objective(info, self.objective_id)
+
+
+@strawberry.type(description="How many findings of one kind the audit made.")
+class FindingCount:
+    kind: FindingKind
+    severity: Severity
+    count: int
+
+
+@strawberry.type(description="The findings of the alignment audit of a cycle.")
+class AlignmentAudit:
+    cycle: Cycle
+    team: Team | None = strawberry.field(description="The team audited; null: everyone.")
+    evaluated_on: date = strawberry.field(
+        description="The day the audit judged the cycle at: today, or the day it ended."
+    )
+    findings: list[Finding] = strawberry.field(
+        description="Most urgent kind first, then in the order the entities were created."
+    )
+
+    @strawberry.field(description="The number of findings of each kind found, in report order.")
+    def counts(self) -> list[FindingCount]:
+        tally: dict[str, int] = {}
+        for finding in self.findings:
+            tally[finding.kind.value] = tally.get(finding.kind.value, 0) + 1
+        return [
+            FindingCount(
+                kind=FindingKind(kind), severity=Severity(audit.SEVERITY[kind]), count=count
+            )
+            for kind, count in tally.items()
+        ]
+
+
+async def alignment_audit(
+    info: Info, cycle_id: str, team_id: str | None = None, include_subteams: bool = True
+) -> AlignmentAudit:
+    """The audit of a cycle (open or closed), of every team or of one (and those below)."""
+    backend = info.context.backend
+    facts = await audit.gather(backend.store, cycle_id)
+    if facts is None:
+        raise not_found("Cycle", cycle_id, "cycleId")
+    team = await load_team(info, team_id) if team_id is not None else None
+    if team_id is not None and team is None:
+        raise not_found("Team", team_id, "teamId")
+    loaders = info.context.loaders
+    loaders.cycle.prime(cycle_id, facts.cycle)
+    loaders.team.prime_many(facts.teams)
+    loaders.objective.prime_many(facts.by_id)
+    loaders.bet.prime_many({b["id"]: b for b in facts.bets})
+    today = backend.app.clock().date()
+    findings = audit.audit(facts, today, backend.settings.audit.thresholds())
+    if team_id is not None:
+        scope = audit.team_and_below(facts.teams, team_id) if include_subteams else {team_id}
+        findings = audit.in_teams(findings, scope)
+    return AlignmentAudit(
+        cycle=Cycle.from_doc(facts.cycle),
+        team=team,
+        evaluated_on=audit.evaluated_on(facts.cycle, today),
+        findings=[Finding.of(f) for f in findings],
+    )
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(
+        description="What the alignment audit finds in a cycle: orphan objectives, unserved, "
+        "stale and at-risk key results, tangent bets, overloaded teams, untagged objectives. "
+        "With teamId, that team's findings and (unless includeSubteams is false) those of "
+        "the teams below it."
+    )
+    async def alignment_audit(
+        self,
+        info: Info,
+        cycle_id: strawberry.ID,
+        team_id: strawberry.ID | None = None,
+        include_subteams: bool = True,
+    ) -> AlignmentAudit:
+        return await alignment_audit(
+            info, str(cycle_id), None if team_id is None else str(team_id), include_subteams
+        )

@@ -1,0 +1,68 @@
+"""Per-request DataLoaders over the views: one query per view and relation, whatever
+the shape or size of the GraphQL document that asks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from projections.handlers import Doc
+from projections.store import ViewStore
+from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS, View
+
+Load = Callable[[list[str]], Awaitable[Sequence[Any]]]
+
+
+class Loaders:
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+        self.team = self._one(TEAMS)
+        self.cycle = self._one(CYCLES)
+        self.objective = self._one(OBJECTIVES)
+        self.bet = self._one(BETS)
+        self.portfolio = self._one(PORTFOLIOS)
+        self.teams_by_parent = self._many(TEAMS, "parent_id")
+        self.cycles_by_parent = self._many(CYCLES, "parent_id")
+        self.objectives_by_parent_key_result = self._many(OBJECTIVES, "parent_key_result_id")
+        self.objectives_by_cycle = self._many(OBJECTIVES, "cycle_id")
+        self.objectives_by_team = self._many(OBJECTIVES, "team_id")
+        self.bets_by_key_result = self._many(BETS, "key_result_id")
+        self.check_ins_by_key_result = self._many(CHECK_INS, "key_result_id")
+        self._all: list[DataLoader[str, Any]] = [
+            self.team,
+            self.cycle,
+            self.objective,
+            self.bet,
+            self.portfolio,
+            self.teams_by_parent,
+            self.cycles_by_parent,
+            self.objectives_by_parent_key_result,
+            self.objectives_by_cycle,
+            self.objectives_by_team,
+            self.bets_by_key_result,
+            self.check_ins_by_key_result,
+        ]
+
+    def clear(self) -> None:
+        """Forget what this request read: a mutation has just changed the views."""
+        for loader in self._all:
+            loader.clear_all()
+
+    def _one(self, view: View) -> DataLoader[str, Doc | None]:
+        async def load(ids: list[str]) -> list[Doc | None]:
+            docs = await self.store.get(view, ids)
+            return [docs.get(i) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    def _many(self, view: View, column: str) -> DataLoader[str, list[Doc]]:
+        async def load(keys: list[str]) -> list[list[Doc]]:
+            groups: dict[str, list[Doc]] = defaultdict(list)
+            for doc in await self.store.find(view, {column: keys}):
+                groups[doc[column]].append(doc)
+            return [groups.get(key, []) for key in keys]
+
+        return DataLoader(load_fn=load)

@@ -1,0 +1,221 @@
+"""The strategy map over GraphQL: define it, tag objectives, see what serves each entry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from statistics import fmean
+
+import strawberry
+from strawberry import UNSET
+
+from gateway.schema.context import Info
+from gateway.schema.errors import not_found
+from gateway.schema.mutation import MutationInput, _found, keep_required, run
+from gateway.schema.types import Cycle, Objective, Team, load_cycle, load_objective, load_team
+from projections.handlers import Doc
+from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS
+
+ID = strawberry.ID
+
+
+@strawberry.enum(description="Whether an entry of the strategy map is a value or a constituent.")
+class StrategyEntryKind(Enum):
+    VALUE = "VALUE"
+    CONSTITUENT = "CONSTITUENT"
+
+
+@strawberry.type(description="A value or constituent, and the objectives that serve it.")
+class StrategyEntry:
+    name: str
+    kind: StrategyEntryKind
+    retired: bool = strawberry.field(
+        description="No longer in the map, but served by objectives of a closed cycle."
+    )
+    objective_docs: strawberry.Private[list[Doc]]
+
+    @strawberry.field(description="Whether any objective in scope serves it.")
+    def served(self) -> bool:
+        return bool(self.objective_docs)
+
+    @strawberry.field(description="The objectives in scope that serve it, with their scores.")
+    def objectives(self) -> list[Objective]:
+        return [Objective.from_doc(d) for d in self.objective_docs]
+
+    @strawberry.field(description="The teams of those objectives, each once.")
+    async def teams(self, info: Info) -> list[Team]:
+        team_ids = list(dict.fromkeys(d["team_id"] for d in self.objective_docs))
+        docs = await info.context.loaders.team.load_many(team_ids)
+        return [Team.from_doc(d) for d in docs if d is not None]
+
+    @strawberry.field(description="Mean score of those objectives; null if none is scored.")
+    def mean_score(self) -> float | None:
+        scores = [d["score"] for d in self.objective_docs if d["score"] is not None]
+        return round(fmean(scores), 6) if scores else None
+
+
+@strawberry.type(
+    description="The organisation's values and constituents, each with the objectives of "
+    "a cycle (or of every open cycle) that serve it."
+)
+class StrategyMap:
+    defined: bool = strawberry.field(description="False until defineStrategyMap is first run.")
+    version: int = strawberry.field(description="0 until defined; send it as expectedVersion.")
+    values: list[StrategyEntry]
+    constituents: list[StrategyEntry]
+    updated_at: datetime | None
+    updated_by: str | None
+    cycle_id: strawberry.Private[str | None]
+    untagged: strawberry.Private[list[Doc]]
+
+    @strawberry.field(description="The cycle in scope; null means every open cycle.")
+    async def cycle(self, info: Info) -> Cycle | None:
+        return await load_cycle(info, self.cycle_id)
+
+    @strawberry.field(description="Entries of the map that no objective in scope serves.")
+    def unserved(self) -> list[StrategyEntry]:
+        return [e for e in (*self.values, *self.constituents) if not e.objective_docs]
+
+    @strawberry.field(description="Objectives in scope that serve no entry of the map.")
+    def untagged_objectives(self) -> list[Objective]:
+        return [Objective.from_doc(d) for d in self.untagged]
+
+
+async def build_strategy_map(info: Info, cycle_id: str | None) -> StrategyMap:
+    """The map with the objectives (not archived) of one cycle, or of every open one."""
+    store = info.context.backend.store
+    maps = await store.find(STRATEGY_MAPS, {})
+    doc = maps[0] if maps else None
+    if cycle_id is not None:
+        docs = await info.context.loaders.objectives_by_cycle.load(cycle_id)
+    else:
+        open_cycles = [c["id"] for c in await store.find(CYCLES, {"status": "OPEN"})]
+        docs = await store.find(OBJECTIVES, {"cycle_id": open_cycles}) if open_cycles else []
+    objectives = [d for d in docs if d["status"] != "ARCHIVED"]
+    return StrategyMap(
+        defined=doc is not None,
+        version=doc["version"] if doc else 0,
+        values=_entries(doc, objectives, "values", StrategyEntryKind.VALUE),
+        constituents=_entries(doc, objectives, "constituents", StrategyEntryKind.CONSTITUENT),
+        updated_at=datetime.fromisoformat(doc["updated_at"]) if doc else None,
+        updated_by=doc["updated_by"] if doc else None,
+        cycle_id=cycle_id,
+        untagged=[
+            o
+            for o in objectives
+            if doc is not None and not o.get("values") and not o.get("constituents")
+        ],
+    )
+
+
+def _entries(
+    doc: Doc | None, objectives: list[Doc], field: str, kind: StrategyEntryKind
+) -> list[StrategyEntry]:
+    entries = {
+        name.casefold(): StrategyEntry(name=name, kind=kind, retired=False, objective_docs=[])
+        for name in (doc[field] if doc else [])
+    }
+    for objective in objectives:
+        for tag in objective.get(field, []):
+            entry = entries.setdefault(
+                tag.casefold(),
+                StrategyEntry(name=tag, kind=kind, retired=True, objective_docs=[]),
+            )
+            entry.objective_docs.append(objective)
+    return list(entries.values())
+
+
+@strawberry.type
+class StrategyQuery:
+    @strawberry.field(
+        description="The strategy map: for each value and constituent, the objectives of "
+        "the cycle serving it, their scores and teams, and the entries nothing serves. "
+        "Without cycleId, the objectives of every open cycle."
+    )
+    async def strategy_map(self, info: Info, cycle_id: ID | None = None) -> StrategyMap:
+        if cycle_id is not None and await load_cycle(info, cycle_id) is None:
+            raise not_found("Cycle", cycle_id, "cycleId")
+        return await build_strategy_map(info, None if cycle_id is None else str(cycle_id))
+
+
+@strawberry.input(
+    description="Lists left out keep their entries (a first definition gets the five "
+    "default constituents: customers, employees, investors, community, partners)."
+)
+class DefineStrategyMapInput(MutationInput):
+    values: list[str] | None = UNSET
+    constituents: list[str] | None = UNSET
+    expected_version: int | None = strawberry.field(
+        default=None, description="The map's version you read (0: not defined yet)."
+    )
+
+
+@strawberry.input(description="Lists left out stay as they are; an empty list clears one.")
+class TagObjectiveInput(MutationInput):
+    id: ID
+    expected_version: int
+    values: list[str] | None = UNSET
+    constituents: list[str] | None = UNSET
+
+
+@strawberry.input
+class SetCheckInCadenceInput(MutationInput):
+    team_id: ID
+    days: int | None = strawberry.field(
+        default=None, description="Days between check-ins (1–366); null: the default."
+    )
+    expected_version: int | None = None
+
+
+@strawberry.type
+class StrategyMutation:
+    @strawberry.mutation(
+        description="Define or revise the organisation's values and constituents. An entry "
+        "removed is removed from the tags of every objective not yet closed."
+    )
+    async def define_strategy_map(self, info: Info, input: DefineStrategyMapInput) -> StrategyMap:
+        await run(
+            info,
+            input,
+            lambda app, actor: app.define_strategy_map(
+                actor=actor,
+                values=keep_required(input.values, "values"),
+                constituents=keep_required(input.constituents, "constituents"),
+                expected_version=input.expected_version,
+            ),
+        )
+        return await build_strategy_map(info, None)
+
+    @strawberry.mutation(
+        description="Set the values and constituents of the strategy map an objective serves."
+    )
+    async def tag_objective(self, info: Info, input: TagObjectiveInput) -> Objective:
+        saved = await run(
+            info,
+            input,
+            lambda app, actor: app.tag_objective(
+                actor=actor,
+                objective_id=input.id,
+                expected_version=input.expected_version,
+                values=keep_required(input.values, "values"),
+                constituents=keep_required(input.constituents, "constituents"),
+            ),
+        )
+        return _found(await load_objective(info, saved.id))
+
+    @strawberry.mutation(
+        description="Set how many days a team lets pass between check-ins before its key "
+        "results count as stale (null: the default)."
+    )
+    async def set_check_in_cadence(self, info: Info, input: SetCheckInCadenceInput) -> Team:
+        saved = await run(
+            info,
+            input,
+            lambda app, actor: app.set_check_in_cadence(
+                actor=actor,
+                team_id=input.team_id,
+                days=input.days,
+                expected_version=input.expected_version,
+            ),
+        )
+        return _found(await load_team(info, saved.id))

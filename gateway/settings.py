@@ -1,0 +1,138 @@
+"""Configuration: environment variables (``OKRA_*``) and CLI flags, one model for both."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gateway.audit_settings import AuditSettings
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OKRA_", extra="ignore")
+
+    data_dir: Path = Field(Path("okra-data"), description="Where the embedded SQLite files live.")
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user:pass@host:port/db switches every store to "
+        "PostgreSQL; unset means the embedded SQLite store.",
+    )
+    database_schema: str = Field("public", description="PostgreSQL schema holding OKRA's tables.")
+    host: str = Field("127.0.0.1", description="Address the gateway listens on.")
+    port: int = Field(8000, description="Port the gateway listens on.")
+    projector: bool = Field(
+        True,
+        description="Run the projector inside the gateway (turn off when an "
+        "external `okra project` maintains the views).",
+    )
+    read_your_writes_timeout: float = Field(
+        10.0, description="Seconds a mutation waits for the views to show its effect."
+    )
+    batch_size: int = Field(500, description="Events the projector applies per transaction.")
+    startup_timeout: float = Field(
+        120.0, description="Seconds the gateway waits at start for the views to catch up."
+    )
+    poll_interval: float = Field(
+        1.0, description="Seconds between catch-up polls of the event log."
+    )
+    log_level: str = Field("info", description="Log level of the gateway.")
+    log_format: Literal["auto", "json", "console"] = Field(
+        "auto", description="json, console, or auto (console on a terminal, else JSON)."
+    )
+    public_read: bool = Field(
+        False, description="Serve queries without a token (writes always need one)."
+    )
+    token_cache_seconds: float = Field(
+        5.0, description="How long a checked API token is trusted before it is looked up again."
+    )
+    jwt_secret: str | None = Field(
+        None, description="Shared secret (HS256) of JWTs from your identity provider."
+    )
+    jwt_jwks_url: str | None = Field(
+        None, description="JWKS URL of your identity provider, for RS256/ES256 JWTs."
+    )
+    jwt_issuer: str | None = Field(None, description="Required `iss` of JWTs.")
+    jwt_audience: str | None = Field(None, description="Required `aud` of JWTs.")
+    jwt_algorithms: list[str] | None = Field(
+        None, description="Accepted JWT algorithms (default HS256 with a secret, else RS256…)."
+    )
+    jwt_user_claim: str = Field("sub", description="Claim naming the user.")
+    jwt_role_claim: str = Field(
+        "okra_role", description="Claim holding admin, member or viewer (default viewer)."
+    )
+    jwt_teams_claim: str = Field("okra_teams", description="Claim listing the user's team ids.")
+    max_query_depth: int = Field(12, description="Deepest selection a query may nest.")
+    max_query_tokens: int = Field(5_000, description="Most tokens a GraphQL document may have.")
+    max_aliases: int = Field(50, description="Most aliases a GraphQL document may use.")
+    max_body_bytes: int = Field(256_000, description="Largest request body accepted.")
+    request_timeout: float = Field(
+        15.0, description="Seconds a request may take before it is answered with TIMEOUT."
+    )
+    introspection: bool | None = Field(
+        None,
+        description="Allow introspection (default: on with SQLite, off with PostgreSQL).",
+    )
+    ready_max_lag: int = Field(
+        1_000, description="Most events the views may trail the log by and still be ready."
+    )
+    ready_timeout: float = Field(2.0, description="Seconds /readyz waits for the stores.")
+    aggregate_cache_size: int = Field(
+        10_000, description="Aggregates kept in memory by the command side."
+    )
+    audit: AuditSettings = Field(default_factory=AuditSettings, description="OKRA_AUDIT_*")
+
+    @model_validator(mode="after")
+    def _jwt_is_checked(self) -> Settings:
+        if (self.jwt_secret or self.jwt_jwks_url) and not (self.jwt_issuer and self.jwt_audience):
+            raise ValueError("JWTs need OKRA_JWT_ISSUER and OKRA_JWT_AUDIENCE to be checked")
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format == "auto":
+            return not sys.stderr.isatty()
+        return self.log_format == "json"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.database_url
+
+    @property
+    def is_postgres(self) -> bool:
+        return bool(self.database_url)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment eventsourcing's infrastructure factory reads."""
+        common = {
+            # Commands load aggregates from a cache fast-forwarded from the store,
+            # instead of replaying whole streams.
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+        }
+        if not self.database_url:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            return common | {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.data_dir / "events.sqlite"),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        url = urlsplit(self.database_url)
+        return common | {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_SCHEMA": self.database_schema,
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "10",
+        }
+
+    @property
+    def views_path(self) -> Path:
+        return self.data_dir / "views.sqlite"

@@ -1,0 +1,375 @@
+"""The alignment audit: findings about a cycle's OKRs, derived from the view documents.
+
+Findings are computed when asked, from the current documents (objectives with their
+key results and latest check-in, bets, teams, the cycle and the strategy map), never
+from the log. Most of them depend on more than one aggregate (a key result is served
+by bets and by other teams' objectives; every objective becomes untagged the moment a
+strategy map exists; a stake is judged against the whole cycle's bets) and several on
+the date, so a stored table of findings would be rewritten wholesale by single events
+and would still be stale by tomorrow. The audit of a cycle reads six indexed queries.
+
+``today`` comes from the caller (the application's clock), which keeps the audit
+deterministic under test; a closed cycle is judged as of the day it ended.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from projections.handlers import Doc
+from projections.store import ViewStore
+from projections.views import BETS, CYCLES, OBJECTIVES, STRATEGY_MAPS, TEAMS
+
+# In report order: most urgent first.
+SEVERITY = {
+    "COMMITTED_AT_RISK": "CRITICAL",
+    "TANGENT_BET": "CRITICAL",
+    "ORPHAN_OBJECTIVE": "WARNING",
+    "UNSERVED_KEY_RESULT": "WARNING",
+    "STALE_KEY_RESULT": "WARNING",
+    "OVERLOADED_TEAM": "WARNING",
+    "UNTAGGED_OBJECTIVE": "INFO",
+}
+KINDS = tuple(SEVERITY)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    cadence_days: int = 14
+    unserved_after: float = 1 / 3
+    max_objectives: int = 5
+    max_key_results: int = 5
+    stake_factor: float = 3.0
+    at_risk_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    entity_type: str  # TEAM, OBJECTIVE, KEY_RESULT or BET
+    entity_id: str
+    team_id: str
+    message: str
+    objective_id: str | None = None
+    measured: float | None = None
+    threshold: float | None = None
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.kind]
+
+
+@dataclass
+class Facts:
+    """Every document the audit of one cycle reads."""
+
+    cycle: Doc
+    objectives: list[Doc]
+    teams: dict[str, Doc]
+    bets: list[Doc]
+    cascaded: dict[str, list[Doc]]  # key result id -> objectives cascading from it
+    strategy_map: Doc | None
+    by_id: dict[str, Doc] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {o["id"]: o for o in self.objectives}
+
+
+async def gather(store: ViewStore, cycle_id: str) -> Facts | None:
+    """The documents the audit of a cycle needs; ``None`` if there is no such cycle."""
+    cycle = (await store.get(CYCLES, [cycle_id])).get(cycle_id)
+    if cycle is None:
+        return None
+    objectives = await store.find(OBJECTIVES, {"cycle_id": cycle_id})
+    key_result_ids = [kr["id"] for o in objectives for kr in o["key_results"]]
+    cascaded: dict[str, list[Doc]] = {}
+    if key_result_ids:
+        for child in await store.find(OBJECTIVES, {"parent_key_result_id": key_result_ids}):
+            cascaded.setdefault(child["parent_key_result_id"], []).append(child)
+    maps = await store.find(STRATEGY_MAPS, {})
+    return Facts(
+        cycle=cycle,
+        objectives=objectives,
+        teams={t["id"]: t for t in await store.find(TEAMS, {})},
+        bets=await store.find(BETS, {"cycle_id": cycle_id}),
+        cascaded=cascaded,
+        strategy_map=maps[0] if maps else None,
+    )
+
+
+def evaluated_on(cycle: Doc, today: date) -> date:
+    """The day the audit judges the cycle at: today, or the day the cycle ended."""
+    on = min(today, date.fromisoformat(cycle["ends_on"]))
+    if cycle["status"] == "CLOSED" and cycle.get("closed_at"):
+        on = min(on, datetime.fromisoformat(cycle["closed_at"]).date())
+    return on
+
+
+def audit(facts: Facts, today: date, limits: Thresholds) -> list[Finding]:
+    """Every finding of the cycle, most urgent kind first, then in creation order."""
+    audit = _Audit(facts, evaluated_on(facts.cycle, today), limits)
+    findings = [*audit.objectives(), *audit.teams(), *audit.bets()]
+    return sorted(findings, key=lambda f: KINDS.index(f.kind))  # stable: keeps log order
+
+
+def in_teams(findings: Iterable[Finding], team_ids: set[str]) -> list[Finding]:
+    return [f for f in findings if f.team_id in team_ids]
+
+
+def team_and_below(teams: dict[str, Doc], team_id: str) -> set[str]:
+    below: dict[str | None, list[str]] = {}
+    for team in teams.values():
+        below.setdefault(team["parent_id"], []).append(team["id"])
+    found, frontier = {team_id}, [team_id]
+    while frontier:
+        frontier = [child for parent in frontier for child in below.get(parent, [])]
+        found.update(frontier)
+    return found
+
+
+class _Audit:
+    def __init__(self, facts: Facts, on: date, limits: Thresholds) -> None:
+        self.facts = facts
+        self.on = on
+        self.limits = limits
+        cycle = facts.cycle
+        self.starts = date.fromisoformat(cycle["starts_on"])
+        ends = date.fromisoformat(cycle["ends_on"])
+        self.elapsed = (on - self.starts).days / max((ends - self.starts).days, 1)
+        self.live = [o for o in facts.objectives if o["status"] != "ARCHIVED"]
+        self.served = Counter(
+            b["key_result_id"] for b in facts.bets if b["status"] != "WITHDRAWN"
+        ) + Counter(
+            kr_id
+            for kr_id, children in facts.cascaded.items()
+            for child in children
+            if child["status"] != "ARCHIVED"
+        )
+
+    def team_name(self, team_id: str) -> str:
+        team = self.facts.teams.get(team_id)
+        return team["name"] if team else "an unknown team"
+
+    def objectives(self) -> Iterable[Finding]:
+        for objective in self.live:
+            yield from self.objective(objective)
+            for key_result in objective["key_results"]:
+                yield from self.key_result(objective, key_result)
+
+    def objective(self, o: Doc) -> Iterable[Finding]:
+        team = self.facts.teams.get(o["team_id"])
+        name, title = self.team_name(o["team_id"]), o["title"]
+        if team and team["parent_id"] and not o["parent_key_result_id"] and not o["aligned_with"]:
+            above = self.team_name(team["parent_id"])
+            yield Finding(
+                "ORPHAN_OBJECTIVE",
+                "OBJECTIVE",
+                o["id"],
+                o["team_id"],
+                f"“{title}” ({name}) cascades from no key result and aligns with no other "
+                f"objective: link it to the key result of {above} it serves, or ask why "
+                f"{name} pursues it.",
+                objective_id=o["id"],
+            )
+        if self.facts.strategy_map and not o.get("values") and not o.get("constituents"):
+            yield Finding(
+                "UNTAGGED_OBJECTIVE",
+                "OBJECTIVE",
+                o["id"],
+                o["team_id"],
+                f"“{title}” ({name}) serves no value or constituent of the strategy map: "
+                "tag what it serves, or ask whether it belongs in this cycle.",
+                objective_id=o["id"],
+            )
+        count = len(o["key_results"])
+        if count > self.limits.max_key_results:
+            yield Finding(
+                "OVERLOADED_TEAM",
+                "TEAM",
+                o["team_id"],
+                o["team_id"],
+                f"“{title}” ({name}) has {count} key results, more than "
+                f"{self.limits.max_key_results}: keep the few that best show it is met.",
+                objective_id=o["id"],
+                measured=count,
+                threshold=self.limits.max_key_results,
+            )
+
+    def key_result(self, o: Doc, kr: Doc) -> Iterable[Finding]:
+        name, title = self.team_name(o["team_id"]), kr["title"]
+        where = f"“{title}” of “{o['title']}” ({name})"
+        confidence = kr["confidence"]
+        if (
+            o["kind"] == "COMMITTED"
+            and confidence is not None
+            and confidence < self.limits.at_risk_confidence
+        ):
+            yield Finding(
+                "COMMITTED_AT_RISK",
+                "KEY_RESULT",
+                kr["id"],
+                o["team_id"],
+                f"Committed key result {where} stands at confidence {confidence:g}, below "
+                f"{self.limits.at_risk_confidence:g}: agree on a recovery plan or "
+                "renegotiate the commitment now.",
+                objective_id=o["id"],
+                measured=confidence,
+                threshold=self.limits.at_risk_confidence,
+            )
+        if self.elapsed > self.limits.unserved_after and not self.served[kr["id"]]:
+            days = (self.on - self.starts).days
+            yield Finding(
+                "UNSERVED_KEY_RESULT",
+                "KEY_RESULT",
+                kr["id"],
+                o["team_id"],
+                f"Key result {where} has no bet and no objective cascading from it "
+                f"{days} days into {self.facts.cycle['name']}: place a bet on it, cascade "
+                "it to a team, or drop it.",
+                objective_id=o["id"],
+                measured=round(self.elapsed, 3),
+                threshold=round(self.limits.unserved_after, 3),
+            )
+        if self.on >= self.starts:
+            yield from self.staleness(o, kr, where)
+
+    def staleness(self, o: Doc, kr: Doc, where: str) -> Iterable[Finding]:
+        team = self.facts.teams.get(o["team_id"]) or {}
+        cadence = team.get("check_in_cadence_days") or self.limits.cadence_days
+        if kr["as_of"]:
+            gap = (self.on - date.fromisoformat(kr["as_of"])).days
+            quiet = f"for {gap} days"
+        else:
+            since = max(self.starts, datetime.fromisoformat(kr["created_at"]).date())
+            gap = (self.on - since).days
+            quiet = f"in the {gap} days since it was set"
+        if gap > cadence:
+            yield Finding(
+                "STALE_KEY_RESULT",
+                "KEY_RESULT",
+                kr["id"],
+                o["team_id"],
+                f"Key result {where} has had no check-in {quiet}, longer than the team's "
+                f"{cadence}-day cadence: record where it stands.",
+                objective_id=o["id"],
+                measured=gap,
+                threshold=cadence,
+            )
+
+    def teams(self) -> Iterable[Finding]:
+        counts = Counter(o["team_id"] for o in self.live)
+        for team_id, count in counts.items():
+            if count > self.limits.max_objectives:
+                name = self.team_name(team_id)
+                yield Finding(
+                    "OVERLOADED_TEAM",
+                    "TEAM",
+                    team_id,
+                    team_id,
+                    f"{name} has {count} objectives in {self.facts.cycle['name']}, more than "
+                    f"{self.limits.max_objectives}: merge or drop some so the team can focus.",
+                    measured=count,
+                    threshold=self.limits.max_objectives,
+                )
+
+    def bets(self) -> Iterable[Finding]:
+        costs: dict[str, float] = {}  # bet id -> stake per whole key result expected
+        for bet in self.facts.bets:
+            objective = self.facts.by_id.get(bet["objective_id"])
+            progress = self.progress(bet)
+            if (
+                bet["status"] != "WITHDRAWN"
+                and objective is not None
+                and objective["status"] != "ARCHIVED"
+                and progress is not None
+                and progress > 0
+            ):
+                costs[bet["id"]] = bet["stake"] / progress
+        by_unit: dict[str, list[float]] = {}
+        for bet in self.facts.bets:
+            if bet["id"] in costs:
+                by_unit.setdefault(self.unit(bet), []).append(costs[bet["id"]])
+        medians = {unit: statistics.median(values) for unit, values in by_unit.items()}
+        for bet in self.facts.bets:
+            if bet["status"] == "PLACED":
+                yield from self.tangent(bet, costs.get(bet["id"]), medians)
+
+    def tangent(self, bet: Doc, cost: float | None, medians: dict[str, float]) -> Iterable[Finding]:
+        objective = self.facts.by_id.get(bet["objective_id"])
+        if objective is None:
+            return
+        name, unit = self.team_name(bet["team_id"]), self.unit(bet)
+        key_result = self.key_result_doc(bet)
+        what = f"“{key_result['title']}”" if key_result else "its key result"
+        stakes = f"Bet “{bet['title']}” ({name}) stakes {bet['stake']:g} {unit}"
+        status = objective["status"]
+        if status in ("CLOSED", "ARCHIVED"):
+            yield Finding(
+                "TANGENT_BET",
+                "BET",
+                bet["id"],
+                bet["team_id"],
+                f"{stakes} on {what}, whose objective “{objective['title']}” is "
+                f"{status.lower()}: resolve or withdraw it, and move the effort to a live "
+                "key result.",
+                objective_id=objective["id"],
+            )
+            return
+        progress = self.progress(bet)
+        if progress is not None and progress <= 0:
+            yield Finding(
+                "TANGENT_BET",
+                "BET",
+                bet["id"],
+                bet["team_id"],
+                f"{stakes} but expects no progress on {what}: restate the impact it should "
+                "have, or withdraw it.",
+                objective_id=objective["id"],
+                measured=round(progress, 3),
+                threshold=0.0,
+            )
+            return
+        median = medians.get(unit)
+        if cost is None or progress is None or not median:
+            return
+        ratio = cost / median
+        if ratio > self.limits.stake_factor:
+            yield Finding(
+                "TANGENT_BET",
+                "BET",
+                bet["id"],
+                bet["team_id"],
+                f"{stakes} for an expected {progress:.0%} of {what}, {ratio:.1f}× what the "
+                f"cycle's bets usually stake for that much progress: cut the stake, raise "
+                "the odds, or withdraw it.",
+                objective_id=objective["id"],
+                measured=round(ratio, 2),
+                threshold=self.limits.stake_factor,
+            )
+
+    def key_result_doc(self, bet: Doc) -> Doc | None:
+        objective = self.facts.by_id.get(bet["objective_id"])
+        for kr in objective["key_results"] if objective else []:
+            if kr["id"] == bet["key_result_id"]:
+                found: Doc = kr
+                return found
+        return None
+
+    def progress(self, bet: Doc) -> float | None:
+        """The share of its key result the bet expects to deliver: odds × impact / span."""
+        kr = self.key_result_doc(bet)
+        if kr is None:
+            return None
+        if kr["milestones"]:
+            span = float(len(kr["milestones"]))
+        else:
+            span = float(kr["target_value"]) - float(kr["start_value"])
+        return float(bet["odds"]) * float(bet["expected_impact"]) / span if span else None
+
+    def unit(self, bet: Doc) -> str:
+        team = self.facts.teams.get(bet["team_id"])
+        return str(team["stake_unit"]) if team else ""

@@ -1,0 +1,156 @@
+"""Read models in PostgreSQL, through an asyncpg pool.
+
+Documents are ``jsonb``; the pool's connections decode them with the ``json``
+module once, in the driver. Each committed batch also sends ``NOTIFY`` with the new
+position on :attr:`PostgresViewStore.channel`, delivered only if the transaction
+commits, so other processes' readers learn of new views without polling.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import asyncpg
+
+from projections.handlers import Batch, Doc
+from projections.store import TrackingConflict, ViewStore, Where
+from projections.views import ALL_VIEWS, PROJECTION, View
+
+# Serialises schema creation and swaps between processes sharing a database.
+DDL_LOCK = 0x6F6B7261  # "okra"
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(
+    dsn: str, schema: str = "public", *, min_size: int = 1, max_size: int = 10
+) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings={"search_path": schema, "application_name": "okra"},
+    )
+
+
+def views_channel(schema: str) -> str:
+    return f"okra_views.{schema}"
+
+
+class PostgresViewStore(ViewStore):
+    doc_type = "jsonb"
+
+    def __init__(
+        self, dsn: str, schema: str = "public", suffix: str = "", pool: asyncpg.Pool | None = None
+    ) -> None:
+        super().__init__(suffix)
+        self.dsn = dsn
+        self.schema = schema
+        self.channel = views_channel(schema)
+        self._pool = pool
+        self._owns_pool = pool is None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the view store is not open")
+        return self._pool
+
+    async def open(self) -> None:
+        if self._pool is None:
+            self._pool = await create_pool(self.dsn, self.schema)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)
+            for statement in self.create_statements():
+                await conn.execute(statement)
+            await conn.execute(self.init_tracking_statement())
+
+    async def close(self) -> None:
+        if self._pool is not None and self._owns_pool:
+            await self._pool.close()
+        self._pool = None
+
+    async def tracking(self) -> tuple[int, int] | None:
+        row = await self.pool.fetchrow(
+            f"SELECT position, schema_version FROM {self.tracking_table} WHERE projection = $1",
+            PROJECTION,
+        )
+        return (int(row[0]), int(row[1])) if row else None
+
+    async def load(self, view: View, ids: Iterable[str]) -> dict[str, Doc]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        rows = await self.pool.fetch(
+            f"SELECT id, doc FROM {self.table(view)} WHERE id = ANY($1::text[])", wanted
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def commit(self, batch: Batch, start: int, end: int) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            moved = await conn.execute(self.advance_statement(), end, start)
+            if moved != "UPDATE 1":
+                raise TrackingConflict(f"views are no longer at position {start}")
+            for view in ALL_VIEWS:
+                docs = batch.dirty.get(view.name)
+                if docs:
+                    await conn.executemany(
+                        self.upsert_statement(view), self.upsert_rows(view, docs.values())
+                    )
+            if not self.suffix:
+                await conn.execute("SELECT pg_notify($1, $2)", self.channel, str(end))
+
+    async def reset(self) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)
+            for statement in (*self.drop_statements(), *self.create_statements()):
+                await conn.execute(statement)
+            await conn.execute(self.init_tracking_statement())
+
+    async def drop(self) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            for statement in self.drop_statements():
+                await conn.execute(statement)
+
+    async def swap_into(self, live: ViewStore) -> None:
+        assert isinstance(live, PostgresViewStore)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)
+            for view in (*ALL_VIEWS, "tracking"):
+                await conn.execute(f"DROP TABLE IF EXISTS {live.table(view)}")
+                await conn.execute(f"ALTER TABLE {self.table(view)} RENAME TO {live.table(view)}")
+                indexes = await conn.fetch(
+                    "SELECT indexname FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND tablename = $1",
+                    live.table(view),
+                )
+                for (name,) in indexes:
+                    if self.suffix in name:
+                        new_name = name.replace(self.suffix, live.suffix)
+                        await conn.execute(f"ALTER INDEX {name} RENAME TO {new_name}")
+            position = await conn.fetchval(f"SELECT position FROM {live.tracking_table}")
+            await conn.execute("SELECT pg_notify($1, $2)", live.channel, str(position or 0))
+
+    async def find(
+        self, view: View, where: Where, limit: int | None = None, after: int | None = None
+    ) -> list[Doc]:
+        sql, params = self.select_statement(view, where, limit, after)
+        return [row[0] for row in await self.pool.fetch(sql, *params)]
+
+    async def count(self, view: View, where: Where) -> int:
+        sql, params = self.select_statement(view, where, what="count(*)")
+        return int(await self.pool.fetchval(sql, *params))
+
+    def placeholder(self, index: int) -> str:
+        return f"${index}"
+
+    def any_clause(self, column: str, index: int) -> str:
+        return f"{column} = ANY(${index}::text[])"
+
+    def encode(self, doc: Doc) -> Any:
+        return doc

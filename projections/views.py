@@ -1,0 +1,69 @@
+"""The read models: one table per view, each row a JSON document plus the columns
+that queries filter and sort on.
+
+Documents keep projection logic independent of the database: handlers turn events
+into documents in plain Python, and each store only has to save and fetch them.
+Bump ``SCHEMA_VERSION`` whenever a document's shape or a view's columns change:
+stores compare it with the version they were built at and rebuild from zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA_VERSION = 3
+PROJECTION = "views"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str  # "text" or "bigint"
+
+    def value(self, doc: dict[str, Any]) -> Any:
+        return doc.get(self.name)
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    columns: tuple[Column, ...]
+    # Columns that get an index of their own (lists filter on them).
+    indexed: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _text(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, "text") for n in names)
+
+
+POS = Column("pos", "bigint")
+
+TEAMS = View("teams", (*_text("parent_id"), POS), indexed=("parent_id",))
+CYCLES = View("cycles", (*_text("parent_id", "kind", "status", "starts_on"), POS))
+OBJECTIVES = View(
+    "objectives",
+    (*_text("cycle_id", "team_id", "parent_key_result_id"), POS),
+    indexed=("cycle_id", "team_id", "parent_key_result_id"),
+)
+CHECK_INS = View(
+    "check_ins",
+    (*_text("key_result_id", "objective_id", "as_of"), POS),
+    indexed=("key_result_id",),
+)
+BETS = View(
+    "bets",
+    (*_text("key_result_id", "objective_id", "team_id", "cycle_id"), POS),
+    indexed=("key_result_id", "team_id", "cycle_id"),
+)
+PORTFOLIOS = View("portfolios", (*_text("team_id", "cycle_id"), POS), indexed=("team_id",))
+STRATEGY_MAPS = View("strategy_maps", (POS,))
+
+TOKENS = View("tokens", (*_text("hash"), POS), indexed=("hash",))
+
+ALL_VIEWS = (TEAMS, CYCLES, OBJECTIVES, CHECK_INS, BETS, PORTFOLIOS, STRATEGY_MAPS, TOKENS)
+VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

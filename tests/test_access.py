@@ -1,0 +1,212 @@
+"""Who may change what: every mutation × every role × own or other team."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.api import Api
+
+
+@dataclass
+class Org:
+    org: str
+    own_dept: str
+    own_team: str  # below own_dept: members of the department may change it
+    other: str
+    year: str
+
+
+async def organisation(api: Api) -> Org:
+    org = await api.team("Acme")
+    own_dept = await api.team("Engineering", org)
+    own_team = await api.team("Platform", own_dept)
+    other = await api.team("Sales", org)
+    return Org(org, own_dept, own_team, other, await api.year())
+
+
+async def objective_of(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return await api.objective(org.year, team)
+
+
+async def key_result_of(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await objective_of(api, org, team)
+    return await api.key_result(objective["id"])
+
+
+NAMES = itertools.count(1)
+
+# Each case: how to build the input of the mutation against a given team's OKRs.
+Setup = Callable[[Api, Org, str], Awaitable[dict[str, Any]]]
+
+
+async def create_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"cycleId": org.year, "teamId": team, "title": "New"}
+
+
+async def update_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await objective_of(api, org, team)
+    return {"id": objective["id"], "expectedVersion": 1, "title": "Renamed"}
+
+
+async def align_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await objective_of(api, org, team)
+    return {"id": objective["id"], "expectedVersion": 1, "alignedWith": []}
+
+
+async def add_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await objective_of(api, org, team)
+    return {"objectiveId": objective["id"], "title": "KR", "startValue": 0, "targetValue": 1}
+
+
+async def update_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {"id": kr["id"], "expectedVersion": 1, "weight": 2}
+
+
+async def record_check_in(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {"keyResultId": kr["id"], "value": 30}
+
+
+async def place_bet(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {"keyResultId": kr["id"], "title": "Bet", "stake": 1, "odds": 0.5, "expectedImpact": 1}
+
+
+async def resolve_bet(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    bet = await api.bet(kr["id"])
+    return {"id": bet["id"], "outcome": "VALIDATED", "learning": "It worked"}
+
+
+async def set_stake_budget(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"teamId": team, "cycleId": org.year, "budget": 50}
+
+
+TEAM_SCOPED: dict[str, Setup] = {
+    "createObjective": create_objective,
+    "updateObjective": update_objective,
+    "alignObjective": align_objective,
+    "addKeyResult": add_key_result,
+    "updateKeyResult": update_key_result,
+    "recordCheckIn": record_check_in,
+    "placeBet": place_bet,
+    "resolveBet": resolve_bet,
+    "setStakeBudget": set_stake_budget,
+}
+
+
+async def create_team(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"name": "New team", "parentId": org.org}
+
+
+async def open_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {
+        "name": f"Sprint {next(NAMES)}",
+        "kind": "QUARTERLY",
+        "startsOn": "2026-10-01",
+        "endsOn": "2026-12-31",
+        "parentId": org.year,
+    }
+
+
+async def close_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await api.cycle(f"Sprint {next(NAMES)}", "2026-01-01", "2026-03-31", org.year)}
+
+
+ADMIN_ONLY: dict[str, Setup] = {
+    "createTeam": create_team,
+    "openCycle": open_cycle,
+    "closeCycle": close_cycle,
+}
+
+
+async def attempt(api: Api, operation: str, token: str, input: dict[str, Any]) -> str | None:
+    """The error code the mutation answered with, or None if it was applied."""
+    head = api.backend.app.recorder.max_notification_id()
+    input_type = operation[0].upper() + operation[1:] + "Input"
+    body = await api.post(
+        f"mutation($input: {input_type}!) {{ {operation}(input: $input) {{ __typename }} }}",
+        {"input": input},
+        token=token,
+    )
+    if body.get("errors"):
+        assert api.backend.app.recorder.max_notification_id() == head, "a refusal appended"
+        code: str = body["errors"][0]["extensions"]["code"]
+        return code
+    return None
+
+
+@pytest.fixture
+async def matrix(api: Api) -> tuple[Api, Org, dict[str, str]]:
+    org = await organisation(api)
+    tokens = {
+        "admin": await api.token("ada", "admin"),
+        "member": await api.token("mel", "member", org.own_dept),
+        "viewer": await api.token("vic", "viewer"),
+    }
+    return api, org, tokens
+
+
+async def test_every_team_scoped_mutation_for_every_role(
+    matrix: tuple[Api, Org, dict[str, str]],
+) -> None:
+    api, org, tokens = matrix
+    checked = 0
+    for operation, setup in TEAM_SCOPED.items():
+        for role, token in tokens.items():
+            for whose, team in (("own", org.own_team), ("other", org.other)):
+                expected = (
+                    None
+                    if role == "admin" or (role == "member" and whose == "own")
+                    else "FORBIDDEN"
+                )
+                input = await setup(api, org, team)
+                assert await attempt(api, operation, token, input) == expected, (
+                    operation,
+                    role,
+                    whose,
+                )
+                checked += 1
+    assert checked == len(TEAM_SCOPED) * 3 * 2
+
+
+async def test_organisation_level_mutations_need_an_admin(
+    matrix: tuple[Api, Org, dict[str, str]],
+) -> None:
+    api, org, tokens = matrix
+    for operation, setup in ADMIN_ONLY.items():
+        for role, token in tokens.items():
+            input = await setup(api, org, role)
+            expected = None if role == "admin" else "FORBIDDEN"
+            assert await attempt(api, operation, token, input) == expected, (operation, role)
+
+
+async def test_members_and_viewers_read_everything(
+    matrix: tuple[Api, Org, dict[str, str]],
+) -> None:
+    api, org, tokens = matrix
+    await objective_of(api, org, org.other)
+    for token in tokens.values():
+        data = await api.data("{ objectives { totalCount } teams { totalCount } }", token=token)
+        assert data == {"objectives": {"totalCount": 1}, "teams": {"totalCount": 4}}
+
+
+async def test_events_name_the_authenticated_person(
+    matrix: tuple[Api, Org, dict[str, str]],
+) -> None:
+    api, org, tokens = matrix
+    objective = await api.mutate(
+        "createObjective",
+        "createdBy",
+        token=tokens["member"],
+        cycleId=org.year,
+        teamId=org.own_team,
+        title="Mine",
+    )
+    assert objective["createdBy"] == "mel"

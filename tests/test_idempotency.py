@@ -1,0 +1,109 @@
+"""Idempotency keys and concurrent writers: nothing applied twice, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.api import Api
+
+
+async def test_a_retry_returns_the_first_answer_and_appends_nothing(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year()
+    objective = await api.objective(year, team)
+    kr = await api.key_result(objective["id"])
+    first = await api.check_in(kr["id"], value=30, idempotencyKey="checkin-42")
+    head = api.backend.app.recorder.max_notification_id()
+    again = await api.check_in(kr["id"], value=30, idempotencyKey="checkin-42")
+    assert again == first
+    assert api.backend.app.recorder.max_notification_id() == head
+    history = await api.data(
+        "query($id: ID!) { keyResult(id: $id) { checkIns { value } } }", id=kr["id"]
+    )
+    assert len(history["keyResult"]["checkIns"]) == 1
+
+    error = await api.refuse(
+        "recordCheckIn", keyResultId=kr["id"], value=31, idempotencyKey="checkin-42"
+    )
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "idempotencyKey"}
+    assert api.backend.app.recorder.max_notification_id() == head
+
+    # Keys belong to their user: another person may use the same key.
+    await api.check_in(kr["id"], value=32, idempotencyKey="checkin-42", actor="sam")
+    created = await api.mutate("createTeam", "id", name="Ops", idempotencyKey="team-ops")
+    retried = await api.mutate("createTeam", "id", name="Ops", idempotencyKey="team-ops")
+    assert created == retried
+    assert (await api.data("{ teams { totalCount } }"))["teams"]["totalCount"] == 2
+
+
+async def test_concurrent_retries_with_one_key_apply_once(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year()
+    objective = await api.objective(year, team)
+    kr = await api.key_result(objective["id"])
+    query = "mutation($input: PlaceBetInput!) { placeBet(input: $input) { id } }"
+    input = {
+        "keyResultId": kr["id"],
+        "title": "Once",
+        "stake": 2,
+        "odds": 0.5,
+        "expectedImpact": 1,
+        "idempotencyKey": "bet-once",
+    }
+    answers = await asyncio.gather(*(api.post(query, {"input": input}) for _ in range(10)))
+    assert all("errors" not in a for a in answers), answers
+    assert len({a["data"]["placeBet"]["id"] for a in answers}) == 1
+    bets = await api.data("query($id: ID!) { keyResult(id: $id) { bets { id } } }", id=kr["id"])
+    assert len(bets["keyResult"]["bets"]) == 1
+
+
+async def test_twenty_clients_editing_one_objective_lose_nothing(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year()
+    objective = await api.objective(year, team)
+    query = (
+        "mutation($input: UpdateObjectiveInput!) { updateObjective(input: $input) "
+        "{ title version } }"
+    )
+
+    async def client(n: int) -> list[str]:
+        applied = []
+        for attempt in range(5):
+            current = await api.data(
+                "query($id: ID!) { objective(id: $id) { version } }", id=objective["id"]
+            )
+            title = f"client {n} edit {attempt}"
+            body = await api.post(
+                query,
+                {
+                    "input": {
+                        "id": objective["id"],
+                        "expectedVersion": current["objective"]["version"],
+                        "title": title,
+                    }
+                },
+            )
+            if "errors" in body:
+                assert body["errors"][0]["extensions"]["code"] == "VERSION_CONFLICT", body
+            else:
+                applied.append(title)
+        return applied
+
+    applied = [
+        t for titles in await asyncio.gather(*(client(n) for n in range(20))) for t in titles
+    ]
+    final = await api.data(
+        "query($id: ID!) { objective(id: $id) { title version } }", id=objective["id"]
+    )
+    # Every applied edit is a version; the last one applied is what the objective shows.
+    assert final["objective"]["version"] == 1 + len(applied)
+    assert final["objective"]["title"] in applied
+
+
+async def test_twenty_concurrent_check_ins_without_versions_all_land(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year()
+    objective = await api.objective(year, team)
+    kr = await api.key_result(objective["id"])
+    await asyncio.gather(*(api.check_in(kr["id"], value=i) for i in range(20)))
+    data = await api.data(
+        "query($id: ID!) { keyResult(id: $id) { version checkIns { value } } }", id=kr["id"]
+    )
+    assert data["keyResult"]["version"] == 21
+    assert sorted(c["value"] for c in data["keyResult"]["checkIns"]) == list(range(20))
