@@ -132,7 +132,9 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with backend.running():
-            authenticators.append(Authenticator(settings, backend.store))
+            authenticators.append(
+                Authenticator(settings, backend.store, lambda: backend.catch_up(2.0))
+            )
             yield
 
     async def healthz(request: Request) -> Response:

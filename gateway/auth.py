@@ -9,6 +9,7 @@ with issuer and audience checks. Both yield a :class:`~domain.access.Principal`.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -26,9 +27,17 @@ class Unauthenticated(Exception):
 
 
 class Authenticator:
-    def __init__(self, settings: Settings, store: ViewStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ViewStore,
+        catch_up: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
+        # Waits until the views hold what the log holds now: a token issued a moment
+        # ago (``okra token create`` beside a running gateway) is not refused for lag.
+        self.catch_up = catch_up
         self._tokens: dict[str, tuple[float, Principal]] = {}
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
 
@@ -50,6 +59,9 @@ class Authenticator:
         if cached and cached[0] > time.monotonic():
             return cached[1]
         docs = await self.store.find(TOKENS, {"hash": digest})
+        if not docs and self.catch_up is not None:
+            await self.catch_up()
+            docs = await self.store.find(TOKENS, {"hash": digest})
         if not docs or docs[0]["revoked"]:
             self._tokens.pop(digest, None)
             raise Unauthenticated("unknown or revoked API token")

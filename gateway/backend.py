@@ -24,7 +24,7 @@ from gateway.feed import ChangeFeed
 from gateway.observability import Metrics
 from gateway.settings import Settings
 from projections.lease import FileLease, Lease, PostgresLease
-from projections.postgres import PostgresViewStore
+from projections.postgres import DDL_LOCK, PostgresViewStore
 from projections.projector import Applied, PositionWatch, Projector, rebuild
 from projections.sqlite import SQLiteViewStore
 from projections.store import ViewStore
@@ -58,7 +58,19 @@ def make_lease(settings: Settings) -> Lease:
 
 
 def make_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Okra:
-    return Okra(env=settings.eventsourcing_env(), clock=clock)
+    """The command side. On PostgreSQL, eventsourcing creates its tables with ``CREATE
+    TABLE IF NOT EXISTS``, which is not safe when several processes start at once
+    (one fails on ``pg_type``'s unique index), so creation holds the DDL lock."""
+    if not settings.database_url:
+        return Okra(env=settings.eventsourcing_env(), clock=clock)
+    import psycopg
+
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK,))
+        try:
+            return Okra(env=settings.eventsourcing_env(), clock=clock)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK,))
 
 
 class Backend:
@@ -102,11 +114,21 @@ class Backend:
 
     async def _caught_up(self) -> None:
         """Serve once the views hold what the log held at start (whoever projects)."""
+        if not await self.catch_up(self.settings.startup_timeout):
+            log.warning("serving before the views caught up with the log")
+
+    async def catch_up(self, seconds: float | None = None) -> bool:
+        """Wait until the views hold what the log holds now; whether they got there."""
         head = await anyio.to_thread.run_sync(self.app.recorder.max_notification_id) or 0
+        if head > self.watch.position and self.projector is not None:
+            self.projector.wake()
         try:
-            await self.watch.wait_for(head, seconds=self.settings.startup_timeout)
+            await self.watch.wait_for(
+                head, seconds=self.settings.read_your_writes_timeout if seconds is None else seconds
+            )
         except TimeoutError:
-            log.warning("serving before the views caught up with position %d", head)
+            return False
+        return True
 
     async def _project(self) -> None:
         """Project while holding the lease; stand by while another process holds it."""
