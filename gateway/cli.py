@@ -86,8 +86,6 @@ def demo(data_dir: DataDir = None, database_url: DatabaseUrl = None, schema: Sch
 
 
 def seed_demo(settings: Settings) -> None:
-    from rich.table import Table
-
     from gateway.demo import DemoClock, seed
     from gateway.shell import open_app
 
@@ -100,10 +98,14 @@ def seed_demo(settings: Settings) -> None:
         with console.status("Seeding the demo organisation…"):
             demo = seed(app, clock)
     console.print(f"Seeded the demo: {demo.events} events in {time.monotonic() - started:.1f} s.")
-    table = Table("user", "member of", "token (member role; shown once)", title="Demo tokens")
-    for user, team, secret in demo.tokens:
-        table.add_row(user, team, secret)
-    console.print(table)
+    console.print(
+        "[bold]Demo tokens[/] (shown once). In GraphiQL open [bold]Headers[/] and paste "
+        '{"Authorization": "Bearer <token>"}:'
+    )
+    for user, role, team, secret in demo.tokens:
+        console.print(
+            f"  {user:<13} {role:<6} {team:<17} {secret}", highlight=False, soft_wrap=True
+        )
 
 
 @cli.command()

@@ -101,7 +101,7 @@ class Demo:
         self.annual = ""
         self.annual_key_results: dict[str, tuple[float, float]] = {}
         self.parents: dict[str, str] = {}  # names of the annual key results -> ids
-        self.tokens: list[tuple[str, str, str]] = []  # user, team, secret
+        self.tokens: list[tuple[str, str, str, str]] = []  # user, role, team, secret
         self.events = 0
 
     def who(self, team: str) -> Principal:
@@ -142,18 +142,18 @@ class Demo:
         self.app.set_check_in_cadence(actor=ceo, team_id=self.teams["org"], days=28)
 
     def issue_tokens(self) -> None:
-        """Member tokens for the team leads, so GraphiQL can act as each of them."""
+        """An admin token for the CEO and member tokens for the team leads, so GraphiQL
+        can act as each of them (and see a member refused outside their teams)."""
         for team, user in PEOPLE.items():
-            if team == "org":
-                continue
+            role = "admin" if team == "org" else "member"
             _, secret = self.app.issue_token(
                 actor=self.who("org"),
                 user=user,
-                role="member",
-                team_ids=[self.teams[team]],
+                role=role,
+                team_ids=[] if role == "admin" else [self.teams[team]],
                 label="demo",
             )
-            self.tokens.append((user, team, secret))
+            self.tokens.append((user, role, "Acme Robotics" if team == "org" else team, secret))
 
     def year(self) -> None:
         ceo = self.who("org")

@@ -32,10 +32,23 @@ def graphql(gateway: Gateway, query: str, **variables: object) -> dict:
 
 
 def test_demo_is_served_over_http(settings: Settings) -> None:
-    okra("demo", *store_args(settings))
+    seeded = okra("demo", *store_args(settings))
+    printed = {
+        line.split()[0]: line.split()[-1]
+        for line in seeded.stderr.splitlines()
+        if line.strip().split()[-1:] and line.split()[-1].startswith("okra_")
+    }
     again = okra("demo", *store_args(settings))
     assert "already holds events" in again.stderr
     with Gateway(settings) as gateway:
+        # The tokens the demo prints are whole and work: the CEO's as an admin.
+        assert len(printed) == 7 and all(len(t) > 40 for t in printed.values())
+        me = httpx.post(
+            f"{gateway.url}/graphql",
+            json={"query": "{ teams(first: 1) { nodes { name } } }"},
+            headers={"Authorization": f"Bearer {printed['maya.chen']}"},
+        ).json()
+        assert me == {"data": {"teams": {"nodes": [{"name": "Acme Robotics"}]}}}
         cycles = graphql(gateway, "{ cycles { nodes { id name kind status } } }")["cycles"]["nodes"]
         assert [(c["name"], c["status"]) for c in cycles] == [
             ("2026", "OPEN"),
