@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
+from domain import chain
 from domain.errors import VersionConflict
 
 
@@ -33,14 +35,21 @@ class OkraAggregate(Aggregate):
     differs from the stream version where an aggregate also records events that do
     not change its own fields (a cycle noting a new objective, a key result's
     check-in inside its objective), so that unrelated work never makes an edit stale.
+
+    Every event is chained (see :mod:`domain.chain`): it is built with the hash of
+    the aggregate's previous event (``chain_head``) and its own hash, both computed
+    here when it is triggered, before eventsourcing constructs it.
     """
 
     entity: ClassVar[str] = "Entity"
     if TYPE_CHECKING:  # Set by events; annotations here would become dataclass fields.
         revision: int
+        chain_head: str
 
     class Event(Aggregate.Event):
         actor: str
+        chain_prev: str
+        chain_hash: str
         # Whether the event changes the aggregate's own fields (bumps ``revision``).
         edits_entity: ClassVar[bool] = True
 
@@ -48,10 +57,42 @@ class OkraAggregate(Aggregate):
             aggregate = super().mutate(aggregate)
             if self.edits_entity:
                 aggregate.revision = getattr(aggregate, "revision", 0) + 1
+            aggregate.chain_head = getattr(self, chain.HASH_FIELD, chain.GENESIS)
             return aggregate
 
     class Created(Event, Aggregate.Created):
         pass
+
+    @classmethod
+    def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Self:
+        if id is None:
+            raise TypeError(f"{cls.__name__} events need an explicit id to be chained")
+        if kwargs.get("timestamp") is None:
+            kwargs["timestamp"] = event_class.create_timestamp()
+        fields = {
+            **kwargs,
+            "originator_topic": get_topic(cls),
+            "originator_id": id,
+            "originator_version": cls.INITIAL_VERSION,
+            chain.PREV_FIELD: chain.GENESIS,
+        }
+        hashed = chain.digest(get_topic(event_class), fields)
+        return super()._create(
+            event_class, id=id, **kwargs, chain_prev=chain.GENESIS, chain_hash=hashed
+        )
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        if kwargs.get("timestamp") is None:
+            kwargs["timestamp"] = event_class.create_timestamp()
+        prev = getattr(self, "chain_head", chain.GENESIS)
+        fields = {
+            **kwargs,
+            "originator_id": self.id,
+            "originator_version": self.version + 1,
+            chain.PREV_FIELD: prev,
+        }
+        hashed = chain.digest(get_topic(event_class), fields)
+        super().trigger_event(event_class, **kwargs, chain_prev=prev, chain_hash=hashed)
 
     def record(self, event_class: type[Event], stamp: Stamp, **fields: Any) -> None:
         self.trigger_event(event_class, actor=stamp.actor, timestamp=stamp.at, **fields)

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from gateway import cli_store
 from gateway.backend import make_app
+from gateway.cli_audit import audit
 from gateway.cli_token import bootstrap_admin, tokens
 from gateway.observability import configure_logging
 from gateway.settings import Settings
@@ -26,6 +27,7 @@ cli = typer.Typer(
 )
 console = Console(stderr=True)
 cli.add_typer(tokens, name="token")
+cli.add_typer(audit, name="audit")
 cli_store.register(cli)
 
 

@@ -1,0 +1,198 @@
+"""The tamper-evident hash chain: `okra audit verify` catches rows edited behind OKRA's back."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from domain.access import Principal
+from domain.chain import digest
+from gateway.backend import make_app
+from gateway.settings import Settings
+from tests.processes import OKRA, store_args
+
+ADMIN = Principal("ada", "admin")
+
+
+def verify(settings: Settings) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [OKRA, "audit", "verify", *store_args(settings)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def history(settings: Settings) -> dict[str, str]:
+    """A small organisation with a target change among check-ins; its ids."""
+    app = make_app(settings)
+    try:
+        team = app.create_team(actor=ADMIN, name="Acme").id
+        year = app.open_cycle(
+            actor=ADMIN,
+            name="2026",
+            kind="ANNUAL",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+        ).id
+        objective = app.create_objective(actor=ADMIN, cycle_id=year, team_id=team, title="Grow").id
+        kr = app.add_key_result(
+            actor=ADMIN, objective_id=objective, title="ARR", start_value=0, target_value=10
+        ).id
+        app.record_check_in(actor=ADMIN, key_result_id=kr, value=3, as_of=date(2026, 1, 5))
+        app.update_key_result(
+            actor=ADMIN,
+            key_result_id=kr,
+            expected_version=None,
+            target_value=8,
+            reason="Budget cut",
+        )
+        app.record_check_in(actor=ADMIN, key_result_id=kr, value=4, as_of=date(2026, 1, 12))
+        return {"team": team, "objective": objective, "kr": kr}
+    finally:
+        app.close()
+
+
+Row = tuple[int, str, int, str, bytes]  # position, stream, version, topic, state
+
+
+class Stored:
+    """The events table, reached with plain SQL as someone bypassing OKRA would."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def rows(self) -> list[Row]:
+        if self.settings.database_url:
+            with psycopg.connect(self.settings.database_url) as conn:
+                conn.execute(f'SET search_path TO "{self.settings.database_schema}"')
+                found = conn.execute(
+                    "SELECT notification_id, originator_id::text, originator_version, topic, "
+                    "state FROM okra_events ORDER BY notification_id"
+                ).fetchall()
+                return [(r[0], r[1], r[2], r[3], bytes(r[4])) for r in found]
+        with sqlite3.connect(self.settings.data_dir / "events.sqlite") as conn:
+            found = conn.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                "FROM stored_events ORDER BY rowid"
+            ).fetchall()
+            return [(r[0], str(UUID(r[1])), r[2], r[3], bytes(r[4])) for r in found]
+
+    def execute(self, pg_sql: str, sqlite_sql: str, *params: Any) -> None:
+        if self.settings.database_url:
+            with psycopg.connect(self.settings.database_url) as conn:
+                conn.execute(f'SET search_path TO "{self.settings.database_schema}"')
+                conn.execute(pg_sql, params)
+        else:
+            with sqlite3.connect(self.settings.data_dir / "events.sqlite") as conn:
+                conn.execute(sqlite_sql, params)
+
+    def rewrite(self, position: int, change: Callable[[dict[str, Any]], None]) -> None:
+        state = next(r[4] for r in self.rows() if r[0] == position)
+        decoded = json.loads(state)
+        change(decoded)
+        new = json.dumps(decoded, separators=(",", ":")).encode()
+        self.execute(
+            "UPDATE okra_events SET state = %s WHERE notification_id = %s",
+            "UPDATE stored_events SET state = ? WHERE rowid = ?",
+            new,
+            position,
+        )
+
+    def delete(self, position: int) -> None:
+        self.execute(
+            "DELETE FROM okra_events WHERE notification_id = %s",
+            "DELETE FROM stored_events WHERE rowid = ?",
+            position,
+        )
+
+    def position_of(self, event_type: str) -> int:
+        return next(r[0] for r in self.rows() if r[3].endswith("." + event_type))
+
+
+def test_an_untouched_store_verifies(settings: Settings) -> None:
+    history(settings)
+    result = verify(settings)
+    assert result.returncode == 0, result.stderr
+    events = len(Stored(settings).rows())
+    assert f"OK: {events} events in 3 streams verified" in result.stdout
+    assert "head digest" in result.stdout
+
+
+def test_an_edited_row_breaks_the_chain_at_that_row(settings: Settings) -> None:
+    ids = history(settings)
+    stored = Stored(settings)
+    position = stored.position_of("KeyResultTargetChanged")
+
+    def soften(state: dict[str, Any]) -> None:
+        state["changes"]["target_value"][1] = 6.0  # quietly lower the target further
+
+    stored.rewrite(position, soften)
+    result = verify(settings)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert f"position {position}: KeyResult {ids['kr']}, KeyResultTargetChanged" in first
+    assert "does not match its hash" in first
+    assert "1 broken link(s)" in result.stderr
+
+
+def test_a_recomputed_hash_still_breaks_the_next_link(settings: Settings) -> None:
+    """Whoever edits a row and fixes its hash is caught by the event after it."""
+    history(settings)
+    stored = Stored(settings)
+    rows = stored.rows()
+    position = stored.position_of("KeyResultTargetChanged")
+    row = next(r for r in rows if r[0] == position)
+    following = next(r for r in rows if r[1] == row[1] and r[2] == row[2] + 1)
+
+    def forge(state: dict[str, Any]) -> None:
+        state["reason"] = "Nobody asked"
+        # Rehash as the chain does, from the decoded fields (timestamp as stored).
+        fields = {**state, "originator_id": row[1], "originator_version": row[2]}
+        fields["timestamp"] = state["timestamp"]["_data_"]
+        state["chain_hash"] = digest(row[3], fields)
+
+    stored.rewrite(position, forge)
+    result = verify(settings)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert f"position {following[0]}:" in first, result.stderr
+    assert "does not link to the stream's previous event" in first
+
+
+def test_a_deleted_event_is_a_gap(settings: Settings) -> None:
+    ids = history(settings)
+    stored = Stored(settings)
+    position = stored.position_of("KeyResultTargetChanged")
+    stored.delete(position)
+    result = verify(settings)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert f"KeyResult {ids['kr']}, CheckInRecorded" in first
+    assert "version 5 follows version 3" in first
+
+
+@pytest.mark.parametrize("field", ["actor", "timestamp"])
+def test_who_and_when_are_covered_too(settings: Settings, field: str) -> None:
+    history(settings)
+    stored = Stored(settings)
+    position = stored.position_of("ObjectiveCreated")
+
+    def blame(state: dict[str, Any]) -> None:
+        if field == "actor":
+            state["actor"] = "somebody.else"
+        else:
+            state["timestamp"]["_data_"] = "2020-01-01T00:00:00+00:00"
+
+    stored.rewrite(position, blame)
+    result = verify(settings)
+    assert result.returncode == 1
+    assert f"position {position}: Objective " in result.stderr.splitlines()[0]
