@@ -48,15 +48,22 @@ def negotiate(accept: str) -> str | None:
     return best[2] if best else None
 
 
-def _is_mutation(query: str) -> bool:
+def _is_mutation(query: str, operation_name: str | None) -> bool:
+    """Whether the operation a GET would run is not a query.
+
+    The specification judges the operation that ``operationName`` selects, so a
+    document that holds a mutation beside the query it names may still use GET.
+    """
     try:
         document = parse(query)
     except GraphQLError:
         return False  # strawberry answers the syntax error
-    return any(
-        isinstance(d, OperationDefinitionNode) and d.operation != OperationType.QUERY
-        for d in document.definitions
-    )
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        operations = [d for d in operations if d.name and d.name.value == operation_name]
+    elif len(operations) > 1:
+        return False  # strawberry answers that operationName is needed
+    return any(d.operation != OperationType.QUERY for d in operations)
 
 
 async def _reply(
@@ -101,8 +108,9 @@ class GraphQLOverHTTP:
                 await _reply(send, 415, f"send the request as {JSON}", media)
                 return
         if method == "GET":
-            query = parse_qs(scope["query_string"].decode()).get("query", [""])[0]
-            if _is_mutation(query):
+            params = parse_qs(scope["query_string"].decode())
+            query = params.get("query", [""])[0]
+            if _is_mutation(query, params.get("operationName", [None])[0]):
                 await _reply(
                     send,
                     405,

@@ -1,4 +1,5 @@
-"""Real clients work unchanged: graphql-request and graphql-ws in Node, gql in Python."""
+"""Real clients work unchanged: graphql-request and graphql-ws in Node, gql in Python;
+and the GraphQL-over-HTTP specification's own audit suite passes."""
 
 from __future__ import annotations
 
@@ -53,6 +54,26 @@ def test_javascript_clients(settings: Settings) -> None:
     assert answers["query"]["objectives"]["nodes"][0]["score"] == 0.5
 
 
+def test_graphql_over_http_audit(tmp_path: Path) -> None:
+    """graphql-http's audit of the GraphQL-over-HTTP specification: every MUST,
+    SHOULD and MAY it checks, for both media types, passes."""
+    node = node_or_skip()
+    with Gateway(Settings(data_dir=tmp_path / "okra-data")) as gateway:
+        run = subprocess.run(
+            [node, "audit.mjs"],
+            cwd=JS,
+            env={**os.environ, "OKRA_URL": gateway.url, "OKRA_TOKEN": gateway.token},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert run.returncode == 0, run.stderr
+    audits = json.loads(run.stdout)
+    assert len(audits) > 50  # the suite ran, not an empty list
+    failed = [f"{a['id']} {a['name']}: {a['reason']}" for a in audits if a["status"] != "ok"]
+    assert failed == []
+
+
 async def test_python_gql_client(settings: Settings) -> None:
     with Gateway(settings) as gateway:
         http = HTTPXAsyncTransport(url=f"{gateway.url}/graphql", headers=gateway.headers)
@@ -69,10 +90,22 @@ async def test_python_gql_client(settings: Settings) -> None:
             objective = await session.execute(
                 GraphQLRequest(
                     "mutation($c: ID!, $t: ID!) { createObjective(input: {cycleId: $c, "
-                    'teamId: $t, title: "Typed"}) { id } }'
-                ),
-                variable_values={"c": year["openCycle"]["id"], "t": team["createTeam"]["id"]},
+                    'teamId: $t, title: "Typed"}) { id } }',
+                    variable_values={"c": year["openCycle"]["id"], "t": team["createTeam"]["id"]},
+                )
             )
+            listed = await session.execute(
+                GraphQLRequest(
+                    "query($c: ID!) { objectives(cycleId: $c) "
+                    "{ totalCount edges { node { title team { name } } } } }",
+                    variable_values={"c": year["openCycle"]["id"]},
+                )
+            )
+            assert listed["objectives"]["totalCount"] == 1
+            assert listed["objectives"]["edges"][0]["node"] == {
+                "title": "Typed",
+                "team": {"name": "From gql"},
+            }
             with pytest.raises(TransportQueryError) as refused:
                 await session.execute(
                     GraphQLRequest('mutation { createTeam(input: {name: ""}) { id } }')
@@ -99,9 +132,9 @@ async def test_python_gql_client(settings: Settings) -> None:
                 await session.execute(
                     GraphQLRequest(
                         "mutation($o: ID!) { updateObjective(input: {id: $o, expectedVersion: 1,"
-                        ' title: "Renamed"}) { version } }'
-                    ),
-                    variable_values={"o": objective["createObjective"]["id"]},
+                        ' title: "Renamed"}) { version } }',
+                        variable_values={"o": objective["createObjective"]["id"]},
+                    )
                 )
             pushed = await asyncio.wait_for(first, 15)
             assert pushed["objectiveChanged"]["title"] == "Renamed"

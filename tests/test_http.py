@@ -57,3 +57,21 @@ async def test_what_the_server_cannot_do_is_said_with_the_right_status(api: Api)
     )
     assert query.status_code == 200 and query.json() == {"data": {"teams": {"totalCount": 0}}}
     assert (await api.data("{ teams { totalCount } }"))["teams"]["totalCount"] == 0
+
+
+async def test_get_judges_the_operation_that_operation_name_selects(api: Api) -> None:
+    document = (
+        "query Count { teams { totalCount } } "
+        'mutation Create { createTeam(input: {name: "via GET"}) { id } }'
+    )
+    headers = {**await api.headers(None, None), "Accept": SPEC}
+    count = await api.client.get(
+        "/graphql", params={"query": document, "operationName": "Count"}, headers=headers
+    )
+    assert count.status_code == 200 and count.json() == {"data": {"teams": {"totalCount": 0}}}
+    create = await api.client.get(
+        "/graphql", params={"query": document, "operationName": "Create"}, headers=headers
+    )
+    assert create.status_code == 405 and create.headers["allow"] == "POST"
+    # Nothing was stored by the refused GET.
+    assert (await api.data("{ teams { totalCount } }"))["teams"]["totalCount"] == 0
