@@ -18,7 +18,7 @@ from gateway.backend import make_app, make_store
 from gateway.settings import Settings
 from tests.pgcluster import ThrowawayCluster, ensure_database, pg_bindir
 from tests.processes import Gateway, projector
-from tests.test_cluster import CHECK_IN, build, gql
+from tests.test_cluster import CHECK_IN, build, check_in_values, gql
 from tests.views import built_from_zero, dump
 
 
@@ -87,12 +87,7 @@ async def test_postgres_restart_under_write_load(own_cluster: ThrowawayCluster) 
                     break
                 await asyncio.sleep(0.2)
             assert (await client.get("/readyz")).status_code == 200
-            data = await gql(
-                client,
-                "query($k: ID!) { keyResult(id: $k) { checkIns(first: 1000) { value } } }",
-                k=kr,
-            )
-            stored = [c["value"] for c in data["keyResult"]["checkIns"]]
+            stored = await check_in_values(client, kr)
             assert sorted(stored) == sorted(acknowledged)  # every one, exactly once
 
 

@@ -17,9 +17,9 @@ async def test_a_retry_returns_the_first_answer_and_appends_nothing(api: Api) ->
     assert again == first
     assert api.backend.app.recorder.max_notification_id() == head
     history = await api.data(
-        "query($id: ID!) { keyResult(id: $id) { checkIns { value } } }", id=kr["id"]
+        "query($id: ID!) { keyResult(id: $id) { checkIns { nodes { value } } } }", id=kr["id"]
     )
-    assert len(history["keyResult"]["checkIns"]) == 1
+    assert len(history["keyResult"]["checkIns"]["nodes"]) == 1
 
     error = await api.refuse(
         "recordCheckIn", keyResultId=kr["id"], value=31, idempotencyKey="checkin-42"
@@ -103,7 +103,8 @@ async def test_twenty_concurrent_check_ins_without_versions_all_land(api: Api) -
     kr = await api.key_result(objective["id"])
     await asyncio.gather(*(api.check_in(kr["id"], value=i) for i in range(20)))
     data = await api.data(
-        "query($id: ID!) { keyResult(id: $id) { version checkIns { value } } }", id=kr["id"]
+        "query($id: ID!) { keyResult(id: $id) { version checkIns { nodes { value } } } }",
+        id=kr["id"],
     )
     assert data["keyResult"]["version"] == 21
-    assert sorted(c["value"] for c in data["keyResult"]["checkIns"]) == list(range(20))
+    assert sorted(c["value"] for c in data["keyResult"]["checkIns"]["nodes"]) == list(range(20))

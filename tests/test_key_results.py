@@ -89,10 +89,10 @@ async def test_latest_as_of_wins_and_backdating_keeps_the_current_value(api: Api
     assert tie["confidence"] == 0.6
 
     history = await api.data(
-        "query($id: ID!) { keyResult(id: $id) { checkIns { value asOf recordedBy } } }",
+        "query($id: ID!) { keyResult(id: $id) { checkIns { nodes { value asOf recordedBy } } } }",
         id=kr["id"],
     )
-    assert [c["value"] for c in history["keyResult"]["checkIns"]] == [35, 30, 26]
+    assert [c["value"] for c in history["keyResult"]["checkIns"]["nodes"]] == [35, 30, 26]
 
     future = str(today + timedelta(days=3))
     error = await api.refuse("recordCheckIn", keyResultId=kr["id"], value=40, asOf=future)
@@ -140,12 +140,13 @@ async def test_check_in_needs_no_version_and_unrelated_work_never_conflicts(api:
         *(api.check_in(kr["id"], value=20 + i) for i in range(10) for kr in (first, second))
     )
     data = await api.data(
-        "query($id: ID!) { objective(id: $id) { version keyResults { version checkIns { id } } } }",
+        "query($id: ID!) { objective(id: $id) { version keyResults { version "
+        "checkIns { totalCount } } } }",
         id=objective_id,
     )
     assert data["objective"]["version"] == 1  # check-ins are not edits of the objective
     assert [kr["version"] for kr in data["objective"]["keyResults"]] == [11, 11]
-    assert [len(kr["checkIns"]) for kr in data["objective"]["keyResults"]] == [10, 10]
+    assert [kr["checkIns"]["totalCount"] for kr in data["objective"]["keyResults"]] == [10, 10]
     # An edit based on version 1 of the objective is still current.
     await api.mutate("updateObjective", "version", id=objective_id, expectedVersion=1, title="New")
     stale = await api.refuse("recordCheckIn", keyResultId=first["id"], value=1, expectedVersion=3)

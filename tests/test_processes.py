@@ -15,7 +15,7 @@ from tests.processes import Gateway, okra, spawn, store_args
 from tests.views import built_from_zero, dump
 
 DASHBOARD = """query($c: ID!) { objectives(cycleId: $c, first: 100) { totalCount nodes {
-    title score team { name } keyResults { title score checkIns(first: 1) { asOf } }
+    title score team { name } keyResults { title score checkIns(first: 1) { nodes { asOf } } }
     bets { status } } } }"""
 
 
@@ -64,7 +64,7 @@ def test_demo_is_served_over_http(settings: Settings) -> None:
         statuses = {b["status"] for o in closed["nodes"] for b in o["bets"]}
         assert {"VALIDATED", "INVALIDATED"} <= statuses
         current = graphql(gateway, DASHBOARD, c=q4)["objectives"]
-        assert all(kr["checkIns"] for o in current["nodes"] for kr in o["keyResults"])
+        assert all(kr["checkIns"]["nodes"] for o in current["nodes"] for kr in o["keyResults"])
         tree = graphql(
             gateway, "query($c: ID!) { alignment(cycleId: $c) { nodes { depth } } }", c=q4
         )["alignment"]["nodes"]

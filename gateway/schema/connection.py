@@ -1,14 +1,21 @@
 """Relay cursor connections for the lists that grow.
 
-Cursors are keyset positions (the log position that created the row), so a page
-stays stable while new events arrive: new rows sort after every cursor handed out.
+Cursors are keyset positions (the log position that created the row, or for lists
+in another order the sort key itself), so a page stays stable while new events
+arrive: a cursor names a place in the order, not an offset that new rows shift.
+
+Top-level lists page in SQL. Nested lists (a key result's check-ins, a team's
+objectives) page in memory over what one DataLoader fetched for every parent of
+the request at once, so a dashboard costs one statement per relation whatever the
+page size, and ``totalCount`` costs nothing more.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from typing import Generic, TypeVar
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -27,6 +34,10 @@ def encode_cursor(pos: int) -> str:
     return base64.urlsafe_b64encode(f"pos:{pos}".encode()).decode()
 
 
+def _not_a_cursor() -> OkraError:
+    return OkraError("after: not a cursor this API handed out", "BAD_USER_INPUT", "after")
+
+
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
@@ -34,9 +45,29 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(kind)
         return int(value)
     except ValueError:
-        raise OkraError(
-            "after: not a cursor this API handed out", "BAD_USER_INPUT", "after"
-        ) from None
+        raise _not_a_cursor() from None
+
+
+Key = tuple[str | int, ...]
+
+
+def encode_key_cursor(key: Key) -> str:
+    return base64.urlsafe_b64encode(f"key:{json.dumps(list(key))}".encode()).decode()
+
+
+def decode_key_cursor(cursor: str) -> Key:
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        key = json.loads(value) if kind == "key" else None
+    except ValueError:
+        raise _not_a_cursor() from None
+    if not isinstance(key, list) or not all(isinstance(part, str | int) for part in key):
+        raise _not_a_cursor()
+    return tuple(key)
+
+
+def _same_shape(a: Key, b: Key) -> bool:
+    return len(a) == len(b) and all(type(x) is type(y) for x, y in zip(a, b, strict=True))
 
 
 @strawberry.type(description="Where a page stands in its list.")
@@ -55,14 +86,14 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="A page of a list, Relay style.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    view: strawberry.Private[View]
-    where: strawberry.Private[Where]
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
+    # Counting may cost a query: it runs only when a client asks for totalCount.
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many items the whole list holds.")
-    async def total_count(self, info: Info) -> int:
-        return await info.context.backend.store.count(self.view, self.where)
+    async def total_count(self) -> int:
+        return await self.counter()
 
     @strawberry.field(description="The items of this page, without their cursors.")
     def nodes(self) -> list[T]:
@@ -89,14 +120,66 @@ async def paginate(
     docs = await info.context.backend.store.find(view, where, limit=size + 1, after=after_pos)
     page = docs[:size]
     edges = [Edge(cursor=encode_cursor(d["pos"]), node=make(d)) for d in page]
+    store = info.context.backend.store
+
+    async def count() -> int:
+        return await store.count(view, where)
+
+    return _connection(edges, len(docs) > size, after_pos is not None, count)
+
+
+def page_of(
+    docs: Sequence[Doc],
+    make: Callable[[Doc], T],
+    first: int | None,
+    after: str | None,
+    key: Callable[[Doc], Key] | None = None,
+    descending: bool = False,
+) -> Connection[T]:
+    """A page of a list already in memory and sorted.
+
+    Without ``key`` the list is in log order and its cursors are those of the
+    top-level lists (log positions); with ``key`` (the list sorted by it,
+    ``descending`` or not) the cursor holds the sort key, and ``after`` keeps what
+    sorts past it.
+    """
+    size = check_first(first)
+    rest: Sequence[Doc] = docs
+    if after and key is None:
+        after_pos = decode_cursor(after)
+        rest = [d for d in docs if d["pos"] > after_pos]
+    elif after and key is not None:
+        mark: Any = decode_key_cursor(after)
+        keyed = [(key(d), d) for d in docs]
+        if keyed and not _same_shape(mark, keyed[0][0]):
+            raise _not_a_cursor()
+        rest = [d for k, d in keyed if (k < mark if descending else k > mark)]
+    page = rest[:size]
+    edges = [
+        Edge(
+            cursor=encode_cursor(d["pos"]) if key is None else encode_key_cursor(key(d)),
+            node=make(d),
+        )
+        for d in page
+    ]
+    total = len(docs)
+
+    async def count() -> int:
+        return total
+
+    return _connection(edges, len(rest) > size, bool(after), count)
+
+
+def _connection(
+    edges: list[Edge[T]], more: bool, earlier: bool, count: Callable[[], Awaitable[int]]
+) -> Connection[T]:
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(docs) > size,
-            has_previous_page=after_pos is not None,
+            has_next_page=more,
+            has_previous_page=earlier,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        view=view,
-        where=where,
+        counter=count,
     )

@@ -29,9 +29,10 @@ class Loaders:
         self.objectives_by_parent_key_result = self._many(OBJECTIVES, "parent_key_result_id")
         self.objectives_by_cycle = self._many(OBJECTIVES, "cycle_id")
         self.objectives_by_team = self._many(OBJECTIVES, "team_id")
+        self.objectives_by_team_and_cycle = self._pairs(OBJECTIVES, "team_id", "cycle_id")
         self.bets_by_key_result = self._many(BETS, "key_result_id")
         self.check_ins_by_key_result = self._many(CHECK_INS, "key_result_id")
-        self._all: list[DataLoader[str, Any]] = [
+        self._all: list[DataLoader[Any, Any]] = [
             self.team,
             self.cycle,
             self.objective,
@@ -42,6 +43,7 @@ class Loaders:
             self.objectives_by_parent_key_result,
             self.objectives_by_cycle,
             self.objectives_by_team,
+            self.objectives_by_team_and_cycle,
             self.bets_by_key_result,
             self.check_ins_by_key_result,
         ]
@@ -63,6 +65,18 @@ class Loaders:
             groups: dict[str, list[Doc]] = defaultdict(list)
             for doc in await self.store.find(view, {column: keys}):
                 groups[doc[column]].append(doc)
+            return [groups.get(key, []) for key in keys]
+
+        return DataLoader(load_fn=load)
+
+    def _pairs(self, view: View, first: str, second: str) -> DataLoader[tuple[str, str], list[Doc]]:
+        """Documents by two columns at once, in one query for every pair asked."""
+
+        async def load(keys: list[tuple[str, str]]) -> list[list[Doc]]:
+            groups: dict[tuple[str, str], list[Doc]] = defaultdict(list)
+            where = {first: sorted({a for a, _ in keys}), second: sorted({b for _, b in keys})}
+            for doc in await self.store.find(view, where):
+                groups[(doc[first], doc[second])].append(doc)
             return [groups.get(key, []) for key in keys]
 
         return DataLoader(load_fn=load)

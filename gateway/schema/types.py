@@ -14,6 +14,7 @@ import strawberry
 
 from domain.objective import objective_of
 from domain.scoring import EXPECTED_GRADE, band
+from gateway.schema.connection import Connection, page_of
 from gateway.schema.context import Info
 from projections.handlers import Doc
 
@@ -132,14 +133,22 @@ class Team(Audited):
         docs = await info.context.loaders.teams_by_parent.load(str(self.id))
         return [Team.from_doc(d) for d in docs]
 
-    @strawberry.field(description="This team's objectives, optionally in one cycle.")
+    @strawberry.field(
+        description="This team's objectives, optionally in one cycle, in creation order."
+    )
     async def objectives(
-        self, info: Info, cycle_id: strawberry.ID | None = None
-    ) -> list[Objective]:
-        docs = await info.context.loaders.objectives_by_team.load(str(self.id))
-        return [
-            Objective.from_doc(d) for d in docs if cycle_id is None or d["cycle_id"] == cycle_id
-        ]
+        self,
+        info: Info,
+        cycle_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Objective]:
+        loaders = info.context.loaders
+        if cycle_id is None:
+            docs = await loaders.objectives_by_team.load(str(self.id))
+        else:
+            docs = await loaders.objectives_by_team_and_cycle.load((str(self.id), str(cycle_id)))
+        return page_of(docs, Objective.from_doc, first, after)
 
 
 @strawberry.type(description="An annual or quarterly period that objectives belong to.")
@@ -176,10 +185,22 @@ class Cycle(Audited):
         docs = await info.context.loaders.cycles_by_parent.load(str(self.id))
         return [Cycle.from_doc(d) for d in docs]
 
-    @strawberry.field(description="The objectives of this cycle, optionally of one team.")
-    async def objectives(self, info: Info, team_id: strawberry.ID | None = None) -> list[Objective]:
-        docs = await info.context.loaders.objectives_by_cycle.load(str(self.id))
-        return [Objective.from_doc(d) for d in docs if team_id is None or d["team_id"] == team_id]
+    @strawberry.field(
+        description="The objectives of this cycle, optionally of one team, in creation order."
+    )
+    async def objectives(
+        self,
+        info: Info,
+        team_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Objective]:
+        loaders = info.context.loaders
+        if team_id is None:
+            docs = await loaders.objectives_by_cycle.load(str(self.id))
+        else:
+            docs = await loaders.objectives_by_team_and_cycle.load((str(team_id), str(self.id)))
+        return page_of(docs, Objective.from_doc, first, after)
 
 
 @strawberry.type(description="One milestone of a milestone-based key result.")
@@ -215,6 +236,10 @@ class CheckIn:
             recorded_at=datetime.fromisoformat(doc["recorded_at"]),
             recorded_by=doc["actor"],
         )
+
+
+def _check_in_order(doc: Doc) -> tuple[str, int]:
+    return (doc["as_of"], doc["pos"])
 
 
 @strawberry.type(description="A measurable result that shows progress on an objective.")
@@ -277,11 +302,16 @@ class KeyResult(Audited):
         assert objective is not None
         return objective
 
-    @strawberry.field(description="Check-ins, latest asOf first.")
-    async def check_ins(self, info: Info, first: int | None = None) -> list[CheckIn]:
+    @strawberry.field(
+        description="Check-ins, latest asOf first (on the same asOf, the one recorded last "
+        "first). A backdated check-in takes its place by asOf, so cursors stay valid."
+    )
+    async def check_ins(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[CheckIn]:
         docs = await info.context.loaders.check_ins_by_key_result.load(str(self.id))
-        ordered = sorted(docs, key=lambda d: (d["as_of"], d["pos"]), reverse=True)
-        return [CheckIn.from_doc(d) for d in ordered[:first]]
+        ordered = sorted(docs, key=_check_in_order, reverse=True)
+        return page_of(ordered, CheckIn.from_doc, first, after, _check_in_order, descending=True)
 
     @strawberry.field(description="The bets placed on this key result.")
     async def bets(self, info: Info) -> list[Bet]:
