@@ -28,6 +28,7 @@ from domain.base import OkraAggregate, Stamp
 from domain.bet import Bet
 from domain.cycle import Cycle
 from domain.errors import CycleClosed, InvalidInput, NotFound
+from domain.history_commands import HistoryCommands
 from domain.idempotency import KEY_MAX, AlreadyAnswered, IdempotentRequest, Pending, pending
 from domain.objective import KEEP, KeyResult, Objective, objective_of
 from domain.portfolio import Portfolio
@@ -70,7 +71,7 @@ def utc_now() -> datetime:
     return datetime.now(tz=UTC)
 
 
-class Okra(StrategyCommands, Application[UUID]):
+class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
     name = "okra"
 
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:
@@ -603,6 +604,14 @@ class Okra(StrategyCommands, Application[UUID]):
             raise InvalidInput("idempotency_key", f"must be 1–{KEY_MAX} characters")
         token = pending.set(Pending(actor_name(actor), key, fingerprint))
         try:
+            # Answered already: a command that cannot run twice (a carry-over, a bet's
+            # resolution) would otherwise refuse its own retry. ``commit`` still
+            # catches a retry racing the first attempt.
+            request_id = IdempotentRequest.id_for(actor_name(actor), key)
+            if self.exists(request_id):
+                first: OkraAggregate = self.repository.get(request_id)
+                assert isinstance(first, IdempotentRequest)
+                raise AlreadyAnswered(first)
             return command()
         except AlreadyAnswered as answered:
             if answered.request.fingerprint != fingerprint:

@@ -58,6 +58,7 @@ class KeyResult:
     confidence: float | None = None
     final_grade: float | None = None
     version: int = 1
+    original_grade: float | None = None  # the grade frozen at close, once regraded
 
     @property
     def measure(self) -> str:
@@ -87,6 +88,9 @@ class Objective(OkraAggregate):
         cycle_name: str | None
         values: list[str]  # entries of the strategy map the objective serves
         constituents: list[str]
+        carried_over_from: str | None  # the objective of an earlier cycle this continues
+        carried_over_to: str | None
+        carry_over_count: int  # how many cycles in a row it has been carried
 
     # -- events -------------------------------------------------------------------
 
@@ -113,6 +117,29 @@ class Objective(OkraAggregate):
             objective.cycle_name = None
             objective.values = []
             objective.constituents = []
+            objective.carried_over_from = None
+            objective.carried_over_to = None
+            objective.carry_over_count = 0
+
+    class ObjectiveCarriedOver(ObjectiveCreated):
+        """Created by carrying an objective of an earlier cycle over into this one."""
+
+        carried_over_from: str
+        carry_over_count: int
+
+        def apply(self, objective: Objective) -> None:
+            super().apply(objective)
+            objective.carried_over_from = self.carried_over_from
+            objective.carry_over_count = self.carry_over_count
+
+    class ObjectiveCarriedForward(OkraAggregate.Event):
+        """The objective continues in a later cycle, as ``carried_over_to``."""
+
+        carried_over_to: str
+        to_cycle_id: str
+
+        def apply(self, objective: Objective) -> None:
+            objective.carried_over_to = self.carried_over_to
 
     class ObjectiveUpdated(OkraAggregate.Event):
         changes: dict[str, list[Any]]  # field -> [from, to]
@@ -205,6 +232,22 @@ class Objective(OkraAggregate):
                     self.value if self.milestones_done is None else self.milestones_done
                 )
                 key_result.confidence = self.confidence
+
+    class KeyResultRegraded(KeyResultEvent):
+        """A correction of a closed cycle's grade; the original stays in the stream."""
+
+        grade: float
+        previous: float | None
+        reason: str
+
+        def apply(self, objective: Objective) -> None:
+            super().apply(objective)
+            objective.grade = graded_mean(objective.key_results.values())
+
+        def apply_to(self, key_result: KeyResult) -> None:
+            if key_result.original_grade is None:
+                key_result.original_grade = self.previous
+            key_result.final_grade = self.grade
 
     class ObjectiveGraded(OkraAggregate.Event):
         """The cycle closed: the scores of that moment become final grades."""
@@ -471,6 +514,106 @@ class Objective(OkraAggregate):
         )
         return key_result
 
+    @classmethod
+    def carry_over(
+        cls,
+        stamp: Stamp,
+        source: Objective,
+        *,
+        cycle_id: UUID,
+        parent_key_result_id: str | None,
+        aligned_with: list[str],
+    ) -> Objective:
+        """The source's continuation: its key results restart where they stand.
+
+        Each key result is re-baselined: a metric starts at its last value, a milestone
+        one keeps the milestones not yet done. Key results already reached (score 1.0)
+        are done and stay behind. No check-in is copied: the new cycle's history starts
+        empty, and the old one stays with the source.
+        """
+        objective = cls._create(
+            cls.ObjectiveCarriedOver,
+            id=uuid4(),
+            actor=stamp.actor,
+            timestamp=stamp.at,
+            cycle_id=str(cycle_id),
+            team_id=source.team_id,
+            title=source.title,
+            description=source.description,
+            kind=source.kind,
+            parent_key_result_id=parent_key_result_id,
+            aligned_with=aligned_with,
+            carried_over_from=str(source.id),
+            carry_over_count=source.carry_over_count + 1,
+        )
+        for kr in source.key_results.values():
+            if kr.score() >= 1.0:
+                continue
+            if kr.milestones:
+                objective.add_key_result(
+                    stamp,
+                    title=kr.title,
+                    weight=kr.weight,
+                    unit=kr.unit,
+                    milestones=kr.milestones[int(kr.current or 0) :],
+                )
+            else:
+                objective.add_key_result(
+                    stamp,
+                    title=kr.title,
+                    weight=kr.weight,
+                    start_value=kr.start_value if kr.current is None else kr.current,
+                    target_value=kr.target_value,
+                    unit=kr.unit,
+                )
+        return objective
+
+    def check_carriable(self) -> None:
+        if self.carried_over_to is not None:
+            raise InvalidInput("id", f"already carried over, to objective {self.carried_over_to}")
+        if self.status == "ARCHIVED":
+            raise InvalidInput("id", "an archived objective is not carried over")
+
+    def carry_forward(self, stamp: Stamp, successor: Objective) -> None:
+        self.check_carriable()
+        self.record(
+            self.ObjectiveCarriedForward,
+            stamp,
+            carried_over_to=str(successor.id),
+            to_cycle_id=successor.cycle_id,
+        )
+
+    def regrade_key_result(
+        self,
+        stamp: Stamp,
+        key_result_id: str,
+        *,
+        expected_version: int | None,
+        grade: float,
+        reason: str | None,
+    ) -> KeyResult:
+        """Correct a closed cycle's grade (a late measurement, a mistake at close)."""
+        key_result = self._key_result_at(key_result_id, expected_version)
+        if self.status != "CLOSED":
+            raise InvalidInput(
+                "id", "the key result is not graded yet: regrade it once its cycle is closed"
+            )
+        new = rules.unit_interval(grade, "grade")
+        if new == key_result.final_grade:
+            raise InvalidInput("grade", f"{new:g} is already the key result's grade")
+        why = rules.text(reason, "reason")
+        if not why:
+            raise InvalidInput("reason", "a regrade needs a reason")
+        self.record(
+            self.KeyResultRegraded,
+            stamp,
+            key_result_id=key_result.id,
+            grade=new,
+            previous=key_result.final_grade,
+            reason=why,
+        )
+        return key_result
+
     def grade_at_close(self, stamp: Stamp, cycle_name: str) -> None:
         if self.status == "CLOSED":
             return
@@ -492,6 +635,11 @@ class Objective(OkraAggregate):
 def score_of(key_results: Iterable[KeyResult]) -> float | None:
     """An objective's score: the weighted mean of its key results' scores."""
     return scoring.weighted_mean((kr.weight, kr.score()) for kr in key_results)
+
+
+def graded_mean(key_results: Iterable[KeyResult]) -> float | None:
+    """An objective's grade: the weighted mean of its key results' final grades."""
+    return scoring.weighted_mean((kr.weight, kr.final_grade) for kr in key_results)
 
 
 def _choice(value: str, allowed: tuple[str, ...], field: str) -> str:

@@ -73,12 +73,15 @@ class Observer(Protocol):
 
     Histories (audit trail, trends) register one with :func:`observer`; the
     projector preloads what ``wants`` names and calls ``observe`` after the event's
-    own document has been updated, in the same batch and transaction.
+    own document has been updated, in the same batch and transaction, with that
+    document as it was before the event (``before``; None for a new one).
     """
 
     def wants(self, event: OkraAggregate.Event) -> Iterable[tuple[View, str]]: ...
 
-    def observe(self, event: OkraAggregate.Event, pos: int, batch: Batch) -> None: ...
+    def observe(
+        self, event: OkraAggregate.Event, pos: int, batch: Batch, before: Doc | None
+    ) -> None: ...
 
 
 OBSERVERS: list[Observer] = []
@@ -99,9 +102,12 @@ def wanted(event: OkraAggregate.Event) -> Iterable[tuple[View, str]]:
 
 
 def apply(event: OkraAggregate.Event, pos: int, batch: Batch) -> None:
+    view = view_of(event)
+    # Handlers build new documents rather than mutate, so this stays the old one.
+    before = batch.get(view, str(event.originator_id)) if view is not None else None
     _apply_own(event, pos, batch)
     for watcher in OBSERVERS:
-        watcher.observe(event, pos, batch)
+        watcher.observe(event, pos, batch, before)
 
 
 def _apply_own(event: OkraAggregate.Event, pos: int, batch: Batch) -> None:
@@ -395,4 +401,6 @@ def _(event: ApiToken.TokenRevoked, doc: Doc, pos: int, batch: Batch) -> Doc:
 
 
 # Features that project into the documents above register their handlers on import.
+import projections.corrections  # noqa: E402
+import projections.history  # noqa: E402
 import projections.strategy  # noqa: E402, F401

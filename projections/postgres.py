@@ -9,7 +9,7 @@ commits, so other processes' readers learn of new views without polling.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import asyncpg
@@ -137,14 +137,22 @@ class PostgresViewStore(ViewStore):
             await conn.execute("SELECT pg_notify($1, $2)", live.channel, str(position or 0))
 
     async def find(
-        self, view: View, where: Where, limit: int | None = None, after: int | None = None
+        self,
+        view: View,
+        where: Where,
+        limit: int | None = None,
+        after: int | None = None,
+        descending: bool = False,
     ) -> list[Doc]:
-        sql, params = self.select_statement(view, where, limit, after)
+        sql, params = self.select_statement(view, where, limit, after, descending=descending)
         return [row[0] for row in await self.pool.fetch(sql, *params)]
 
     async def count(self, view: View, where: Where) -> int:
         sql, params = self.select_statement(view, where, what="count(*)")
         return int(await self.pool.fetchval(sql, *params))
+
+    async def rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in await self.pool.fetch(sql, *params)]
 
     def placeholder(self, index: int) -> str:
         return f"${index}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +107,22 @@ class SQLiteViewStore(ViewStore):
             _rename_indexes(conn, self, live)
 
     async def find(
-        self, view: View, where: Where, limit: int | None = None, after: int | None = None
+        self,
+        view: View,
+        where: Where,
+        limit: int | None = None,
+        after: int | None = None,
+        descending: bool = False,
     ) -> list[Doc]:
-        sql, params = self.select_statement(view, where, limit, after)
+        sql, params = self.select_statement(view, where, limit, after, descending=descending)
         return [json.loads(row[0]) for row in self.conn.execute(sql, params)]
 
     async def count(self, view: View, where: Where) -> int:
         sql, params = self.select_statement(view, where, what="count(*)")
         return int(self.conn.execute(sql, params).fetchone()[0])
+
+    async def rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.conn.execute(sql, list(params))]
 
     def placeholder(self, index: int) -> str:
         return "?"

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from projections.handlers import Batch, Doc
 from projections.views import ALL_VIEWS, PROJECTION, SCHEMA_VERSION, View
 
-# A filter value: one value, several (any of them), or None (IS NULL).
-Where = Mapping[str, str | Sequence[str] | None]
+
+@dataclass(frozen=True)
+class Between:
+    """A filter value matching the half-open range [low, high) (either end open)."""
+
+    low: str | None = None
+    high: str | None = None
+
+
+# A filter value: one value, several (any of them), a range, or None (IS NULL).
+Where = Mapping[str, str | Sequence[str] | Between | None]
 
 
 class TrackingConflict(Exception):
@@ -87,12 +97,23 @@ class ViewStore(ABC):
 
     @abstractmethod
     async def find(
-        self, view: View, where: Where, limit: int | None = None, after: int | None = None
+        self,
+        view: View,
+        where: Where,
+        limit: int | None = None,
+        after: int | None = None,
+        descending: bool = False,
     ) -> list[Doc]:
-        """Documents matching every filter, in log order, optionally past a ``pos``."""
+        """Documents matching every filter, in log order (or newest first, with
+        ``descending``), optionally past a ``pos`` in that order."""
 
     @abstractmethod
     async def count(self, view: View, where: Where) -> int: ...
+
+    @abstractmethod
+    async def rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows of a read-only query written for this store's dialect
+        (``placeholder``, ``any_clause``): for queries ``find`` cannot express."""
 
     async def get(self, view: View, ids: Iterable[str]) -> dict[str, Doc]:
         return await self.load(view, ids)
@@ -118,6 +139,11 @@ class ViewStore(ABC):
             for column in (*view.indexed, "pos"):
                 statements.append(
                     f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column})"
+                )
+            for keys in view.composite:
+                statements.append(
+                    f"CREATE INDEX IF NOT EXISTS {table}_{'_'.join(keys)} "
+                    f"ON {table} ({', '.join(keys)})"
                 )
         return statements
 
@@ -158,17 +184,23 @@ class ViewStore(ABC):
         limit: int | None = None,
         after: int | None = None,
         what: str = "doc",
+        descending: bool = False,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if after is not None:
             params.append(after)
-            clauses.append(f"pos > {self.placeholder(len(params))}")
+            clauses.append(f"pos {'<' if descending else '>'} {self.placeholder(len(params))}")
         for column, value in where.items():
             if column not in ("id", *view.column_names):
                 raise ValueError(f"{view.name} cannot be filtered by {column}")
             if value is None:
                 clauses.append(f"{column} IS NULL")
+            elif isinstance(value, Between):
+                for bound, operator in ((value.low, ">="), (value.high, "<")):
+                    if bound is not None:
+                        params.append(bound)
+                        clauses.append(f"{column} {operator} {self.placeholder(len(params))}")
             elif isinstance(value, str):
                 params.append(value)
                 clauses.append(f"{column} = {self.placeholder(len(params))}")
@@ -179,7 +211,7 @@ class ViewStore(ABC):
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         if what == "doc":
-            sql += " ORDER BY pos"
+            sql += " ORDER BY pos DESC" if descending else " ORDER BY pos"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return sql, params

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PROJECTION = "views"
 
 
@@ -31,6 +31,8 @@ class View:
     columns: tuple[Column, ...]
     # Columns that get an index of their own (lists filter on them).
     indexed: tuple[str, ...] = ()
+    # Multi-column indexes, e.g. (column, "pos") for keyset pages filtered by column.
+    composite: tuple[tuple[str, ...], ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -65,5 +67,33 @@ STRATEGY_MAPS = View("strategy_maps", (POS,))
 
 TOKENS = View("tokens", (*_text("hash"), POS), indexed=("hash",))
 
-ALL_VIEWS = (TEAMS, CYCLES, OBJECTIVES, CHECK_INS, BETS, PORTFOLIOS, STRATEGY_MAPS, TOKENS)
+# One row per event (see projections/history.py). Every filter of the audit trail has
+# a (column, pos) index, so a page filtered by it is an index range scan in log order
+# either way; (stream_id, recorded_at) finds the version of a stream at a moment.
+HISTORY_FILTERS = ("entity_id", "stream_id", "entity_type", "event_type", "actor", "cycle_id")
+HISTORY = View(
+    "history",
+    (
+        *_text(*HISTORY_FILTERS, "recorded_at"),
+        Column("version", "bigint"),
+        POS,
+    ),
+    composite=(
+        *((column, "pos") for column in HISTORY_FILTERS),
+        ("stream_id", "recorded_at"),
+        ("recorded_at",),
+    ),
+)
+
+ALL_VIEWS = (
+    TEAMS,
+    CYCLES,
+    OBJECTIVES,
+    CHECK_INS,
+    BETS,
+    PORTFOLIOS,
+    STRATEGY_MAPS,
+    TOKENS,
+    HISTORY,
+)
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

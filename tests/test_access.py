@@ -88,6 +88,28 @@ async def set_stake_budget(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"teamId": team, "cycleId": org.year, "budget": 50}
 
 
+async def closed_quarter_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
+    """An objective of the team with a key result, in a quarter that closed since."""
+    number = next(NAMES)
+    quarter = await api.cycle(f"Sprint {number}", "2026-01-01", "2026-03-31", org.year)
+    objective = await api.objective(quarter, team)
+    await api.key_result(objective["id"])
+    await api.mutate("closeCycle", "id", id=quarter)
+    return objective
+
+
+async def carry_over_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await closed_quarter_objective(api, org, team)
+    later = await api.cycle(f"Sprint {next(NAMES)}", "2026-04-01", "2026-06-30", org.year)
+    return {"id": objective["id"], "toCycleId": later}
+
+
+async def regrade_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await closed_quarter_objective(api, org, team)
+    kr = f"{objective['id']}.1"
+    return {"id": kr, "grade": 0.5, "reason": "Late numbers"}
+
+
 TEAM_SCOPED: dict[str, Setup] = {
     "createObjective": create_objective,
     "updateObjective": update_objective,
@@ -98,6 +120,8 @@ TEAM_SCOPED: dict[str, Setup] = {
     "placeBet": place_bet,
     "resolveBet": resolve_bet,
     "setStakeBudget": set_stake_budget,
+    "carryOverObjective": carry_over_objective,
+    "regradeKeyResult": regrade_key_result,
 }
 
 

@@ -27,6 +27,8 @@ BOUNDED = {
     "Team.children": "the teams directly below one team",
     "Cycle.children": "the four quarters of a year",
     "Portfolio.bets": "one team's bets in one cycle, within its stake budget",
+    "KeyResult.gradeCorrections": "regrades of one key result after its cycle closed",
+    "AuditEntry.changes": "the fields one event changed",
 }
 # Reports computed for one cycle, sized by it: their lists are the report.
 REPORTS = {"Alignment", "AlignmentNode", "StrategyMap", "StrategyEntry", "AlignmentAudit"}

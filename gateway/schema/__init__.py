@@ -18,13 +18,27 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from gateway.schema import audit, mutation, query, strategy, subscription
+from gateway.schema import (
+    audit,
+    audit_trail,
+    corrections,
+    mutation,
+    query,
+    strategy,
+    subscription,
+)
 from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.settings import Settings
 
 # Each feature contributes its own Query/Mutation class; merged here into one schema.
-Query = merge_types("Query", (query.Query, strategy.StrategyQuery, audit.AuditQuery))
-Mutation = merge_types("Mutation", (mutation.Mutation, strategy.StrategyMutation))
+Query = merge_types(
+    "Query",
+    (query.Query, strategy.StrategyQuery, audit.AuditQuery, audit_trail.AuditTrailQuery),
+)
+Mutation = merge_types(
+    "Mutation",
+    (mutation.Mutation, strategy.StrategyMutation, corrections.CorrectionsMutation),
+)
 Subscription = merge_types("Subscription", (subscription.Subscription,))
 
 

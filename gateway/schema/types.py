@@ -14,6 +14,7 @@ import strawberry
 
 from domain.objective import objective_of
 from domain.scoring import EXPECTED_GRADE, band
+from gateway.schema.audit_trail import GradeCorrection, grade_corrections
 from gateway.schema.connection import Connection, page_of
 from gateway.schema.context import Info
 from projections.handlers import Doc
@@ -262,11 +263,17 @@ class KeyResult(Audited):
     score: float = strawberry.field(description="Progress on the 0.0–1.0 scale.")
     score_band: ScoreBand
     final_grade: float | None = strawberry.field(
-        description="The score frozen when the cycle closed."
+        description="The grade of the closed cycle: the score frozen at close, or its "
+        "latest correction (regradeKeyResult)."
     )
+    original_grade: float | None = strawberry.field(
+        description="The score frozen when the cycle closed, whatever regrades followed."
+    )
+    # With time travel (asOf), the moment this key result is seen at.
+    seen_at: strawberry.Private[datetime | None] = None
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> KeyResult:
+    def from_doc(cls, doc: Doc, seen_at: datetime | None = None) -> KeyResult:
         is_milestones = doc["measure"] == "MILESTONES"
         done = int(doc["current"] or 0) if is_milestones else None
         return cls(
@@ -289,11 +296,15 @@ class KeyResult(Audited):
             score=doc["score"],
             score_band=ScoreBand(band(doc["score"])),
             final_grade=doc["final_grade"],
+            original_grade=(
+                doc["final_grade"] if doc.get("original_grade") is None else doc["original_grade"]
+            ),
             version=doc["version"],
             created_at=datetime.fromisoformat(doc["created_at"]),
             created_by=doc["created_by"],
             updated_at=_dt(doc["updated_at"]),
             updated_by=doc["updated_by"],
+            seen_at=seen_at,
         )
 
     @strawberry.field(description="The objective this key result measures.")
@@ -310,8 +321,14 @@ class KeyResult(Audited):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[CheckIn]:
         docs = await info.context.loaders.check_ins_by_key_result.load(str(self.id))
+        if self.seen_at is not None:  # as then known: recorded by that moment
+            docs = [d for d in docs if datetime.fromisoformat(d["recorded_at"]) <= self.seen_at]
         ordered = sorted(docs, key=_check_in_order, reverse=True)
         return page_of(ordered, CheckIn.from_doc, first, after, _check_in_order, descending=True)
+
+    @strawberry.field(description="Corrections of the grade after its cycle closed, oldest first.")
+    async def grade_corrections(self, info: Info) -> list[GradeCorrection]:
+        return await grade_corrections(info, str(self.id), self.seen_at)
 
     @strawberry.field(description="The bets placed on this key result.")
     async def bets(self, info: Info) -> list[Bet]:
@@ -349,10 +366,19 @@ class Objective(Audited):
     constituents: list[str] = strawberry.field(
         description="Constituents of the strategy map it serves."
     )
+    original_grade: float | None = strawberry.field(
+        description="The grade frozen when the cycle closed, whatever regrades followed."
+    )
+    carry_over_count: int = strawberry.field(
+        description="How many cycles in a row this objective has been carried over "
+        "(0: it started in this cycle)."
+    )
     aligned_with_ids: strawberry.Private[list[str]]
+    carried_over_from_id: strawberry.Private[str | None]
+    carried_over_to_id: strawberry.Private[str | None]
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Objective:
+    def from_doc(cls, doc: Doc, seen_at: datetime | None = None) -> Objective:
         return cls(
             id=strawberry.ID(doc["id"]),
             title=doc["title"],
@@ -363,15 +389,29 @@ class Objective(Audited):
             score_band=ScoreBand(band(doc["score"])) if doc["score"] is not None else None,
             grade=doc["grade"],
             expected_grade=EXPECTED_GRADE[doc["kind"]],
-            key_results=[KeyResult.from_doc(kr) for kr in doc["key_results"]],
+            key_results=[KeyResult.from_doc(kr, seen_at) for kr in doc["key_results"]],
             cycle_id=strawberry.ID(doc["cycle_id"]),
             team_id=strawberry.ID(doc["team_id"]),
             parent_key_result_id=doc["parent_key_result_id"],
             values=doc.get("values", []),
             constituents=doc.get("constituents", []),
             aligned_with_ids=doc["aligned_with"],
+            original_grade=doc["grade"]
+            if doc.get("original_grade") is None
+            else doc["original_grade"],
+            carry_over_count=doc.get("carry_over_count", 0),
+            carried_over_from_id=doc.get("carried_over_from"),
+            carried_over_to_id=doc.get("carried_over_to"),
             **_stamps(doc),
         )
+
+    @strawberry.field(description="The objective of an earlier cycle this one continues.")
+    async def carried_over_from(self, info: Info) -> Objective | None:
+        return await load_objective(info, self.carried_over_from_id)
+
+    @strawberry.field(description="The objective of a later cycle that continues this one.")
+    async def carried_over_to(self, info: Info) -> Objective | None:
+        return await load_objective(info, self.carried_over_to_id)
 
     @strawberry.field
     async def cycle(self, info: Info) -> Cycle:
