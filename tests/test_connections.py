@@ -29,6 +29,7 @@ BOUNDED = {
     "Portfolio.bets": "one team's bets in one cycle, within its stake budget",
     "KeyResult.gradeCorrections": "regrades of one key result after its cycle closed",
     "AuditEntry.changes": "the fields one event changed",
+    "ScoreTrend.points": "one per day or week of the range, at most 400",
 }
 # Reports computed for one cycle, sized by it: their lists are the report.
 REPORTS = {"Alignment", "AlignmentNode", "StrategyMap", "StrategyEntry", "AlignmentAudit"}

@@ -26,6 +26,7 @@ from gateway.schema import (
     query,
     strategy,
     subscription,
+    trends,
 )
 from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.settings import Settings
@@ -33,7 +34,13 @@ from gateway.settings import Settings
 # Each feature contributes its own Query/Mutation class; merged here into one schema.
 Query = merge_types(
     "Query",
-    (query.Query, strategy.StrategyQuery, audit.AuditQuery, audit_trail.AuditTrailQuery),
+    (
+        query.Query,
+        strategy.StrategyQuery,
+        audit.AuditQuery,
+        audit_trail.AuditTrailQuery,
+        trends.TrendsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
