@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from gateway import cli_store
+from gateway import cli_schema, cli_store
 from gateway.backend import make_app
 from gateway.cli_audit import audit
 from gateway.cli_token import bootstrap_admin, tokens
@@ -29,6 +29,7 @@ console = Console(stderr=True)
 cli.add_typer(tokens, name="token")
 cli.add_typer(audit, name="audit")
 cli_store.register(cli)
+cli_schema.register(cli)
 
 
 @cli.command()

@@ -17,6 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
 from gateway.schema import (
     audit,
@@ -24,6 +25,7 @@ from gateway.schema import (
     corrections,
     mutation,
     query,
+    retrospective,
     strategy,
     subscription,
     trends,
@@ -40,6 +42,7 @@ Query = merge_types(
         audit.AuditQuery,
         audit_trail.AuditTrailQuery,
         trends.TrendsQuery,
+        retrospective.RetrospectiveQuery,
     ),
 )
 Mutation = merge_types(
@@ -47,6 +50,14 @@ Mutation = merge_types(
     (mutation.Mutation, strategy.StrategyMutation, corrections.CorrectionsMutation),
 )
 Subscription = merge_types("Subscription", (subscription.Subscription,))
+
+# merge_types takes no description: the root types get theirs here.
+for root, text in (
+    (Query, "Reads, served from the views (never the event log)."),
+    (Mutation, "Writes: each runs one command and answers once queries can see its effect."),
+    (Subscription, "Live updates over graphql-transport-ws, sent once queries can see them."),
+):
+    get_object_definition(root, strict=True).description = text
 
 
 class OkraSchema(strawberry.Schema):

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.schema.choices import choice
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
 from gateway.schema.types import (
@@ -30,13 +31,38 @@ from projections import audit
 
 @strawberry.enum(description="What the audit found; the README explains each and its threshold.")
 class FindingKind(Enum):
-    COMMITTED_AT_RISK = "COMMITTED_AT_RISK"
-    TANGENT_BET = "TANGENT_BET"
-    ORPHAN_OBJECTIVE = "ORPHAN_OBJECTIVE"
-    UNSERVED_KEY_RESULT = "UNSERVED_KEY_RESULT"
-    STALE_KEY_RESULT = "STALE_KEY_RESULT"
-    OVERLOADED_TEAM = "OVERLOADED_TEAM"
-    UNTAGGED_OBJECTIVE = "UNTAGGED_OBJECTIVE"
+    COMMITTED_AT_RISK = choice(
+        "COMMITTED_AT_RISK",
+        description="A committed key result's latest confidence is below the threshold.",
+    )
+    TANGENT_BET = choice(
+        "TANGENT_BET",
+        description="A bet on a closed or archived objective, expecting no progress, or "
+        "staking far more per expected progress than the cycle's median.",
+    )
+    ORPHAN_OBJECTIVE = choice(
+        "ORPHAN_OBJECTIVE",
+        description="An objective below the top level that cascades from nothing and aligns "
+        "with nothing.",
+    )
+    UNSERVED_KEY_RESULT = choice(
+        "UNSERVED_KEY_RESULT",
+        description="Past the first part of the cycle, a key result with no bet and no "
+        "objective cascading from it.",
+    )
+    STALE_KEY_RESULT = choice(
+        "STALE_KEY_RESULT",
+        description="A key result without a check-in for longer than its team's cadence.",
+    )
+    OVERLOADED_TEAM = choice(
+        "OVERLOADED_TEAM",
+        description="A team with too many objectives in the cycle, or an objective with too "
+        "many key results.",
+    )
+    UNTAGGED_OBJECTIVE = choice(
+        "UNTAGGED_OBJECTIVE",
+        description="An objective serving no value or constituent of the strategy map.",
+    )
 
 
 assert tuple(k.value for k in FindingKind) == audit.KINDS, "FindingKind lags the audit's kinds"
@@ -44,17 +70,17 @@ assert tuple(k.value for k in FindingKind) == audit.KINDS, "FindingKind lags the
 
 @strawberry.enum(description="CRITICAL: act now; WARNING: an alignment gap; INFO: hygiene.")
 class Severity(Enum):
-    CRITICAL = "CRITICAL"
-    WARNING = "WARNING"
-    INFO = "INFO"
+    CRITICAL = choice("CRITICAL", description="Act now.")
+    WARNING = choice("WARNING", description="An alignment gap.")
+    INFO = choice("INFO", description="Hygiene.")
 
 
 @strawberry.enum(description="The kind of entity a finding is about.")
 class FindingEntityType(Enum):
-    TEAM = "TEAM"
-    OBJECTIVE = "OBJECTIVE"
-    KEY_RESULT = "KEY_RESULT"
-    BET = "BET"
+    TEAM = choice("TEAM", description="The finding is about a team.")
+    OBJECTIVE = choice("OBJECTIVE", description="The finding is about an objective.")
+    KEY_RESULT = choice("KEY_RESULT", description="The finding is about a key result.")
+    BET = choice("BET", description="The finding is about a bet.")
 
 
 AuditEntity = Annotated[
@@ -65,10 +91,10 @@ AuditEntity = Annotated[
 
 @strawberry.type(description="One thing the alignment audit found, and what to do about it.")
 class Finding:
-    kind: FindingKind
-    severity: Severity
-    entity_type: FindingEntityType
-    entity_id: strawberry.ID
+    kind: FindingKind = strawberry.field(description="What was found.")
+    severity: Severity = strawberry.field(description="How urgent it is.")
+    entity_type: FindingEntityType = strawberry.field(description="The kind of entity it is about.")
+    entity_id: strawberry.ID = strawberry.field(description="The id of the entity it is about.")
     message: str = strawberry.field(description="What is wrong and what a person can do.")
     measured: float | None = strawberry.field(
         description="The figure that crossed the threshold (days, count, ratio, confidence)."
@@ -103,25 +129,25 @@ class Finding:
         }[self.entity_type]
         return await loader(info, self.entity_id)
 
-    @strawberry.field
+    @strawberry.field(description="The team whose finding it is.")
     async def team(self, info: Info) -> Team | None:
         return await load_team(info, self.team_id)
 
-    @strawberry.field
+    @strawberry.field(description="The objective concerned, if any.")
     async def objective(self, info: Info) -> Objective | None:
         return await load_objective(info, self.objective_id)
 
 
 @strawberry.type(description="How many findings of one kind the audit made.")
 class FindingCount:
-    kind: FindingKind
-    severity: Severity
-    count: int
+    kind: FindingKind = strawberry.field(description="The kind of finding.")
+    severity: Severity = strawberry.field(description="Its severity.")
+    count: int = strawberry.field(description="How many findings of that kind.")
 
 
 @strawberry.type(description="The findings of the alignment audit of a cycle.")
 class AlignmentAudit:
-    cycle: Cycle
+    cycle: Cycle = strawberry.field(description="The cycle audited.")
     team: Team | None = strawberry.field(description="The team audited; null: everyone.")
     evaluated_on: date = strawberry.field(
         description="The day the audit judged the cycle at: today, or the day it ended."
@@ -183,9 +209,18 @@ class AuditQuery:
     async def alignment_audit(
         self,
         info: Info,
-        cycle_id: strawberry.ID,
-        team_id: strawberry.ID | None = None,
-        include_subteams: bool = True,
+        cycle_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The cycle to audit (open or closed).")
+        ],
+        team_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this team's findings (and those of the teams below it)."
+            ),
+        ] = None,
+        include_subteams: Annotated[
+            bool, strawberry.argument(description="false: only the findings of teamId itself.")
+        ] = True,
     ) -> AlignmentAudit:
         return await alignment_audit(
             info, str(cycle_id), None if team_id is None else str(team_id), include_subteams

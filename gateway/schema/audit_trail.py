@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from gateway.schema.choices import choice
 from gateway.schema.connection import (
+    After,
     Connection,
     Edge,
+    First,
     PageInfo,
     check_first,
     decode_cursor,
@@ -34,19 +37,19 @@ from projections.views import HISTORY
 
 @strawberry.enum(description="The kind of entity a history entry is about.")
 class HistoryEntityType(Enum):
-    TEAM = "TEAM"
-    CYCLE = "CYCLE"
-    OBJECTIVE = "OBJECTIVE"
-    KEY_RESULT = "KEY_RESULT"
-    BET = "BET"
-    PORTFOLIO = "PORTFOLIO"
-    STRATEGY_MAP = "STRATEGY_MAP"
+    TEAM = choice("TEAM", description="A team.")
+    CYCLE = choice("CYCLE", description="A cycle.")
+    OBJECTIVE = choice("OBJECTIVE", description="An objective.")
+    KEY_RESULT = choice("KEY_RESULT", description="A key result (its check-ins included).")
+    BET = choice("BET", description="A bet.")
+    PORTFOLIO = choice("PORTFOLIO", description="A team's stake budget in a cycle.")
+    STRATEGY_MAP = choice("STRATEGY_MAP", description="The strategy map.")
 
 
 @strawberry.enum(description="The order of a history list, by log position.")
 class HistoryOrder(Enum):
-    NEWEST_FIRST = "NEWEST_FIRST"
-    OLDEST_FIRST = "OLDEST_FIRST"
+    NEWEST_FIRST = choice("NEWEST_FIRST", description="The latest change first.")
+    OLDEST_FIRST = choice("OLDEST_FIRST", description="The earliest change first.")
 
 
 @strawberry.type(description="One field an event changed, from what to what.")
@@ -247,9 +250,15 @@ class AuditTrailQuery:
     async def audit_trail(
         self,
         info: Info,
-        filter: AuditTrailFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        order: HistoryOrder = HistoryOrder.NEWEST_FIRST,
+        filter: Annotated[
+            AuditTrailFilter | None,
+            strawberry.argument(description="Which changes to list; left out, every change."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        order: Annotated[
+            HistoryOrder,
+            strawberry.argument(description="Newest first (the default) or oldest first."),
+        ] = HistoryOrder.NEWEST_FIRST,
     ) -> Connection[AuditEntry]:
         return await audit_trail(info, filter, first, after, order)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -28,6 +28,20 @@ from projections.views import View
 T = TypeVar("T")
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 100
+
+# The paging arguments, described once for every connection.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"How many items to return, 0–{PAGE_SIZE_MAX} (default {PAGE_SIZE})."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Return the items after this cursor (a previous page's endCursor)."
+    ),
+]
 
 
 def encode_cursor(pos: int) -> str:
@@ -72,16 +86,24 @@ def _same_shape(a: Key, b: Key) -> bool:
 
 @strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether this page was asked for after a cursor."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the first item of the page; null if empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the last item; pass it as after for the next page."
+    )
 
 
 @strawberry.type(description="One item of a page and the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Where this item stands; pass it as after to get the items after it."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list, Relay style.")

@@ -4,6 +4,8 @@ every write: a token, the team's authorisation, an idempotency key."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from gateway.schema.context import Info
@@ -36,7 +38,14 @@ class CorrectionsMutation:
         "re-baselined at their last value (reached ones stay behind), no check-in is "
         "copied, and both objectives link to each other. Answers the new objective."
     )
-    async def carry_over_objective(self, info: Info, input: CarryOverObjectiveInput) -> Objective:
+    async def carry_over_objective(
+        self,
+        info: Info,
+        input: Annotated[
+            CarryOverObjectiveInput,
+            strawberry.argument(description="The objective and the cycle to carry it into."),
+        ],
+    ) -> Objective:
         saved = await run(
             info,
             input,
@@ -50,7 +59,14 @@ class CorrectionsMutation:
         description="Correct the grade a closed cycle froze for a key result. The original "
         "grade stays visible (originalGrade, gradeCorrections, the audit trail)."
     )
-    async def regrade_key_result(self, info: Info, input: RegradeKeyResultInput) -> KeyResult:
+    async def regrade_key_result(
+        self,
+        info: Info,
+        input: Annotated[
+            RegradeKeyResultInput,
+            strawberry.argument(description="The key result, its corrected grade and why."),
+        ],
+    ) -> KeyResult:
         saved = await run(
             info,
             input,

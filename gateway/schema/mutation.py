@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import UNSET
@@ -109,39 +109,48 @@ class MutationInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A new team, at the top or below another team.")
 class CreateTeamInput(MutationInput):
-    name: str
-    parent_id: ID | None = None
+    name: str = strawberry.field(description="The team's name, 1–200 characters.")
+    parent_id: ID | None = strawberry.field(
+        default=None, description="The team it belongs to; null for a top-level team."
+    )
     stake_unit: str | None = strawberry.field(
         default=None, description="What bets stake; person-days by default."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A new annual cycle, or a quarter inside one.")
 class OpenCycleInput(MutationInput):
     name: str = strawberry.field(description='e.g. "2026" or "2026-Q4"; unique.')
-    kind: CycleKind
-    starts_on: date
-    ends_on: date
+    kind: CycleKind = strawberry.field(description="Annual, or a quarter (which needs parentId).")
+    starts_on: date = strawberry.field(description="The cycle's first day.")
+    ends_on: date = strawberry.field(
+        description="The cycle's last day; a quarter lies inside its year."
+    )
     parent_id: ID | None = strawberry.field(
         default=None, description="The annual cycle of a quarter."
     )
 
 
-@strawberry.input
+@strawberry.input(description="The cycle to close and grade.")
 class CloseCycleInput(MutationInput):
-    id: ID
-    expected_version: int | None = None
+    id: ID = strawberry.field(description="The cycle to close.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The cycle's version you read; left out, no check."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new objective of a team in a cycle.")
 class CreateObjectiveInput(MutationInput):
-    cycle_id: ID
-    team_id: ID
-    title: str
-    description: str | None = None
-    kind: ObjectiveKind = ObjectiveKind.ASPIRATIONAL
+    cycle_id: ID = strawberry.field(description="The open cycle it belongs to.")
+    team_id: ID = strawberry.field(description="The team that owns it.")
+    title: str = strawberry.field(description="What the team wants to achieve, 1–200 characters.")
+    description: str | None = strawberry.field(default=None, description="Why it matters.")
+    kind: ObjectiveKind = strawberry.field(
+        default=ObjectiveKind.ASPIRATIONAL,
+        description="Committed (expected at 1.0) or aspirational (the default).",
+    )
     parent_key_result_id: ID | None = strawberry.field(
         default=None, description="The key result of the level above this cascades from."
     )
@@ -150,56 +159,90 @@ class CreateObjectiveInput(MutationInput):
     )
 
 
-@strawberry.input
+@strawberry.input(description="Fields left out keep their value.")
 class UpdateObjectiveInput(MutationInput):
-    id: ID
-    expected_version: int
-    title: str | None = UNSET
-    description: str | None = UNSET
-    kind: ObjectiveKind | None = UNSET
-    status: ObjectiveStatus | None = UNSET
+    id: ID = strawberry.field(description="The objective to edit.")
+    expected_version: int = strawberry.field(description="The objective's version you read.")
+    title: str | None = strawberry.field(
+        default=UNSET, description="A new title, 1–200 characters."
+    )
+    description: str | None = strawberry.field(
+        default=UNSET, description="A new description; null clears it."
+    )
+    kind: ObjectiveKind | None = strawberry.field(
+        default=UNSET, description="Committed or aspirational."
+    )
+    status: ObjectiveStatus | None = strawberry.field(
+        default=UNSET, description="Active, or archived."
+    )
 
 
 @strawberry.input(description="Fields left out keep their value; null removes the parent.")
 class AlignObjectiveInput(MutationInput):
-    id: ID
-    expected_version: int
-    parent_key_result_id: ID | None = UNSET
-    aligned_with: list[ID] | None = UNSET
+    id: ID = strawberry.field(description="The objective to re-align.")
+    expected_version: int = strawberry.field(description="The objective's version you read.")
+    parent_key_result_id: ID | None = strawberry.field(
+        default=UNSET,
+        description="The key result of the level above it cascades from; null removes it.",
+    )
+    aligned_with: list[ID] | None = strawberry.field(
+        default=UNSET, description="Objectives of other teams it aligns with (replaces the list)."
+    )
 
 
 @strawberry.input(description="Either a metric (startValue, targetValue, unit) or milestones.")
 class AddKeyResultInput(MutationInput):
-    objective_id: ID
-    title: str
-    weight: float = 1.0
-    start_value: float | None = None
-    target_value: float | None = None
-    unit: str | None = None
-    milestones: list[str] | None = None
+    objective_id: ID = strawberry.field(description="The objective it measures.")
+    title: str = strawberry.field(description="What is measured, 1–200 characters.")
+    weight: float = strawberry.field(
+        default=1.0, description="Its share in the objective's score, in (0, 100]."
+    )
+    start_value: float | None = strawberry.field(default=None, description="Where a metric starts.")
+    target_value: float | None = strawberry.field(
+        default=None, description="Where a metric should get to; different from the start."
+    )
+    unit: str | None = strawberry.field(default=None, description="The metric's unit, e.g. %.")
+    milestones: list[str] | None = strawberry.field(
+        default=None,
+        description="The milestones, in the order they will be done (instead of a metric).",
+    )
 
 
 @strawberry.input(description="Changing startValue or targetValue needs a reason.")
 class UpdateKeyResultInput(MutationInput):
-    id: ID
-    expected_version: int
-    title: str | None = UNSET
-    weight: float | None = UNSET
-    unit: str | None = UNSET
-    start_value: float | None = UNSET
-    target_value: float | None = UNSET
-    reason: str | None = None
+    id: ID = strawberry.field(description="The key result to edit.")
+    expected_version: int = strawberry.field(description="The key result's version you read.")
+    title: str | None = strawberry.field(
+        default=UNSET, description="A new title, 1–200 characters."
+    )
+    weight: float | None = strawberry.field(default=UNSET, description="A new weight, in (0, 100].")
+    unit: str | None = strawberry.field(default=UNSET, description="A new unit; null clears it.")
+    start_value: float | None = strawberry.field(
+        default=UNSET, description="A new start value (needs reason)."
+    )
+    target_value: float | None = strawberry.field(
+        default=UNSET, description="A new target value (needs reason)."
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why the start or target changed; kept in the history."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Send value for a metric key result, milestonesDone for a milestone one."
+)
 class RecordCheckInInput(MutationInput):
-    key_result_id: ID
+    key_result_id: ID = strawberry.field(description="The key result measured.")
     value: float | None = strawberry.field(default=None, description="For a metric key result.")
     milestones_done: int | None = strawberry.field(
         default=None, description="For a milestone key result."
     )
-    confidence: float | None = None
-    note: str | None = None
+    confidence: float | None = strawberry.field(
+        default=None, description="How likely the team now thinks the target is reached, 0–1."
+    )
+    note: str | None = strawberry.field(
+        default=None, description="What the team wants to say with it."
+    )
     as_of: date | None = strawberry.field(
         default=None, description="The date the value is true for; today by default."
     )
@@ -208,29 +251,43 @@ class RecordCheckInInput(MutationInput):
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new bet on a key result: what it stakes, its odds and the impact it expects."
+)
 class PlaceBetInput(MutationInput):
-    key_result_id: ID
-    title: str
-    stake: float
-    odds: float
-    expected_impact: float
-    hypothesis: str | None = None
+    key_result_id: ID = strawberry.field(
+        description="The key result it bets on (of an open cycle)."
+    )
+    title: str = strawberry.field(description="What the team will do, 1–200 characters.")
+    stake: float = strawberry.field(
+        description="What the team invests, in its stake unit; > 0, within its budget."
+    )
+    odds: float = strawberry.field(description="The probability it succeeds, in (0, 1].")
+    expected_impact: float = strawberry.field(
+        description="The change in the key result's value if it succeeds."
+    )
+    hypothesis: str | None = strawberry.field(
+        default=None, description="Why the team expects it to move the key result."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="How a placed bet ended.")
 class ResolveBetInput(MutationInput):
-    id: ID
-    outcome: BetOutcome
-    actual_impact: float | None = None
-    learning: str | None = None
-    expected_version: int | None = None
+    id: ID = strawberry.field(description="The bet to resolve.")
+    outcome: BetOutcome = strawberry.field(description="Validated, invalidated or withdrawn.")
+    actual_impact: float | None = strawberry.field(
+        default=None, description="The change in the key result's value it made."
+    )
+    learning: str | None = strawberry.field(default=None, description="What the team learned.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The bet's version you read; left out, no check."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The most a team may stake on its bets in a cycle.")
 class SetStakeBudgetInput(MutationInput):
-    team_id: ID
-    cycle_id: ID
+    team_id: ID = strawberry.field(description="The team.")
+    cycle_id: ID = strawberry.field(description="The cycle the budget is for.")
     budget: float | None = strawberry.field(description="null removes the budget.")
 
 
@@ -240,7 +297,11 @@ class SetStakeBudgetInput(MutationInput):
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a team, optionally below another one.")
-    async def create_team(self, info: Info, input: CreateTeamInput) -> Team:
+    async def create_team(
+        self,
+        info: Info,
+        input: Annotated[CreateTeamInput, strawberry.argument(description="The team to create.")],
+    ) -> Team:
         saved = await run(
             info,
             input,
@@ -254,7 +315,11 @@ class Mutation:
         return _found(await load_team(info, saved.id))
 
     @strawberry.mutation(description="Open an annual cycle, or a quarter inside one.")
-    async def open_cycle(self, info: Info, input: OpenCycleInput) -> Cycle:
+    async def open_cycle(
+        self,
+        info: Info,
+        input: Annotated[OpenCycleInput, strawberry.argument(description="The cycle to open.")],
+    ) -> Cycle:
         saved = await run(
             info,
             input,
@@ -272,7 +337,11 @@ class Mutation:
     @strawberry.mutation(
         description="Close a cycle: freezes every key result's grade; its OKRs turn read-only."
     )
-    async def close_cycle(self, info: Info, input: CloseCycleInput) -> Cycle:
+    async def close_cycle(
+        self,
+        info: Info,
+        input: Annotated[CloseCycleInput, strawberry.argument(description="The cycle to close.")],
+    ) -> Cycle:
         saved = await run(
             info,
             input,
@@ -283,7 +352,13 @@ class Mutation:
         return _found(await load_cycle(info, saved.id))
 
     @strawberry.mutation(description="Set an objective for a team in a cycle.")
-    async def create_objective(self, info: Info, input: CreateObjectiveInput) -> Objective:
+    async def create_objective(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateObjectiveInput, strawberry.argument(description="The objective to set.")
+        ],
+    ) -> Objective:
         saved = await run(
             info,
             input,
@@ -301,7 +376,14 @@ class Mutation:
         return _found(await load_objective(info, saved.id))
 
     @strawberry.mutation(description="Edit an objective's title, description, kind or status.")
-    async def update_objective(self, info: Info, input: UpdateObjectiveInput) -> Objective:
+    async def update_objective(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateObjectiveInput,
+            strawberry.argument(description="The objective and the fields to change."),
+        ],
+    ) -> Objective:
         saved = await run(
             info,
             input,
@@ -321,7 +403,14 @@ class Mutation:
         description="Re-point an objective's cascade (parent key result) and its "
         "horizontal alignment."
     )
-    async def align_objective(self, info: Info, input: AlignObjectiveInput) -> Objective:
+    async def align_objective(
+        self,
+        info: Info,
+        input: Annotated[
+            AlignObjectiveInput,
+            strawberry.argument(description="The objective and its new alignment."),
+        ],
+    ) -> Objective:
         aligned = input.aligned_with
         saved = await run(
             info,
@@ -337,7 +426,13 @@ class Mutation:
         return _found(await load_objective(info, saved.id))
 
     @strawberry.mutation(description="Add a key result to an objective.")
-    async def add_key_result(self, info: Info, input: AddKeyResultInput) -> KeyResult:
+    async def add_key_result(
+        self,
+        info: Info,
+        input: Annotated[
+            AddKeyResultInput, strawberry.argument(description="The key result to add.")
+        ],
+    ) -> KeyResult:
         saved = await run(
             info,
             input,
@@ -357,7 +452,14 @@ class Mutation:
     @strawberry.mutation(
         description="Edit a key result; a change of start or target needs a reason."
     )
-    async def update_key_result(self, info: Info, input: UpdateKeyResultInput) -> KeyResult:
+    async def update_key_result(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateKeyResultInput,
+            strawberry.argument(description="The key result and the fields to change."),
+        ],
+    ) -> KeyResult:
         saved = await run(
             info,
             input,
@@ -376,7 +478,11 @@ class Mutation:
         return _found(await load_key_result(info, saved.id))
 
     @strawberry.mutation(description="Record where a key result stands, as of a date.")
-    async def record_check_in(self, info: Info, input: RecordCheckInInput) -> KeyResult:
+    async def record_check_in(
+        self,
+        info: Info,
+        input: Annotated[RecordCheckInInput, strawberry.argument(description="The measurement.")],
+    ) -> KeyResult:
         saved = await run(
             info,
             input,
@@ -396,7 +502,11 @@ class Mutation:
     @strawberry.mutation(
         description="Place a bet on a key result; refused past the team's stake budget."
     )
-    async def place_bet(self, info: Info, input: PlaceBetInput) -> Bet:
+    async def place_bet(
+        self,
+        info: Info,
+        input: Annotated[PlaceBetInput, strawberry.argument(description="The bet to place.")],
+    ) -> Bet:
         saved = await run(
             info,
             input,
@@ -413,7 +523,13 @@ class Mutation:
         return _found(await load_bet(info, saved.id))
 
     @strawberry.mutation(description="Record how a bet ended and what the team learned.")
-    async def resolve_bet(self, info: Info, input: ResolveBetInput) -> Bet:
+    async def resolve_bet(
+        self,
+        info: Info,
+        input: Annotated[
+            ResolveBetInput, strawberry.argument(description="The bet and how it ended.")
+        ],
+    ) -> Bet:
         saved = await run(
             info,
             input,
@@ -429,7 +545,14 @@ class Mutation:
         return _found(await load_bet(info, saved.id))
 
     @strawberry.mutation(description="Set (or, with null, remove) a team's stake budget.")
-    async def set_stake_budget(self, info: Info, input: SetStakeBudgetInput) -> Portfolio:
+    async def set_stake_budget(
+        self,
+        info: Info,
+        input: Annotated[
+            SetStakeBudgetInput,
+            strawberry.argument(description="The team, the cycle and the budget."),
+        ],
+    ) -> Portfolio:
         await run(
             info,
             input,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from domain.objective import objective_of
-from gateway.schema.connection import Connection, paginate
+from gateway.schema.connection import After, Connection, First, paginate
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
 from gateway.schema.types import (
@@ -34,23 +34,29 @@ from projections.views import BETS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS
 @strawberry.type
 class Query:
     @strawberry.field(description="Every team, in the order they were created.")
-    async def teams(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Team]:
+    async def teams(self, info: Info, first: First = None, after: After = None) -> Connection[Team]:
         return await paginate(info, TEAMS, {}, Team.from_doc, first, after)
 
     @strawberry.field(description="One team, or null.")
-    async def team(self, info: Info, id: strawberry.ID) -> Team | None:
+    async def team(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The team's id.")],
+    ) -> Team | None:
         return await load_team(info, id)
 
     @strawberry.field(description="Cycles, optionally of one kind or status.")
     async def cycles(
         self,
         info: Info,
-        kind: CycleKind | None = None,
-        status: CycleStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            CycleKind | None, strawberry.argument(description="Only cycles of this kind.")
+        ] = None,
+        status: Annotated[
+            CycleStatus | None, strawberry.argument(description="Only cycles with this status.")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Cycle]:
         where: dict[str, Any] = {}
         if kind is not None:
@@ -60,17 +66,27 @@ class Query:
         return await paginate(info, CYCLES, where, Cycle.from_doc, first, after)
 
     @strawberry.field(description="One cycle, or null.")
-    async def cycle(self, info: Info, id: strawberry.ID) -> Cycle | None:
+    async def cycle(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The cycle's id.")],
+    ) -> Cycle | None:
         return await load_cycle(info, id)
 
     @strawberry.field(description="Objectives of a cycle and/or a team, in creation order.")
     async def objectives(
         self,
         info: Info,
-        cycle_id: strawberry.ID | None = None,
-        team_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        cycle_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives of this cycle."),
+        ] = None,
+        team_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives of this team."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Objective]:
         where: dict[str, Any] = {}
         if cycle_id is not None:
@@ -80,20 +96,39 @@ class Query:
         return await paginate(info, OBJECTIVES, where, Objective.from_doc, first, after)
 
     @strawberry.field(description="One objective, or null.")
-    async def objective(self, info: Info, id: strawberry.ID) -> Objective | None:
+    async def objective(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The objective's id.")],
+    ) -> Objective | None:
         return await load_objective(info, id)
 
     @strawberry.field(description="One key result, or null.")
-    async def key_result(self, info: Info, id: strawberry.ID) -> KeyResult | None:
+    async def key_result(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The key result's id.")],
+    ) -> KeyResult | None:
         return await load_key_result(info, id)
 
     @strawberry.field(description="One bet, or null.")
-    async def bet(self, info: Info, id: strawberry.ID) -> Bet | None:
+    async def bet(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The bet's id.")],
+    ) -> Bet | None:
         return await load_bet(info, id)
 
     @strawberry.field(description="A team's bets in a cycle, its stake budget and what is left.")
     async def portfolio(
-        self, info: Info, team_id: strawberry.ID, cycle_id: strawberry.ID
+        self,
+        info: Info,
+        team_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The team whose bets it holds.")
+        ],
+        cycle_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The cycle of those bets.")
+        ],
     ) -> Portfolio:
         return await load_portfolio(info, str(team_id), str(cycle_id))
 
@@ -101,7 +136,14 @@ class Query:
         description="The cycle's objectives as a tree through their parent key results, "
         "with their ancestors and descendants from other cycles."
     )
-    async def alignment(self, info: Info, cycle_id: strawberry.ID) -> Alignment:
+    async def alignment(
+        self,
+        info: Info,
+        cycle_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The cycle whose objectives make the tree."),
+        ],
+    ) -> Alignment:
         if await load_cycle(info, cycle_id) is None:
             raise not_found("Cycle", cycle_id, "cycleId")
         return await build_alignment(info, str(cycle_id))

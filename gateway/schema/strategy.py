@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 from statistics import fmean
+from typing import Annotated
 
 import strawberry
 from strawberry import UNSET
 
+from gateway.schema.choices import choice
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
 from gateway.schema.mutation import MutationInput, _found, keep_required, run
@@ -21,14 +23,14 @@ ID = strawberry.ID
 
 @strawberry.enum(description="Whether an entry of the strategy map is a value or a constituent.")
 class StrategyEntryKind(Enum):
-    VALUE = "VALUE"
-    CONSTITUENT = "CONSTITUENT"
+    VALUE = choice("VALUE", description="A value the organisation holds.")
+    CONSTITUENT = choice("CONSTITUENT", description="A group the organisation serves.")
 
 
 @strawberry.type(description="A value or constituent, and the objectives that serve it.")
 class StrategyEntry:
-    name: str
-    kind: StrategyEntryKind
+    name: str = strawberry.field(description="The entry's name, as the map spells it.")
+    kind: StrategyEntryKind = strawberry.field(description="A value or a constituent.")
     retired: bool = strawberry.field(
         description="No longer in the map, but served by objectives of a closed cycle."
     )
@@ -61,10 +63,18 @@ class StrategyEntry:
 class StrategyMap:
     defined: bool = strawberry.field(description="False until defineStrategyMap is first run.")
     version: int = strawberry.field(description="0 until defined; send it as expectedVersion.")
-    values: list[StrategyEntry]
-    constituents: list[StrategyEntry]
-    updated_at: datetime | None
-    updated_by: str | None
+    values: list[StrategyEntry] = strawberry.field(
+        description="The organisation's values, in the map's order."
+    )
+    constituents: list[StrategyEntry] = strawberry.field(
+        description="The constituents it serves, in the map's order."
+    )
+    updated_at: datetime | None = strawberry.field(
+        description="When the map was last defined or revised; null until defined."
+    )
+    updated_by: str | None = strawberry.field(
+        description="Who last defined or revised it; null until defined."
+    )
     cycle_id: strawberry.Private[str | None]
     untagged: strawberry.Private[list[Doc]]
 
@@ -132,7 +142,16 @@ class StrategyQuery:
         "the cycle serving it, their scores and teams, and the entries nothing serves. "
         "Without cycleId, the objectives of every open cycle."
     )
-    async def strategy_map(self, info: Info, cycle_id: ID | None = None) -> StrategyMap:
+    async def strategy_map(
+        self,
+        info: Info,
+        cycle_id: Annotated[
+            ID | None,
+            strawberry.argument(
+                description="The cycle whose objectives count; left out, every open cycle."
+            ),
+        ] = None,
+    ) -> StrategyMap:
         if cycle_id is not None and await load_cycle(info, cycle_id) is None:
             raise not_found("Cycle", cycle_id, "cycleId")
         return await build_strategy_map(info, None if cycle_id is None else str(cycle_id))
@@ -143,8 +162,12 @@ class StrategyQuery:
     "default constituents: customers, employees, investors, community, partners)."
 )
 class DefineStrategyMapInput(MutationInput):
-    values: list[str] | None = UNSET
-    constituents: list[str] | None = UNSET
+    values: list[str] | None = strawberry.field(
+        default=UNSET, description="The values, in order (replaces the list)."
+    )
+    constituents: list[str] | None = strawberry.field(
+        default=UNSET, description="The constituents, in order (replaces the list)."
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="The map's version you read (0: not defined yet)."
     )
@@ -152,19 +175,25 @@ class DefineStrategyMapInput(MutationInput):
 
 @strawberry.input(description="Lists left out stay as they are; an empty list clears one.")
 class TagObjectiveInput(MutationInput):
-    id: ID
-    expected_version: int
-    values: list[str] | None = UNSET
-    constituents: list[str] | None = UNSET
+    id: ID = strawberry.field(description="The objective to tag.")
+    expected_version: int = strawberry.field(description="The objective's version you read.")
+    values: list[str] | None = strawberry.field(
+        default=UNSET, description="Values of the map it serves."
+    )
+    constituents: list[str] | None = strawberry.field(
+        default=UNSET, description="Constituents of the map it serves."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="How often a team means to check in.")
 class SetCheckInCadenceInput(MutationInput):
-    team_id: ID
+    team_id: ID = strawberry.field(description="The team.")
     days: int | None = strawberry.field(
         default=None, description="Days between check-ins (1–366); null: the default."
     )
-    expected_version: int | None = None
+    expected_version: int | None = strawberry.field(
+        default=None, description="The team's version you read; left out, no check."
+    )
 
 
 @strawberry.type
@@ -173,7 +202,14 @@ class StrategyMutation:
         description="Define or revise the organisation's values and constituents. An entry "
         "removed is removed from the tags of every objective not yet closed."
     )
-    async def define_strategy_map(self, info: Info, input: DefineStrategyMapInput) -> StrategyMap:
+    async def define_strategy_map(
+        self,
+        info: Info,
+        input: Annotated[
+            DefineStrategyMapInput,
+            strawberry.argument(description="The entries to define or keep."),
+        ],
+    ) -> StrategyMap:
         await run(
             info,
             input,
@@ -189,7 +225,14 @@ class StrategyMutation:
     @strawberry.mutation(
         description="Set the values and constituents of the strategy map an objective serves."
     )
-    async def tag_objective(self, info: Info, input: TagObjectiveInput) -> Objective:
+    async def tag_objective(
+        self,
+        info: Info,
+        input: Annotated[
+            TagObjectiveInput,
+            strawberry.argument(description="The objective and the entries it serves."),
+        ],
+    ) -> Objective:
         saved = await run(
             info,
             input,
@@ -207,7 +250,13 @@ class StrategyMutation:
         description="Set how many days a team lets pass between check-ins before its key "
         "results count as stale (null: the default)."
     )
-    async def set_check_in_cadence(self, info: Info, input: SetCheckInCadenceInput) -> Team:
+    async def set_check_in_cadence(
+        self,
+        info: Info,
+        input: Annotated[
+            SetCheckInCadenceInput, strawberry.argument(description="The team and its cadence.")
+        ],
+    ) -> Team:
         saved = await run(
             info,
             input,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,11 +22,11 @@ from projections.views import BETS, OBJECTIVES
 @strawberry.type(description="One event as recorded in the log.")
 class EventRecord:
     position: int = strawberry.field(description="The event's position in the log.")
-    recorded_at: datetime
-    actor: str
+    recorded_at: datetime = strawberry.field(description="When the event was recorded (UTC).")
+    actor: str = strawberry.field(description="Who caused it.")
     event_type: str = strawberry.field(description="e.g. CheckInRecorded.")
     entity_type: str = strawberry.field(description="e.g. Objective, KeyResult, Bet.")
-    entity_id: strawberry.ID
+    entity_id: strawberry.ID = strawberry.field(description="The entity it is about.")
     aggregate_id: strawberry.ID = strawberry.field(
         description="The stream the event belongs to (a key result's is its objective's)."
     )
@@ -72,9 +73,18 @@ class Subscription:
     async def key_result_changed(
         self,
         info: Info,
-        objective_id: strawberry.ID | None = None,
-        team_id: strawberry.ID | None = None,
-        cycle_id: strawberry.ID | None = None,
+        objective_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only key results of this objective."),
+        ] = None,
+        team_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only key results of this team's objectives."),
+        ] = None,
+        cycle_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only key results of objectives in this cycle."),
+        ] = None,
     ) -> AsyncGenerator[KeyResult, None]:
         backend = info.context.backend
         async with backend.feed.subscribe() as events:
@@ -100,8 +110,12 @@ class Subscription:
     async def objective_changed(
         self,
         info: Info,
-        cycle_id: strawberry.ID | None = None,
-        team_id: strawberry.ID | None = None,
+        cycle_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only objectives of this cycle.")
+        ] = None,
+        team_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only objectives of this team.")
+        ] = None,
     ) -> AsyncGenerator[Objective, None]:
         backend = info.context.backend
         async with backend.feed.subscribe() as events:
@@ -118,8 +132,12 @@ class Subscription:
     async def bet_changed(
         self,
         info: Info,
-        team_id: strawberry.ID | None = None,
-        cycle_id: strawberry.ID | None = None,
+        team_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only bets of this team.")
+        ] = None,
+        cycle_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only bets placed in this cycle.")
+        ] = None,
     ) -> AsyncGenerator[Bet, None]:
         backend = info.context.backend
         async with backend.feed.subscribe() as events:
@@ -136,8 +154,16 @@ class Subscription:
     async def events(
         self,
         info: Info,
-        entity_id: strawberry.ID | None = None,
-        event_types: list[str] | None = None,
+        entity_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only events about this entity (or, for an objective, its key results)."
+            ),
+        ] = None,
+        event_types: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only events of these types, e.g. CheckInRecorded."),
+        ] = None,
     ) -> AsyncGenerator[EventRecord, None]:
         async with info.context.backend.feed.subscribe() as events:
             async for position, event in events:

@@ -12,6 +12,7 @@ import strawberry
 
 from domain.objective import objective_of
 from domain.scoring import band
+from gateway.schema.choices import choice
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import KeyResult, Objective, ScoreBand, Team, load_team
@@ -24,10 +25,8 @@ DEFAULT_TEAM_DAYS = 84  # a team trend without a cycle or a range: the last twel
 
 @strawberry.enum(description="How far apart the points of a trend are.")
 class TrendBucket(Enum):
-    DAY = strawberry.enum_value("DAY", description="One point per day.")
-    WEEK = strawberry.enum_value(
-        "WEEK", description="One point per week (Monday to Sunday), at its last day."
-    )
+    DAY = choice("DAY", description="One point per day.")
+    WEEK = choice("WEEK", description="One point per week (Monday to Sunday), at its last day.")
 
 
 @strawberry.type(description="Where a score stood at the end of one day or week.")

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from domain.objective import objective_of
 from domain.scoring import EXPECTED_GRADE, band
 from gateway.schema.audit_trail import GradeCorrection, grade_corrections
-from gateway.schema.connection import Connection, page_of
+from gateway.schema.choices import choice
+from gateway.schema.connection import After, Connection, First, page_of
 from gateway.schema.context import Info
 from projections.handlers import Doc
 
@@ -40,57 +41,64 @@ def _stamps(doc: Doc) -> dict[str, Any]:
 
 @strawberry.enum(description="The length of a cycle.")
 class CycleKind(Enum):
-    ANNUAL = "ANNUAL"
-    QUARTERLY = "QUARTERLY"
+    ANNUAL = choice("ANNUAL", description="A year; quarters sit inside one.")
+    QUARTERLY = choice("QUARTERLY", description="A quarter inside an annual cycle.")
 
 
 @strawberry.enum(description="OPEN cycles take changes; CLOSED ones are graded and read-only.")
 class CycleStatus(Enum):
-    OPEN = "OPEN"
-    CLOSED = "CLOSED"
+    OPEN = choice("OPEN", description="Takes new objectives, edits and check-ins.")
+    CLOSED = choice("CLOSED", description="Graded and read-only; bets can still be resolved.")
 
 
 @strawberry.enum(
     description="COMMITTED objectives are expected to reach 1.0; ASPIRATIONAL ones do well at 0.7."
 )
 class ObjectiveKind(Enum):
-    COMMITTED = "COMMITTED"
-    ASPIRATIONAL = "ASPIRATIONAL"
+    COMMITTED = choice("COMMITTED", description="Expected to reach 1.0.")
+    ASPIRATIONAL = choice("ASPIRATIONAL", description="A stretch goal: 0.7 is doing well.")
 
 
 @strawberry.enum(description="ACTIVE or ARCHIVED by its team; CLOSED with its cycle.")
 class ObjectiveStatus(Enum):
-    ACTIVE = "ACTIVE"
-    ARCHIVED = "ARCHIVED"
-    CLOSED = "CLOSED"
+    ACTIVE = choice("ACTIVE", description="Being worked on.")
+    ARCHIVED = choice(
+        "ARCHIVED",
+        description="Set aside by its team; the audit and the strategy map leave it out.",
+    )
+    CLOSED = choice("CLOSED", description="Its cycle closed: graded and read-only.")
 
 
 @strawberry.enum(description="How a key result is measured.")
 class Measure(Enum):
-    METRIC = "METRIC"
-    MILESTONES = "MILESTONES"
+    METRIC = choice("METRIC", description="A value moving from startValue to targetValue.")
+    MILESTONES = choice("MILESTONES", description="A list of milestones, done in order.")
 
 
 @strawberry.enum(description="Google's grading bands: RED 0.0–0.3, YELLOW 0.4–0.6, GREEN 0.7–1.0.")
 class ScoreBand(Enum):
-    RED = "RED"
-    YELLOW = "YELLOW"
-    GREEN = "GREEN"
+    RED = choice("RED", description="Below 0.4: little real progress.")
+    YELLOW = choice("YELLOW", description="From 0.4 to below 0.7: progress, short of the target.")
+    GREEN = choice("GREEN", description="0.7 and above: delivered.")
 
 
 @strawberry.enum(description="Where a bet stands.")
 class BetStatus(Enum):
-    PLACED = "PLACED"
-    VALIDATED = "VALIDATED"
-    INVALIDATED = "INVALIDATED"
-    WITHDRAWN = "WITHDRAWN"
+    PLACED = choice("PLACED", description="Open: its stake counts against the team's budget.")
+    VALIDATED = choice("VALIDATED", description="It worked: the hypothesis held.")
+    INVALIDATED = choice("INVALIDATED", description="It did not work: the hypothesis failed.")
+    WITHDRAWN = choice(
+        "WITHDRAWN", description="Called off before it played out; its stake no longer counts."
+    )
 
 
 @strawberry.enum(description="How a placed bet ended.")
 class BetOutcome(Enum):
-    VALIDATED = "VALIDATED"
-    INVALIDATED = "INVALIDATED"
-    WITHDRAWN = "WITHDRAWN"
+    VALIDATED = choice("VALIDATED", description="The hypothesis held.")
+    INVALIDATED = choice("INVALIDATED", description="The hypothesis failed.")
+    WITHDRAWN = choice(
+        "WITHDRAWN", description="Called off; its stake no longer counts against the budget."
+    )
 
 
 @strawberry.interface(description="Who made an entity and who changed it last.")
@@ -98,16 +106,18 @@ class Audited:
     version: int = strawberry.field(
         description="Increases with every change; send it back as expectedVersion."
     )
-    created_at: datetime
-    created_by: str
-    updated_at: datetime | None
-    updated_by: str | None
+    created_at: datetime = strawberry.field(description="When the entity was created (UTC).")
+    created_by: str = strawberry.field(description="Who created it: the actor of its first event.")
+    updated_at: datetime | None = strawberry.field(
+        description="When it last changed; null if never."
+    )
+    updated_by: str | None = strawberry.field(description="Who changed it last; null if never.")
 
 
 @strawberry.type(description="A team: the organisation, a department or a team within one.")
 class Team(Audited):
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The team's opaque id.")
+    name: str = strawberry.field(description="The team's name.")
     stake_unit: str = strawberry.field(description="What bets stake, e.g. person-days.")
     check_in_cadence_days: int | None = strawberry.field(
         description="Days the team lets pass between check-ins; null: the default."
@@ -140,9 +150,12 @@ class Team(Audited):
     async def objectives(
         self,
         info: Info,
-        cycle_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        cycle_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives of this cycle."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Objective]:
         loaders = info.context.loaders
         if cycle_id is None:
@@ -154,13 +167,15 @@ class Team(Audited):
 
 @strawberry.type(description="An annual or quarterly period that objectives belong to.")
 class Cycle(Audited):
-    id: strawberry.ID
-    name: str
-    kind: CycleKind
-    status: CycleStatus
-    starts_on: date
-    ends_on: date
-    closed_at: datetime | None
+    id: strawberry.ID = strawberry.field(description="The cycle's opaque id.")
+    name: str = strawberry.field(description='The cycle\'s unique name, e.g. "2026" or "2026-Q4".')
+    kind: CycleKind = strawberry.field(description="Annual or quarterly.")
+    status: CycleStatus = strawberry.field(description="Open, or closed and graded.")
+    starts_on: date = strawberry.field(description="The cycle's first day.")
+    ends_on: date = strawberry.field(description="The cycle's last day (inclusive).")
+    closed_at: datetime | None = strawberry.field(
+        description="When it was closed; null while open."
+    )
     parent_id: strawberry.Private[str | None]
 
     @classmethod
@@ -192,9 +207,12 @@ class Cycle(Audited):
     async def objectives(
         self,
         info: Info,
-        team_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        team_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives of this team."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Objective]:
         loaders = info.context.loaders
         if team_id is None:
@@ -206,23 +224,29 @@ class Cycle(Audited):
 
 @strawberry.type(description="One milestone of a milestone-based key result.")
 class Milestone:
-    title: str
-    done: bool
+    title: str = strawberry.field(description="What the milestone is.")
+    done: bool = strawberry.field(description="Whether it is done (milestones are done in order).")
 
 
 @strawberry.type(description="A measurement of a key result, true as of a date.")
 class CheckIn:
-    id: strawberry.ID
-    key_result_id: strawberry.ID
-    value: float | None
-    milestones_done: int | None
+    id: strawberry.ID = strawberry.field(description="The check-in's opaque id.")
+    key_result_id: strawberry.ID = strawberry.field(description="The key result it measures.")
+    value: float | None = strawberry.field(
+        description="The measured value of a metric key result; null for milestones."
+    )
+    milestones_done: int | None = strawberry.field(
+        description="Milestones done, for a milestone key result; null for metrics."
+    )
     confidence: float | None = strawberry.field(
         description="How likely the team thinks the key result will be reached, 0–1."
     )
-    note: str
+    note: str = strawberry.field(description="What the team said with it; empty if nothing.")
     as_of: date = strawberry.field(description="The date the measurement is true for.")
-    recorded_at: datetime
-    recorded_by: str
+    recorded_at: datetime = strawberry.field(
+        description="When it was recorded (UTC); may be later than asOf."
+    )
+    recorded_by: str = strawberry.field(description="Who recorded it.")
 
     @classmethod
     def from_doc(cls, doc: Doc) -> CheckIn:
@@ -245,23 +269,33 @@ def _check_in_order(doc: Doc) -> tuple[str, int]:
 
 @strawberry.type(description="A measurable result that shows progress on an objective.")
 class KeyResult(Audited):
-    id: strawberry.ID
-    objective_id: strawberry.ID
-    title: str
+    id: strawberry.ID = strawberry.field(description="The key result's opaque id.")
+    objective_id: strawberry.ID = strawberry.field(description="The objective it measures.")
+    title: str = strawberry.field(description="What is measured.")
     weight: float = strawberry.field(description="Share in the objective's score.")
-    measure: Measure
-    start_value: float | None
-    target_value: float | None
-    unit: str
+    measure: Measure = strawberry.field(description="A metric or milestones.")
+    start_value: float | None = strawberry.field(
+        description="Where the metric started; null for milestones."
+    )
+    target_value: float | None = strawberry.field(
+        description="Where the metric should get to (it may lie below the start)."
+    )
+    unit: str = strawberry.field(description="The metric's unit, e.g. %; empty if none.")
     current_value: float | None = strawberry.field(
         description="The value of the check-in with the latest asOf."
     )
-    milestones: list[Milestone]
-    milestones_done: int | None
-    confidence: float | None
+    milestones: list[Milestone] = strawberry.field(
+        description="The milestones in order, each done or not; empty for metrics."
+    )
+    milestones_done: int | None = strawberry.field(
+        description="How many milestones are done; null for metrics."
+    )
+    confidence: float | None = strawberry.field(
+        description="The latest confidence the team gave, 0–1; null if never."
+    )
     as_of: date | None = strawberry.field(description="The asOf of the current value.")
     score: float = strawberry.field(description="Progress on the 0.0–1.0 scale.")
-    score_band: ScoreBand
+    score_band: ScoreBand = strawberry.field(description="The grading band of the score.")
     final_grade: float | None = strawberry.field(
         description="The grade of the closed cycle: the score frozen at close, or its "
         "latest correction (regradeKeyResult)."
@@ -318,7 +352,7 @@ class KeyResult(Audited):
         "first). A backdated check-in takes its place by asOf, so cursors stay valid."
     )
     async def check_ins(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[CheckIn]:
         docs = await info.context.loaders.check_ins_by_key_result.load(str(self.id))
         if self.seen_at is not None:  # as then known: recorded by that moment
@@ -345,23 +379,33 @@ class KeyResult(Audited):
 
 @strawberry.type(description="A qualitative goal of a team for a cycle.")
 class Objective(Audited):
-    id: strawberry.ID
-    title: str
-    description: str
-    kind: ObjectiveKind
-    status: ObjectiveStatus
+    id: strawberry.ID = strawberry.field(description="The objective's opaque id.")
+    title: str = strawberry.field(description="What the team wants to achieve.")
+    description: str = strawberry.field(description="Why it matters; empty if not given.")
+    kind: ObjectiveKind = strawberry.field(
+        description="Committed or aspirational: what grade is expected."
+    )
+    status: ObjectiveStatus = strawberry.field(
+        description="Active, archived, or closed with its cycle."
+    )
     score: float | None = strawberry.field(
         description="Weighted mean of the key results' scores; null without key results."
     )
-    score_band: ScoreBand | None
+    score_band: ScoreBand | None = strawberry.field(
+        description="The grading band of the score; null without key results."
+    )
     grade: float | None = strawberry.field(description="The score frozen when the cycle closed.")
     expected_grade: float = strawberry.field(
         description="1.0 for committed objectives, 0.7 for aspirational ones."
     )
-    key_results: list[KeyResult]
-    cycle_id: strawberry.ID
-    team_id: strawberry.ID
-    parent_key_result_id: strawberry.ID | None
+    key_results: list[KeyResult] = strawberry.field(
+        description="Its key results, in the order they were added."
+    )
+    cycle_id: strawberry.ID = strawberry.field(description="The cycle it belongs to.")
+    team_id: strawberry.ID = strawberry.field(description="The team that owns it.")
+    parent_key_result_id: strawberry.ID | None = strawberry.field(
+        description="The key result of the level above it cascades from; null if none."
+    )
     values: list[str] = strawberry.field(description="Values of the strategy map it serves.")
     constituents: list[str] = strawberry.field(
         description="Constituents of the strategy map it serves."
@@ -413,7 +457,7 @@ class Objective(Audited):
     async def carried_over_to(self, info: Info) -> Objective | None:
         return await load_objective(info, self.carried_over_to_id)
 
-    @strawberry.field
+    @strawberry.field(description="The cycle it belongs to.")
     async def cycle(self, info: Info) -> Cycle:
         cycle = await load_cycle(info, self.cycle_id)
         assert cycle is not None
@@ -451,23 +495,31 @@ class Objective(Audited):
 
 @strawberry.type(description="An action treated as a bet on a key result, never a commitment.")
 class Bet(Audited):
-    id: strawberry.ID
-    title: str
-    hypothesis: str
+    id: strawberry.ID = strawberry.field(description="The bet's opaque id.")
+    title: str = strawberry.field(description="What the team will do.")
+    hypothesis: str = strawberry.field(
+        description="Why the team expects it to move the key result; empty if not given."
+    )
     stake: float = strawberry.field(description="What the team invests and can afford to lose.")
     odds: float = strawberry.field(description="Probability of success, in (0, 1].")
     expected_impact: float = strawberry.field(
         description="Change in the key result's value if the bet succeeds."
     )
     expected_value: float = strawberry.field(description="odds × expectedImpact.")
-    status: BetStatus
-    actual_impact: float | None
-    learning: str
-    resolved_at: datetime | None
-    key_result_id: strawberry.ID
-    objective_id: strawberry.ID
-    team_id: strawberry.ID
-    cycle_id: strawberry.ID
+    status: BetStatus = strawberry.field(description="Placed, or how it ended.")
+    actual_impact: float | None = strawberry.field(
+        description="The change in the key result's value it made, once resolved; null before."
+    )
+    learning: str = strawberry.field(
+        description="What the team learned from it; empty until resolved."
+    )
+    resolved_at: datetime | None = strawberry.field(
+        description="When it was resolved; null while placed."
+    )
+    key_result_id: strawberry.ID = strawberry.field(description="The key result it bets on.")
+    objective_id: strawberry.ID = strawberry.field(description="The objective of that key result.")
+    team_id: strawberry.ID = strawberry.field(description="The team that placed it.")
+    cycle_id: strawberry.ID = strawberry.field(description="The cycle it was placed in.")
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Bet:
@@ -490,19 +542,19 @@ class Bet(Audited):
             **_stamps(doc),
         )
 
-    @strawberry.field
+    @strawberry.field(description="The key result it bets on.")
     async def key_result(self, info: Info) -> KeyResult:
         key_result = await load_key_result(info, self.key_result_id)
         assert key_result is not None
         return key_result
 
-    @strawberry.field
+    @strawberry.field(description="The team that placed it.")
     async def team(self, info: Info) -> Team:
         team = await load_team(info, self.team_id)
         assert team is not None
         return team
 
-    @strawberry.field
+    @strawberry.field(description="The cycle it was placed in.")
     async def cycle(self, info: Info) -> Cycle:
         cycle = await load_cycle(info, self.cycle_id)
         assert cycle is not None
@@ -516,21 +568,23 @@ class Bet(Audited):
 
 @strawberry.type(description="A team's bets in a cycle and the stake budget they must fit.")
 class Portfolio:
-    team_id: strawberry.ID
-    cycle_id: strawberry.ID
+    team_id: strawberry.ID = strawberry.field(description="The team whose bets these are.")
+    cycle_id: strawberry.ID = strawberry.field(description="The cycle of those bets.")
     budget: float | None = strawberry.field(description="Null when the team set no budget.")
     staked: float = strawberry.field(description="Stakes of the bets not withdrawn.")
     available: float | None = strawberry.field(description="budget − staked.")
-    version: int
+    version: int = strawberry.field(
+        description="Increases when the portfolio changes; 0 before its first bet or budget."
+    )
     bet_docs: strawberry.Private[list[Doc]]
 
-    @strawberry.field
+    @strawberry.field(description="The team whose bets these are.")
     async def team(self, info: Info) -> Team:
         team = await load_team(info, self.team_id)
         assert team is not None
         return team
 
-    @strawberry.field
+    @strawberry.field(description="The cycle of those bets.")
     async def cycle(self, info: Info) -> Cycle:
         cycle = await load_cycle(info, self.cycle_id)
         assert cycle is not None
@@ -548,7 +602,7 @@ class Portfolio:
     def realised_impact(self) -> float:
         return sum(d["actual_impact"] or 0.0 for d in self.bet_docs)
 
-    @strawberry.field
+    @strawberry.field(description="The team's stake unit, e.g. person-days.")
     async def stake_unit(self, info: Info) -> str:
         team = await load_team(info, self.team_id)
         return team.stake_unit if team else ""
@@ -556,18 +610,24 @@ class Portfolio:
 
 @strawberry.type(description="An objective in the alignment tree, with the ones cascading from it.")
 class AlignmentNode:
-    objective: Objective
+    objective: Objective = strawberry.field(description="The objective at this place in the tree.")
     depth: int = strawberry.field(description="0 for a root of the tree.")
     in_cycle: bool = strawberry.field(
         description="False for an ancestor or descendant from another cycle."
     )
-    parent_key_result_id: strawberry.ID | None
-    children: list[AlignmentNode]
+    parent_key_result_id: strawberry.ID | None = strawberry.field(
+        description="The key result it cascades from; null if none."
+    )
+    children: list[AlignmentNode] = strawberry.field(
+        description="The objectives that cascade from its key results."
+    )
 
 
 @strawberry.type(description="A cycle's objectives as a tree through their parent key results.")
 class Alignment:
-    roots: list[AlignmentNode]
+    roots: list[AlignmentNode] = strawberry.field(
+        description="The objectives with no parent in the tree, each with its descendants."
+    )
     nodes: list[AlignmentNode] = strawberry.field(
         description="Every node, depth-first, for clients that prefer a flat list."
     )
