@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -23,6 +23,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from domain.application import utc_now
 from gateway.auth import Authenticator, Unauthenticated
 from gateway.backend import Backend
+from gateway.graphiql import EXAMPLE_DOCUMENT, example_variables, graphiql_page
 from gateway.http_spec import GraphQLOverHTTP
 from gateway.limits import LimitBody, TimeBudget
 from gateway.observability import RequestIds
@@ -43,6 +44,11 @@ class OkraGraphQL(GraphQL[Context, None]):
         )
         self.backend = backend
         self.auth = auth
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL, opening on OKRA's example document with ids from this store."""
+        variables = await example_variables(self.backend.store)
+        return HTMLResponse(graphiql_page(self.graphql_ide_html, EXAMPLE_DOCUMENT, variables))
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
