@@ -91,6 +91,7 @@ class Objective(OkraAggregate):
         carried_over_from: str | None  # the objective of an earlier cycle this continues
         carried_over_to: str | None
         carry_over_count: int  # how many cycles in a row it has been carried
+        archived_at_close: bool
 
     # -- events -------------------------------------------------------------------
 
@@ -120,6 +121,7 @@ class Objective(OkraAggregate):
             objective.carried_over_from = None
             objective.carried_over_to = None
             objective.carry_over_count = 0
+            objective.archived_at_close = False
 
     class ObjectiveCarriedOver(ObjectiveCreated):
         """Created by carrying an objective of an earlier cycle over into this one."""
@@ -257,6 +259,8 @@ class Objective(OkraAggregate):
         grade: float | None
 
         def apply(self, objective: Objective) -> None:
+            # Closing grades archived objectives too; history keeps that they were.
+            objective.archived_at_close = objective.status == "ARCHIVED"
             objective.status = "CLOSED"
             objective.cycle_name = self.cycle_name
             objective.grade = self.grade

@@ -140,7 +140,12 @@ class _Audit:
         self.starts = date.fromisoformat(cycle["starts_on"])
         ends = date.fromisoformat(cycle["ends_on"])
         self.elapsed = (on - self.starts).days / max((ends - self.starts).days, 1)
-        self.live = [o for o in facts.objectives if o["status"] != "ARCHIVED"]
+        # Closing a cycle grades its archived objectives too; they stay left out.
+        self.live = [
+            o
+            for o in facts.objectives
+            if o["status"] != "ARCHIVED" and not o.get("archived_at_close")
+        ]
         self.served = Counter(
             b["key_result_id"] for b in facts.bets if b["status"] != "WITHDRAWN"
         ) + Counter(

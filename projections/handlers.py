@@ -259,7 +259,12 @@ def _(event: Objective.ObjectiveGraded, doc: Doc, pos: int, batch: Batch) -> Doc
         key_result = _key_result(row)
         event.evolve(key_result)
         rows.append(_render(key_result, doc["id"], event, previous=row))
-    return {**_rescored(doc, rows), "status": "CLOSED", "grade": event.grade}
+    return {
+        **_rescored(doc, rows),
+        "status": "CLOSED",
+        "grade": event.grade,
+        "archived_at_close": doc["status"] == "ARCHIVED",
+    }
 
 
 _KEY_RESULT_FIELDS = tuple(KeyResult.__dataclass_fields__)

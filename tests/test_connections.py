@@ -32,7 +32,16 @@ BOUNDED = {
     "ScoreTrend.points": "one per day or week of the range, at most 400",
 }
 # Reports computed for one cycle, sized by it: their lists are the report.
-REPORTS = {"Alignment", "AlignmentNode", "StrategyMap", "StrategyEntry", "AlignmentAudit"}
+REPORTS = {
+    "Alignment",
+    "AlignmentNode",
+    "StrategyMap",
+    "StrategyEntry",
+    "AlignmentAudit",
+    "Retrospective",
+    "Scorecard",
+    "BetTally",
+}
 
 
 def named(kind: GraphQLType) -> Any:

@@ -18,6 +18,7 @@ from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import KeyResult, Objective, ScoreBand, Team, load_team
 from projections import trends
 from projections.handlers import Doc
+from projections.retrospective import archived
 from projections.views import CHECK_INS, CYCLES, HISTORY, OBJECTIVES
 
 DEFAULT_TEAM_DAYS = 84  # a team trend without a cycle or a range: the last twelve weeks
@@ -137,7 +138,7 @@ async def score_trend(
         docs = await info.context.backend.store.find(
             OBJECTIVES, {"team_id": team_id, **({"cycle_id": cycle_id} if cycle_id else {})}
         )
-        docs = [d for d in docs if d["status"] != "ARCHIVED"]
+        docs = [d for d in docs if not archived(d)]
         cycles = {
             c["id"]: c
             for c in await info.context.backend.store.find(

@@ -1,0 +1,245 @@
+"""Retrospectives over GraphQL: the numbers of :mod:`projections.retrospective`, as
+they are, for the organisation and each team."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway.schema.audit import FindingCount, FindingKind, Severity
+from gateway.schema.context import Info
+from gateway.schema.errors import OkraError, not_found
+from gateway.schema.types import Cycle, Objective, Team, load_cycle, load_objective, load_team
+from projections import audit
+from projections import retrospective as retro
+from projections.views import CYCLES
+
+
+@strawberry.type(description="How many grades fell in each of Google's bands.")
+class GradeBands:
+    red: int = strawberry.field(description="Below 0.4 (0.35 is red).")
+    yellow: int = strawberry.field(description="From 0.4 to below 0.7 (0.65 is yellow).")
+    green: int = strawberry.field(description="From 0.7 (0.7 is green).")
+
+    @classmethod
+    def of(cls, bands: retro.Bands) -> GradeBands:
+        return cls(red=bands.red, yellow=bands.yellow, green=bands.green)
+
+
+@strawberry.type(description="An amount of stake in one stake unit.")
+class StakeAmount:
+    unit: str = strawberry.field(description="The stake unit, e.g. person-days.")
+    amount: float = strawberry.field(description="How much of it.")
+
+
+@strawberry.type(description="The bets of a cycle, by outcome.")
+class BetTally:
+    placed: int = strawberry.field(description="Every bet placed in the cycle.")
+    validated: int = strawberry.field(description="Bets that worked.")
+    invalidated: int = strawberry.field(description="Bets that did not.")
+    withdrawn: int = strawberry.field(description="Bets called off (their stake returned).")
+    open: int = strawberry.field(description="Bets not resolved yet.")
+    stake_spent: list[StakeAmount] = strawberry.field(
+        description="The stakes of every bet not withdrawn, per stake unit."
+    )
+    realised_impact: float = strawberry.field(
+        description="The actual impact of the resolved bets, summed."
+    )
+
+    @classmethod
+    def of(cls, bets: retro.BetSummary) -> BetTally:
+        return cls(
+            placed=bets.placed,
+            validated=bets.validated,
+            invalidated=bets.invalidated,
+            withdrawn=bets.withdrawn,
+            open=bets.open,
+            stake_spent=[StakeAmount(unit=u, amount=a) for u, a in bets.stake_spent.items()],
+            realised_impact=bets.realised_impact,
+        )
+
+
+@strawberry.type(
+    description="How well check-in confidences forecast the outcome: the Brier score of "
+    "every confidence against 1 if the key result reached its expected grade (1.0 "
+    "committed, 0.7 aspirational), else 0."
+)
+class Calibration:
+    brier_score: float | None = strawberry.field(
+        description="Mean squared error, 0 (perfect) to 1; 0.25 is what always saying 0.5 "
+        "scores. Null for an open cycle or without confidences."
+    )
+    forecasts: int = strawberry.field(description="The check-in confidences scored.")
+    key_results: int = strawberry.field(description="The key results they were about.")
+
+
+@strawberry.type(description="An objective of the cycle that continues one of an earlier cycle.")
+class CarriedObjective:
+    cycles: int = strawberry.field(description="How many cycles in a row it has been carried.")
+    objective_id: strawberry.Private[str]
+    from_id: strawberry.Private[str]
+
+    @strawberry.field(description="The objective in this cycle.")
+    async def objective(self, info: Info) -> Objective | None:
+        return await load_objective(info, self.objective_id)
+
+    @strawberry.field(description="The objective it continues.")
+    async def carried_over_from(self, info: Info) -> Objective | None:
+        return await load_objective(info, self.from_id)
+
+
+@strawberry.type(description="One cycle's results, for the organisation or one team.")
+class Scorecard:
+    objective_count: int = strawberry.field(description="Objectives (archived ones left out).")
+    key_result_count: int = strawberry.field(description="Their key results.")
+    average_grade: float | None = strawberry.field(
+        description="Mean grade of the objectives (in an open cycle, their scores so far)."
+    )
+    compared_average_grade: float | None = strawberry.field(
+        description="The same in the cycle compared with."
+    )
+    average_grade_delta: float | None = strawberry.field(
+        description="averageGrade − comparedAverageGrade."
+    )
+    objective_grades: GradeBands = strawberry.field(description="Objectives per band.")
+    key_result_grades: GradeBands = strawberry.field(description="Key results per band.")
+    committed_hit: int = strawberry.field(
+        description="Key results of committed objectives graded 1.0."
+    )
+    committed_missed: int = strawberry.field(
+        description="Key results of committed objectives graded below 1.0."
+    )
+    aspirational_average: float | None = strawberry.field(
+        description="Mean grade of the aspirational objectives."
+    )
+    aspirational_vs_expected: float | None = strawberry.field(
+        description="aspirationalAverage − 0.7, the grade aspirational OKRs aim for."
+    )
+    bets: BetTally = strawberry.field(description="The cycle's bets.")
+    calibration: Calibration = strawberry.field(description="How good the confidences were.")
+    carried_over: list[CarriedObjective] = strawberry.field(
+        description="Objectives carried over into this cycle."
+    )
+    carried_forward: int = strawberry.field(
+        description="Objectives of this cycle carried over into a later one."
+    )
+    findings: list[FindingCount] | None = strawberry.field(
+        description="For a closed cycle: the alignment audit's findings per kind (every "
+        "kind, zeros included); null for an open cycle."
+    )
+    team_id: strawberry.Private[str | None]
+
+    @classmethod
+    def of(cls, card: retro.Scorecard) -> Scorecard:
+        return cls(
+            team_id=card.team_id,
+            objective_count=card.objectives,
+            key_result_count=card.key_results,
+            average_grade=card.average_grade,
+            compared_average_grade=card.compared_average_grade,
+            average_grade_delta=card.average_grade_delta,
+            objective_grades=GradeBands.of(card.objective_bands),
+            key_result_grades=GradeBands.of(card.key_result_bands),
+            committed_hit=card.committed_hit,
+            committed_missed=card.committed_missed,
+            aspirational_average=card.aspirational_average,
+            aspirational_vs_expected=card.aspirational_vs_expected,
+            bets=BetTally.of(card.bets),
+            calibration=Calibration(
+                brier_score=card.calibration.brier_score,
+                forecasts=card.calibration.forecasts,
+                key_results=card.calibration.key_results,
+            ),
+            carried_over=[
+                CarriedObjective(
+                    cycles=c.cycles, objective_id=c.objective_id, from_id=c.carried_over_from
+                )
+                for c in card.carried_over
+            ],
+            carried_forward=card.carried_forward,
+            findings=(
+                None
+                if card.findings is None
+                else [
+                    FindingCount(
+                        kind=FindingKind(kind), severity=Severity(audit.SEVERITY[kind]), count=n
+                    )
+                    for kind, n in card.findings.items()
+                ]
+            ),
+        )
+
+    @strawberry.field(description="The team; null for the organisation as a whole.")
+    async def team(self, info: Info) -> Team | None:
+        return await load_team(info, self.team_id)
+
+
+@strawberry.type(description="A cycle's results, compared with an earlier cycle's.")
+class Retrospective:
+    cycle: Cycle = strawberry.field(description="The cycle looked back on.")
+    compared_with: Cycle | None = strawberry.field(
+        description="The cycle it is compared with; null when there is none."
+    )
+    organisation: Scorecard = strawberry.field(description="Every team together.")
+    teams: list[Scorecard] = strawberry.field(
+        description="Each team with objectives in the cycle, in the order they set them."
+    )
+
+
+async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> Retrospective:
+    backend = info.context.backend
+    store = backend.store
+    today = backend.app.clock().date()
+    thresholds = backend.settings.audit.thresholds()
+    facts = await retro.gather(store, cycle_id, today, thresholds)
+    if facts is None:
+        raise not_found("Cycle", cycle_id, "cycleId")
+    if compare_with is None:
+        previous = retro.previous_cycle(facts.cycle, await store.find(CYCLES, {}))
+        compare_with = previous["id"] if previous else None
+    compared = None
+    if compare_with is not None:
+        if compare_with == cycle_id:
+            raise OkraError(
+                "compareWithCycleId: must be another cycle", "BAD_USER_INPUT", "compareWithCycleId"
+            )
+        compared = await retro.gather(store, compare_with, today, thresholds)
+        if compared is None:
+            raise not_found("Cycle", compare_with, "compareWithCycleId")
+    result = retro.retrospective(facts, compared)
+    cycle = await load_cycle(info, cycle_id)
+    assert cycle is not None
+    return Retrospective(
+        cycle=cycle,
+        compared_with=await load_cycle(info, compare_with),
+        organisation=Scorecard.of(result.organisation),
+        teams=[Scorecard.of(card) for card in result.teams],
+    )
+
+
+@strawberry.type
+class RetrospectiveQuery:
+    @strawberry.field(
+        description="Look back on a cycle: average grade and its change, grades per band, "
+        "committed key results hit, aspirational results against 0.7, bets, confidence "
+        "calibration, carry-overs and, once closed, the alignment audit; for the "
+        "organisation and each team."
+    )
+    async def retrospective(
+        self,
+        info: Info,
+        cycle_id: Annotated[strawberry.ID, strawberry.argument(description="The cycle.")],
+        compare_with_cycle_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The cycle to compare with; default: the previous cycle of the "
+                "same kind (the quarter before a quarter)."
+            ),
+        ] = None,
+    ) -> Retrospective:
+        return await retrospective(
+            info,
+            str(cycle_id),
+            None if compare_with_cycle_id is None else str(compare_with_cycle_id),
+        )
