@@ -26,6 +26,7 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "okra_request_id", default=None
 )
 _SANE_ID = re.compile(r"^[\w.:-]{1,64}$")
+operations_log = logging.getLogger("okra.graphql")
 
 
 def configure_logging(level: str = "info", json_logs: bool = True) -> None:
@@ -34,6 +35,7 @@ def configure_logging(level: str = "info", json_logs: bool = True) -> None:
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
+        structlog.stdlib.ExtraAdder(),  # stdlib records' extra={...} become fields
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: Any = (
@@ -143,12 +145,25 @@ class Metrics:
                 started = time.perf_counter()
                 yield
                 context = self.execution_context
-                metrics.latency.labels(operation_label(context.graphql_document)).observe(
-                    time.perf_counter() - started
+                seconds = time.perf_counter() - started
+                operation = operation_label(context.graphql_document)
+                metrics.latency.labels(operation).observe(seconds)
+                codes = [
+                    str((error.extensions or {}).get("code", "UNKNOWN"))
+                    for error in getattr(context.result, "errors", None) or []
+                ]
+                for code in codes:
+                    metrics.errors.labels(code).inc()
+                # One structured line per operation; the request id comes from the context.
+                operations_log.info(
+                    "graphql operation",
+                    extra={
+                        "operation": operation,
+                        "operation_name": context.operation_name,
+                        "seconds": round(seconds, 6),
+                        "errors": codes,
+                    },
                 )
-                for error in getattr(context.result, "errors", None) or []:
-                    code = (error.extensions or {}).get("code", "UNKNOWN")
-                    metrics.errors.labels(str(code)).inc()
 
         return MeasureOperations
 

@@ -92,13 +92,13 @@ def projector(settings: Settings, *extra: str) -> Spawned:
 class Gateway:
     """``okra serve`` on a free port, stopped on exit."""
 
-    def __init__(self, settings: Settings, *extra: str) -> None:
+    def __init__(self, settings: Settings, *extra: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = admin_token(settings)
         self.headers = {"Authorization": f"Bearer {self.token}"}
         self.process = spawn(
-            "serve", "--port", str(self.port), *store_args(settings), *extra, env=FAST
+            "serve", "--port", str(self.port), *store_args(settings), *extra, env=FAST | (env or {})
         )
 
     def __enter__(self) -> Gateway:
