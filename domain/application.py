@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -58,6 +58,19 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class KeyResultAsDict(Transcoding):
+    """Key results live inside their objective's state, so snapshots must encode them."""
+
+    type = KeyResult
+    name = "key_result"
+
+    def encode(self, obj: KeyResult) -> dict[str, object]:
+        return dict(vars(obj))
+
+    def decode(self, data: dict[str, Any]) -> KeyResult:
+        return KeyResult(**data)
+
+
 @dataclass(frozen=True)
 class Saved:
     """What a command changed: the entity's id and the log position to wait for."""
@@ -73,6 +86,14 @@ def utc_now() -> datetime:
 
 class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
     name = "okra"
+    # Time travel loads an aggregate at a past version (``repository.get(id,
+    # version=...)``): snapshots keep that to a few dozen events however long the
+    # stream (an objective gathers a check-in per key result and week).
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Objective: 50,
+        Cycle: 100,
+        Portfolio: 100,
+    }
 
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(env)
@@ -82,6 +103,7 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(KeyResultAsDict())
 
     # -- teams and cycles --------------------------------------------------------
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 
 from domain.objective import objective_of
+from gateway.schema import time_travel
 from gateway.schema.connection import After, Connection, First, paginate
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
@@ -87,12 +89,15 @@ class Query:
         ] = None,
         first: First = None,
         after: After = None,
+        as_of: time_travel.AsOf = None,
     ) -> Connection[Objective]:
         where: dict[str, Any] = {}
         if cycle_id is not None:
             where["cycle_id"] = str(cycle_id)
         if team_id is not None:
             where["team_id"] = str(team_id)
+        if as_of is not None:
+            return await time_travel.objectives_at(info, where, first, after, as_of)
         return await paginate(info, OBJECTIVES, where, Objective.from_doc, first, after)
 
     @strawberry.field(description="One objective, or null.")
@@ -100,7 +105,10 @@ class Query:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The objective's id.")],
+        as_of: time_travel.AsOf = None,
     ) -> Objective | None:
+        if as_of is not None:
+            return await time_travel.objective_at(info, str(id), as_of)
         return await load_objective(info, id)
 
     @strawberry.field(description="One key result, or null.")
@@ -108,7 +116,10 @@ class Query:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The key result's id.")],
+        as_of: time_travel.AsOf = None,
     ) -> KeyResult | None:
+        if as_of is not None:
+            return await time_travel.key_result_at(info, str(id), as_of)
         return await load_key_result(info, id)
 
     @strawberry.field(description="One bet, or null.")
@@ -129,7 +140,10 @@ class Query:
         cycle_id: Annotated[
             strawberry.ID, strawberry.argument(description="The cycle of those bets.")
         ],
+        as_of: time_travel.AsOf = None,
     ) -> Portfolio:
+        if as_of is not None:
+            return await time_travel.portfolio_at(info, str(team_id), str(cycle_id), as_of)
         return await load_portfolio(info, str(team_id), str(cycle_id))
 
     @strawberry.field(
@@ -143,9 +157,12 @@ class Query:
             strawberry.ID,
             strawberry.argument(description="The cycle whose objectives make the tree."),
         ],
+        as_of: time_travel.AsOf = None,
     ) -> Alignment:
         if await load_cycle(info, cycle_id) is None:
             raise not_found("Cycle", cycle_id, "cycleId")
+        if as_of is not None:
+            return await time_travel.alignment_at(info, str(cycle_id), as_of)
         return await build_alignment(info, str(cycle_id))
 
 
@@ -198,6 +215,14 @@ async def build_alignment(info: Info, cycle_id: str) -> Alignment:
         docs.update((d["id"], d) for d in new)
         frontier = new
 
+    return alignment_tree(docs, cycle_id)
+
+
+def alignment_tree(
+    docs: dict[str, Doc], cycle_id: str, seen_at: datetime | None = None
+) -> Alignment:
+    """The tree of these objectives through their parent key results (``seen_at``: as
+    rebuilt for that moment, see time travel)."""
     children: dict[str | None, list[Doc]] = {}
     for doc in sorted(docs.values(), key=lambda d: d["pos"]):
         parent_kr = doc["parent_key_result_id"]
@@ -208,7 +233,7 @@ async def build_alignment(info: Info, cycle_id: str) -> Alignment:
 
     def grow(doc: Doc, depth: int) -> AlignmentNode:
         node = AlignmentNode(
-            objective=Objective.from_doc(doc),
+            objective=Objective.from_doc(doc, seen_at),
             depth=depth,
             in_cycle=doc["cycle_id"] == cycle_id,
             parent_key_result_id=doc["parent_key_result_id"],
