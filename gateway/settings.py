@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = Field(None, description="Required `iss` of JWTs.")
     jwt_audience: str | None = Field(None, description="Required `aud` of JWTs.")
     jwt_algorithms: list[str] | None = Field(
-        None, description="Accepted JWT algorithms (default HS256 with a secret, else RS256…)."
+        None,
+        description='Accepted JWT algorithms, a JSON list such as ["RS256"] (default: HS256 '
+        "with a secret, else RS256…).",
     )
     jwt_user_claim: str = Field("sub", description="Claim naming the user.")
     jwt_role_claim: str = Field(
