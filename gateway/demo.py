@@ -4,7 +4,9 @@ Everything goes through the domain's commands, with a clock that walks through t
 year, so the log reads as if the company had used OKRA since January: three closed
 quarters with graded key results and resolved bets, an open fourth quarter with
 this week's check-ins, a cascade three levels deep, a lowered target with its
-reason, a few backdated check-ins and one bet refused by the stake budget.
+reason, a few backdated check-ins and one bet refused by the stake budget. History
+worth looking at: Sales carries its grocery objective over from Q1 into Q2 (both
+quarters closed since), and a Q1 churn grade is corrected after Q1 closed.
 
 A strategy map (three values, the five default constituents) is defined in January
 and objectives are tagged as they are set. The open quarter holds what an alignment
@@ -23,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from domain.access import Principal
 from domain.application import Okra
 from domain.errors import BudgetExceeded
+from domain.objective import Objective, objective_of
 
 YEAR = 2026
 QUARTERS = [
@@ -103,6 +106,8 @@ class Demo:
         self.parents: dict[str, str] = {}  # names of the annual key results -> ids
         self.tokens: list[tuple[str, str, str, str]] = []  # user, role, team, secret
         self.events = 0
+        self.objectives: list[dict[str, str]] = []  # per quarter: team -> its first objective
+        self.key_results: list[dict[str, str]] = []  # per quarter: the named key results
 
     def who(self, team: str) -> Principal:
         """The person who acts for a team: the CEO is an admin, leads are members."""
@@ -239,6 +244,10 @@ class Demo:
         self.clock.at(starts + timedelta(days=3), 11)
         bets = self.place_bets(cycle, tracked, greedy_on=krs["pilots"])
         small_bets = self.place_small_bets(tracked, krs, is_open)
+        if index == 1:
+            self.clock.at(starts + timedelta(days=4), 10)  # after Q1 closed and was graded
+            self.carry_over(cycle, self.objectives[0]["Sales"], tracked)
+            self.regrade(self.key_results[0]["churn"])
         self.check_ins(
             index,
             label,
@@ -300,6 +309,7 @@ class Demo:
             ).id
             if serves:
                 self.tag(actor, objective_id, *serves)
+            objectives.setdefault(team, objective_id)
             ids = []
             for plan in plans:
                 kr_id = self.add_key_result(actor, objective_id, plan)
@@ -307,6 +317,8 @@ class Demo:
                 ids.append(kr_id)
             return objective_id, ids
 
+        objectives: dict[str, str] = {}
+        self.objectives.append(objectives)
         runbooks = ["Battery faults", "Network partitions", "Sensor drift", "Map corruption"]
         _, eng = objective(
             "Engineering",
@@ -389,6 +401,7 @@ class Demo:
             "floor managers": mobile[0],
             "rating": mobile[1],
         }
+        self.key_results.append(krs)
         if is_open:
             # Nobody asked for it, nothing it serves is on the map: what the audit is for.
             _, rewrite = objective(
@@ -400,6 +413,40 @@ class Demo:
             )
             krs["rewrite"] = rewrite[0]
         return krs
+
+    def carry_over(self, cycle: str, objective_id: str, tracked: dict[str, Tracked]) -> None:
+        """Q1's grocery vertical did not open: Sales carries it into Q2, where its key
+        results restart from where they stood and are checked in like the others."""
+        actor = self.who("Sales")
+        carried = self.app.carry_over_objective(
+            actor=actor, objective_id=objective_id, to_cycle_id=cycle
+        ).id
+        objective = self.app.load(Objective, carried, "id")
+        for kr in objective.key_results.values():
+            tracked[kr.id] = Tracked(
+                actor,
+                Plan(
+                    kr.title,
+                    kr.start_value,
+                    kr.target_value,
+                    kr.unit,
+                    list(kr.milestones),
+                    kr.weight,
+                    skill=0.8,
+                ),
+            )
+
+    def regrade(self, key_result_id: str) -> None:
+        """Finance restated Q1's churn after the quarter closed: the grade is corrected,
+        and the original stays in the key result's history."""
+        objective = self.app.load(Objective, str(objective_of(key_result_id)), "id")
+        grade = objective.key_results[key_result_id].final_grade or 0.0
+        self.app.regrade_key_result(
+            actor=self.who("org"),
+            key_result_id=key_result_id,
+            grade=round(grade + 0.15 if grade <= 0.85 else grade - 0.15, 2),
+            reason="Finance restated March churn: two cancellations were plan downgrades.",
+        )
 
     def place_bets(
         self, cycle: str, tracked: dict[str, Tracked], greedy_on: str
