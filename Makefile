@@ -26,5 +26,14 @@ test: $(STAMP) $(JS)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# The benchmark suite (bench/run.py): BENCH_QUICK=1 for a smoke run, BENCH_ROWS=W1,R1 for
+# some rows. wrk (Debian package) drives the saturation rows; installed here when we can.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || \
+	  echo "!!! wrk not installed: the Python load client saturates instead (it may be the limit)"
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) okra-data .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -204,6 +205,7 @@ class Backend:
         saved = await anyio.to_thread.run_sync(command, self.app)
         self.metrics.appended.inc(saved.events)
         if saved.position is not None:
+            committed = time.perf_counter()
             if self.projector is not None:
                 self.projector.wake()
             try:
@@ -212,6 +214,7 @@ class Backend:
                 )
             except TimeoutError:
                 raise ViewsLagging(saved) from None
+            self.metrics.visible.observe(time.perf_counter() - committed)
         return saved
 
 

@@ -115,6 +115,16 @@ class Metrics:
             "Events this process appended to the log.",
             registry=self.registry,
         )
+        self.visible = Histogram(
+            "okra_read_your_writes_seconds",
+            "Time from a command's commit until the views show it (the projection lag a "
+            "mutation waits out).",
+            registry=self.registry,
+            buckets=(
+                *(i / 1000 for i in (0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50)),
+                *(0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10),
+            ),
+        )
         self.projected = Counter(
             "okra_events_projected_total",
             "Events this process's projector applied to the views.",

@@ -1,0 +1,1 @@
+"""OKRA's benchmark suite: ``make bench`` (``python -m bench``); see bench/README.md."""
