@@ -39,6 +39,7 @@ from projections.views import HISTORY
 from tests.api import Api
 
 ENTITIES = 10_000
+CREATED: list[str] = []  # PostgreSQL schemas this run made, dropped at the end
 PAGE = """query($id: ID!, $after: String) {
   auditTrail(filter: { entityId: $id }, first: 50, after: $after) {
     pageInfo { endCursor hasNextPage }
@@ -52,9 +53,10 @@ def settings(scratch: Path) -> Settings:
     if len(sys.argv) < 3:
         scratch.mkdir(parents=True, exist_ok=True)
         return Settings(data_dir=scratch)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    schema = f"bench_history_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(sys.argv[2], autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
+    CREATED.append(schema)
     return Settings(database_url=sys.argv[2], database_schema=schema, data_dir=scratch)
 
 
@@ -100,12 +102,8 @@ async def fill(settings: Settings, count: int) -> None:
                 conn.execute("COMMIT")
             else:
                 assert isinstance(store, PostgresViewStore)
-                async with store.pool.acquire() as conn:
-                    await conn.copy_records_to_table(
-                        store.table(HISTORY),
-                        records=chunk,
-                        columns=["id", *HISTORY.column_names, "doc"],
-                    )
+                async with store.pool.acquire() as conn, conn.transaction():
+                    await conn.executemany(store.upsert_statement(HISTORY), chunk)
         if isinstance(store, PostgresViewStore):
             await store.pool.execute(f"ANALYZE {store.table(HISTORY)}")
         elif isinstance(store, SQLiteViewStore):
@@ -201,12 +199,17 @@ async def time_travel(settings: Settings) -> None:
 
 async def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    with tempfile.TemporaryDirectory() as scratch:
-        travel = settings(Path(scratch) / "travel")
-        await time_travel(travel)
-        trail = settings(Path(scratch) / "trail")
-        await fill(trail, count)
-        await audit_pages(trail)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            travel = settings(Path(scratch) / "travel")
+            await time_travel(travel)
+            trail = settings(Path(scratch) / "trail")
+            await fill(trail, count)
+            await audit_pages(trail)
+    finally:
+        for schema in CREATED:
+            with psycopg.connect(sys.argv[2], autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 if __name__ == "__main__":
