@@ -22,8 +22,19 @@ from projections.views import ALL_VIEWS, PROJECTION, View
 DDL_LOCK = 0x6F6B7261  # "okra"
 
 
+def _encode_jsonb(value: Any) -> bytes:
+    return b"\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, text
+
+
+def _decode_jsonb(data: bytes) -> Any:
+    return json.loads(data[1:])
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    # Binary, which COPY (append-only views) needs; it also skips a text conversion.
+    await conn.set_type_codec(
+        "jsonb", encoder=_encode_jsonb, decoder=_decode_jsonb, schema="pg_catalog", format="binary"
+    )
 
 
 async def create_pool(
@@ -98,10 +109,16 @@ class PostgresViewStore(ViewStore):
                 raise TrackingConflict(f"views are no longer at position {start}")
             for view in ALL_VIEWS:
                 docs = batch.dirty.get(view.name)
-                if docs:
-                    await conn.executemany(
-                        self.upsert_statement(view), self.upsert_rows(view, docs.values())
-                    )
+                if not docs:
+                    continue
+                rows = self.upsert_rows(view, docs.values())
+                if view.append_only:
+                    # New rows only (the tracking update above fails for a batch that
+                    # was committed before), so COPY: one round trip, no conflict checks.
+                    names = ["id", *view.column_names, "doc"]
+                    await conn.copy_records_to_table(self.table(view), records=rows, columns=names)
+                else:
+                    await conn.executemany(self.upsert_statement(view), rows)
             if not self.suffix:
                 await conn.execute("SELECT pg_notify($1, $2)", self.channel, str(end))
 

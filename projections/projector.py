@@ -23,9 +23,9 @@ import anyio
 
 from domain.application import Okra
 from domain.base import OkraAggregate
-from projections.handlers import Batch, apply, wanted
+from projections.handlers import Batch, Doc, apply, wanted
 from projections.store import TrackingConflict, ViewStore
-from projections.views import View
+from projections.views import VIEWS_BY_NAME, View
 
 log = logging.getLogger("okra.projector")
 
@@ -79,11 +79,17 @@ Logged = tuple[int, OkraAggregate.Event]
 
 async def read_log(app: Okra, after: int, limit: int, stop: int | None = None) -> list[Logged]:
     """Events after a log position (up to ``stop``), decoded, with their positions."""
-    notifications = await anyio.to_thread.run_sync(
-        lambda: app.recorder.select_notifications(after, limit, stop, inclusive_of_start=False)
-    )
     decode = app.mapper.to_domain_event
-    return [(n.id, cast(OkraAggregate.Event, decode(n))) for n in notifications]
+
+    def read() -> list[Logged]:
+        notifications = app.recorder.select_notifications(
+            after, limit, stop, inclusive_of_start=False
+        )
+        return [(n.id, cast(OkraAggregate.Event, decode(n))) for n in notifications]
+
+    # Decoded in the worker thread too: a rebuild reads the next batch while it applies
+    # the current one.
+    return await anyio.to_thread.run_sync(read)
 
 
 class Projector:
@@ -94,12 +100,16 @@ class Projector:
         *,
         batch_size: int = 500,
         on_commit: Callable[[Applied], None] | None = None,
+        remember: bool = False,
     ) -> None:
         self.app = app
         self.store = store
         self.batch_size = batch_size
         self.on_commit = on_commit
         self._wake = asyncio.Event()
+        # The documents this projector committed, kept so that later batches need not
+        # read them back: only for a store nobody else writes (a rebuild's shadow).
+        self._memory: dict[str, dict[str, Doc]] | None = {} if remember else None
 
     def wake(self) -> None:
         self._wake.set()
@@ -111,14 +121,22 @@ class Projector:
         """Apply the next batch of events; the number applied (0: up to date)."""
         start = await self.store.position()
         events = await self.read(start, self.batch_size)
+        await self.apply_batch(events, start)
+        return len(events)
+
+    async def apply_batch(self, events: Sequence[Logged], start: int) -> None:
+        """Apply events read after position ``start`` and commit them, in one transaction."""
         if not events:
-            return 0
+            return
         batch = await self.prepare(events)
         end = events[-1][0]
         await self.store.commit(batch, start, end)
+        if self._memory is not None:
+            for name, docs in batch.dirty.items():
+                if not VIEWS_BY_NAME[name].append_only:
+                    self._memory.setdefault(name, {}).update(docs)
         if self.on_commit is not None:
             self.on_commit(Applied(events, end))
-        return len(events)
 
     async def prepare(self, events: Sequence[tuple[int, Any]]) -> Batch:
         """Preload every document the batch touches, then apply the events in memory."""
@@ -126,7 +144,12 @@ class Projector:
         for _, event in events:
             for view, doc_id in wanted(event):
                 keys.setdefault(view, set()).add(doc_id)
-        loaded = {view.name: await self.store.load(view, ids) for view, ids in keys.items()}
+        loaded: dict[str, dict[str, Doc]] = {}
+        for view, ids in keys.items():
+            known = self._memory.get(view.name, {}) if self._memory is not None else {}
+            missing = [i for i in ids if i not in known]
+            docs = await self.store.load(view, missing) if missing else {}
+            loaded[view.name] = {i: known[i] for i in ids if i in known} | docs
         batch = Batch(loaded)
         for position, event in events:
             apply(event, position, batch)
@@ -175,16 +198,25 @@ async def rebuild(
     await shadow.open()
     await shadow.reset()
     head = await anyio.to_thread.run_sync(app.recorder.max_notification_id) or 0
-    projector = Projector(app, shadow, batch_size=batch_size)
+    projector = Projector(app, shadow, batch_size=batch_size, remember=True)
     done = 0
     started = time.monotonic()
-    while True:
-        applied = await projector.run_batch()
-        done += applied
-        if progress is not None:
-            progress(done, max(head, done))
-        if applied < batch_size:
-            break
+    position = await shadow.position()
+    reading = asyncio.ensure_future(projector.read(position, batch_size))
+    try:
+        while True:
+            events = await reading
+            if len(events) == batch_size:  # read the next batch while this one is applied
+                reading = asyncio.ensure_future(projector.read(events[-1][0], batch_size))
+            await projector.apply_batch(events, position)
+            done += len(events)
+            if progress is not None:
+                progress(done, max(head, done))
+            if len(events) < batch_size:
+                break
+            position = events[-1][0]
+    finally:
+        reading.cancel()
     await shadow.swap_into(live)
     await shadow.close()
     log.info("rebuilt %d events in %.1f s", done, time.monotonic() - started)

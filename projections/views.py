@@ -33,6 +33,9 @@ class View:
     indexed: tuple[str, ...] = ()
     # Multi-column indexes, e.g. (column, "pos") for keyset pages filtered by column.
     composite: tuple[tuple[str, ...], ...] = ()
+    # One row per event, written once and never updated (its id is the log position):
+    # stores may bulk-insert its rows (COPY) instead of upserting them.
+    append_only: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -56,6 +59,7 @@ CHECK_INS = View(
     "check_ins",
     (*_text("key_result_id", "objective_id", "as_of"), POS),
     indexed=("key_result_id",),
+    append_only=True,
 )
 BETS = View(
     "bets",
@@ -83,6 +87,7 @@ HISTORY = View(
         ("stream_id", "recorded_at"),
         ("recorded_at",),
     ),
+    append_only=True,
 )
 
 ALL_VIEWS = (
