@@ -174,19 +174,37 @@ def bet_summary(bets: Sequence[Doc], stake_units: dict[str, str]) -> BetSummary:
     )
 
 
-def calibration(facts: CycleFacts, objectives: Sequence[Doc]) -> Calibration:
+@dataclass(frozen=True)
+class Forecast:
+    """One check-in confidence and what came of it (1.0: the key result reached its
+    expected grade)."""
+
+    key_result_id: str
+    confidence: float
+    outcome: float
+
+
+def forecasts(facts: CycleFacts, objectives: Sequence[Doc]) -> list[Forecast]:
+    """The confidences calibration scores: none before the cycle closes."""
     if facts.cycle["status"] != "CLOSED":
-        return Calibration(None, 0, 0)
-    errors: list[float] = []
-    scored: set[str] = set()
+        return []
+    found = []
     for objective in objectives:
         for row in objective["key_results"]:
             outcome = 1.0 if reached(objective, row) else 0.0
             for check_in in facts.check_ins.get(row["id"], []):
                 if check_in["confidence"] is not None:
-                    errors.append((check_in["confidence"] - outcome) ** 2)
-                    scored.add(row["id"])
-    return Calibration(_mean(errors), len(errors), len(scored))
+                    found.append(Forecast(row["id"], check_in["confidence"], outcome))
+    return found
+
+
+def calibration(facts: CycleFacts, objectives: Sequence[Doc]) -> Calibration:
+    scored = forecasts(facts, objectives)
+    return Calibration(
+        _mean((f.confidence - f.outcome) ** 2 for f in scored),
+        len(scored),
+        len({f.key_result_id for f in scored}),
+    )
 
 
 def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | None) -> Scorecard:

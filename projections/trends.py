@@ -22,6 +22,7 @@ left out). Confidence rolls up the same way over the key results that have one.
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,9 @@ from typing import Any
 
 from domain import scoring
 from projections.handlers import Doc
+from projections.retrospective import archived
+from projections.store import ViewStore
+from projections.views import CHECK_INS, CYCLES, HISTORY, OBJECTIVES
 
 DEFINING = ("KeyResultUpdated", "KeyResultTargetChanged")
 _DEFINITION_FIELDS = ("weight", "start_value", "target_value")
@@ -171,3 +175,58 @@ def team_trend(objectives: Sequence[ObjectiveHistory], days: Sequence[date]) -> 
             )
         )
     return points
+
+
+def span(cycle: Doc) -> tuple[date, date]:
+    return date.fromisoformat(cycle["starts_on"]), date.fromisoformat(cycle["ends_on"])
+
+
+def cycle_range(cycle: Doc, today: date) -> tuple[date, date]:
+    """A trend's default range over a cycle: its first day up to its last, or up to
+    today while it runs (never before its first day)."""
+    first, last = span(cycle)
+    return first, max(first, min(last, today))
+
+
+async def key_result_histories(
+    store: ViewStore, objectives: Sequence[Doc], starts: dict[str, date]
+) -> dict[str, list[KeyResultHistory]]:
+    """Every key result of these objectives with its redefinitions and check-ins, in
+    two queries (``starts``: each cycle's first day), by objective id."""
+    ids = [kr["id"] for o in objectives for kr in o["key_results"]]
+    history: dict[str, list[Doc]] = defaultdict(list)
+    check_ins: dict[str, list[Doc]] = defaultdict(list)
+    if ids:
+        where = {"entity_id": ids, "event_type": list(DEFINING)}
+        for row in await store.find(HISTORY, where):
+            history[row["entity_id"]].append(row)
+        for doc in await store.find(CHECK_INS, {"key_result_id": ids}):
+            check_ins[doc["key_result_id"]].append(doc)
+    return {
+        o["id"]: [
+            KeyResultHistory.of(kr, starts[o["cycle_id"]], history[kr["id"]], check_ins[kr["id"]])
+            for kr in o["key_results"]
+        ]
+        for o in objectives
+    }
+
+
+async def team_objectives(
+    store: ViewStore, team_id: str, cycle_id: str | None
+) -> list[ObjectiveHistory]:
+    """What a team's trend is made of: its objectives (of one cycle, or of every cycle),
+    archived ones left out, each counting within its cycle's days."""
+    docs = await store.find(
+        OBJECTIVES, {"team_id": team_id, **({"cycle_id": cycle_id} if cycle_id else {})}
+    )
+    docs = [d for d in docs if not archived(d)]
+    cycles = {
+        c["id"]: c for c in await store.find(CYCLES, {"id": sorted({d["cycle_id"] for d in docs})})
+    }
+    histories = await key_result_histories(
+        store, docs, {c: span(doc)[0] for c, doc in cycles.items()}
+    )
+    return [
+        ObjectiveHistory(d, histories[d["id"]], span(cycles[d["cycle_id"]]), within=True)
+        for d in docs
+    ]

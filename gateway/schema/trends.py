@@ -3,7 +3,6 @@ or week, placed by the check-ins' asOf dates (rules in :mod:`projections.trends`
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from enum import Enum
 from typing import Annotated
@@ -17,9 +16,6 @@ from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import KeyResult, Objective, ScoreBand, Team, load_team
 from projections import trends
-from projections.handlers import Doc
-from projections.retrospective import archived
-from projections.views import CHECK_INS, CYCLES, HISTORY, OBJECTIVES
 
 DEFAULT_TEAM_DAYS = 84  # a team trend without a cycle or a range: the last twelve weeks
 
@@ -72,32 +68,6 @@ def exactly_one(**given: object) -> str:
     return named[0]
 
 
-async def _key_result_histories(
-    info: Info, objectives: list[Doc], starts: dict[str, date]
-) -> dict[str, list[trends.KeyResultHistory]]:
-    """Every key result of these objectives with its redefinitions and check-ins, in
-    two queries (``starts``: each cycle's first day)."""
-    store = info.context.backend.store
-    ids = [kr["id"] for o in objectives for kr in o["key_results"]]
-    history: dict[str, list[Doc]] = defaultdict(list)
-    check_ins: dict[str, list[Doc]] = defaultdict(list)
-    if ids:
-        where = {"entity_id": ids, "event_type": list(trends.DEFINING)}
-        for row in await store.find(HISTORY, where):
-            history[row["entity_id"]].append(row)
-        for doc in await store.find(CHECK_INS, {"key_result_id": ids}):
-            check_ins[doc["key_result_id"]].append(doc)
-    return {
-        o["id"]: [
-            trends.KeyResultHistory.of(
-                kr, starts[o["cycle_id"]], history[kr["id"]], check_ins[kr["id"]]
-            )
-            for kr in o["key_results"]
-        ]
-        for o in objectives
-    }
-
-
 def _range(
     starts: date | None, ends: date | None, default: tuple[date, date], bucket: TrendBucket
 ) -> tuple[date, date, list[date]]:
@@ -127,32 +97,16 @@ async def score_trend(
     if cycle_id is not None and cycle is None:
         raise not_found("Cycle", cycle_id, "cycleId")
 
-    def span(doc: Doc) -> tuple[date, date]:
-        return date.fromisoformat(doc["starts_on"]), date.fromisoformat(doc["ends_on"])
+    span = trends.span
 
     if which == "teamId":
         assert team_id is not None
         team = await load_team(info, team_id)
         if team is None:
             raise not_found("Team", team_id, "teamId")
-        docs = await info.context.backend.store.find(
-            OBJECTIVES, {"team_id": team_id, **({"cycle_id": cycle_id} if cycle_id else {})}
-        )
-        docs = [d for d in docs if not archived(d)]
-        cycles = {
-            c["id"]: c
-            for c in await info.context.backend.store.find(
-                CYCLES, {"id": sorted({d["cycle_id"] for d in docs})}
-            )
-        }
-        first_days = {c: span(doc)[0] for c, doc in cycles.items()}
-        histories = await _key_result_histories(info, docs, first_days)
-        objectives = [
-            trends.ObjectiveHistory(d, histories[d["id"]], span(cycles[d["cycle_id"]]), within=True)
-            for d in docs
-        ]
+        objectives = await trends.team_objectives(info.context.backend.store, team_id, cycle_id)
         default = (
-            (span(cycle)[0], min(span(cycle)[1], today))
+            trends.cycle_range(cycle, today)
             if cycle
             else (today - timedelta(days=DEFAULT_TEAM_DAYS - 1), today)
         )
@@ -180,10 +134,11 @@ async def score_trend(
         raise _bad("cycleId", f"the {which[:-2]} belongs to another cycle")
     own_cycle = await loaders.cycle.load(doc["cycle_id"])
     assert own_cycle is not None
-    default = (span(own_cycle)[0], min(span(own_cycle)[1], today))
+    default = trends.cycle_range(own_cycle, today)
     first, last, days = _range(starts, ends, default, bucket)
     first_days = {doc["cycle_id"]: span(own_cycle)[0]}
-    key_results = (await _key_result_histories(info, [doc], first_days))[doc["id"]]
+    store = info.context.backend.store
+    key_results = (await trends.key_result_histories(store, [doc], first_days))[doc["id"]]
     if row is not None:
         history = next(h for h in key_results if h.row["id"] == row["id"])
         points = trends.key_result_trend(history, days)
