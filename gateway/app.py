@@ -27,6 +27,7 @@ from gateway.graphiql import EXAMPLE_DOCUMENT, example_variables, graphiql_page
 from gateway.http_spec import GraphQLOverHTTP
 from gateway.limits import LimitBody, TimeBudget
 from gateway.observability import RequestIds
+from gateway.result_cache import ResultCache
 from gateway.schema import build_schema
 from gateway.schema.context import Context
 from gateway.schema.loaders import Loaders
@@ -184,7 +185,10 @@ def create_app(
 
     graphql = OkraGraphQL(backend, auth)
     secured = LimitBody(
-        TimeBudget(GraphQLOverHTTP(Authenticate(graphql, backend, auth)), settings.request_timeout),
+        TimeBudget(
+            GraphQLOverHTTP(Authenticate(ResultCache(graphql, backend, PRINCIPAL), backend, auth)),
+            settings.request_timeout,
+        ),
         settings.max_body_bytes,
     )
     app = Starlette(

@@ -125,6 +125,11 @@ class Metrics:
                 *(0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10),
             ),
         )
+        self.cache_hits = Counter(
+            "okra_result_cache_hits_total",
+            "Queries answered from the result cache (same request, views at the same position).",
+            registry=self.registry,
+        )
         self.projected = Counter(
             "okra_events_projected_total",
             "Events this process's projector applied to the views.",

@@ -130,3 +130,25 @@ async def test_a_projected_batch_is_one_transaction_whatever_its_size(
     finally:
         await store.drop()
         await store.close()
+
+
+DASHBOARD = """query($c: ID!) { objectives(cycleId: $c, first: 50) {
+  totalCount nodes { title score keyResults { title score currentValue } bets { title } } } }"""
+
+
+async def test_an_unchanged_dashboard_is_answered_from_one_position_read(api: Api) -> None:
+    """The second identical query reads only the views' position; the next event moves
+    the position, so the query after a check-in shows it (read-your-writes holds)."""
+    key_results = seed(api)
+    cycle = (await api.data("{ cycles { nodes { id } } }"))["cycles"]["nodes"][0]["id"]
+    first = await api.data(DASHBOARD, c=cycle)
+    async with statements(api.backend.store) as seen:
+        again = await api.data(DASHBOARD, c=cycle)
+    assert again == first
+    assert [sql for sql in seen if "okra_" in sql and "tracking" not in sql] == [], seen
+    asked = [sql for sql in seen if not sql.startswith("SELECT pg_advisory_unlock_all")]
+    assert len(asked) == 1, seen  # (asyncpg's reset of a released connection aside)
+    await check_in(api, key_results[0], 40)
+    after = await api.data(DASHBOARD, c=cycle)
+    assert after["objectives"]["nodes"][0]["keyResults"][0]["currentValue"] == 40
+    assert after != first

@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types.base import get_object_definition
 
+from gateway.result_cache import MarkCacheable
 from gateway.schema import (
     audit,
     audit_trail,
@@ -85,6 +86,7 @@ def build_schema(
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ValidationCache(maxsize=256),
+        MarkCacheable,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)

@@ -1,0 +1,150 @@
+"""Whole answers to queries, kept while the views they were read from stay put.
+
+A dashboard is asked far more often than the organisation changes, and resolving one
+(hundreds of fields through strawberry) costs ten times what reading its documents
+does. So an answer is kept, keyed by the request (method, query string, body, Accept,
+the principal, and the day, which the audit judges on) and stored with the log
+position the views had *before* it was computed. It is served again only to a
+request that finds the views at that same position. That can never serve stale
+data: views only move forward, so everything the answer read was at least as new as
+that position, and a request finding the views there could not have seen more; any
+new event moves the position and with it every key. The position is read from the
+store's tracking row (one small query), not from this process's watch, so answers
+stay exact when another process projects.
+
+Only successful queries are kept (a strawberry extension marks them): mutations,
+errors and subscriptions never are. Memory is bounded by :data:`MAX_BYTES`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+if TYPE_CHECKING:
+    from gateway.backend import Backend
+
+CACHEABLE = "okra.cacheable"
+MAX_BYTES = 32_000_000  # of kept answers, all told
+MAX_ANSWER = 2_000_000  # one answer larger than this is not kept
+
+
+class MarkCacheable(SchemaExtension):
+    """Marks a request whose operation was a query answered without errors."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        request = getattr(context.context, "request", None)
+        result = context.result
+        if (
+            request is not None
+            and context.operation_type is OperationType.QUERY
+            and result is not None
+            and not getattr(result, "errors", None)
+        ):
+            request.scope[CACHEABLE] = True
+
+
+@dataclass
+class Answer:
+    position: int
+    start: Message
+    body: bytes
+
+
+class ResultCache:
+    """ASGI middleware in front of the GraphQL HTTP endpoint (after authentication)."""
+
+    def __init__(self, app: ASGIApp, backend: Backend, principal_key: str) -> None:
+        self.app = app
+        self.backend = backend
+        self.principal_key = principal_key
+        self.answers: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self.size = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        body, receive = await _read_body(receive)
+        principal = scope.get(self.principal_key)
+        headers = dict(scope["headers"])
+        key = (
+            scope["method"],
+            scope.get("query_string", b""),
+            body,
+            headers.get(b"accept", b""),
+            headers.get(b"content-type", b""),
+            None
+            if principal is None
+            else (principal.user, principal.role, tuple(sorted(principal.team_ids))),
+            self.backend.clock().date(),
+        )
+        position = await self.backend.store.position()
+        answer = self.answers.get(key)
+        if answer is not None and answer.position == position:
+            self.answers.move_to_end(key)
+            self.backend.metrics.cache_hits.inc()
+            await send(answer.start)
+            await send({"type": "http.response.body", "body": answer.body})
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if start is None or start["status"] != 200 or not scope.get(CACHEABLE):
+            return
+        self.keep(key, Answer(position, start, b"".join(chunks)))
+
+    def keep(self, key: tuple[Any, ...], answer: Answer) -> None:
+        if len(answer.body) > MAX_ANSWER:
+            return
+        old = self.answers.get(key)
+        if old is not None:
+            if old.position > answer.position:
+                return  # a newer answer is already kept
+            self.size -= len(old.body)
+        self.answers[key] = answer
+        self.answers.move_to_end(key)
+        self.size += len(answer.body)
+        while self.size > MAX_BYTES and self.answers:
+            _, evicted = self.answers.popitem(last=False)
+            self.size -= len(evicted.body)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a ``receive`` that hands it to the app again."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
