@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from gateway import cli_schema, cli_store
 from gateway.backend import make_app
 from gateway.cli_audit import audit
+from gateway.cli_report import report
 from gateway.cli_token import bootstrap_admin, tokens
 from gateway.observability import configure_logging
 from gateway.settings import Settings
@@ -28,6 +29,7 @@ cli = typer.Typer(
 console = Console(stderr=True)
 cli.add_typer(tokens, name="token")
 cli.add_typer(audit, name="audit")
+cli.add_typer(report, name="report")
 cli_store.register(cli)
 cli_schema.register(cli)
 
