@@ -28,6 +28,7 @@ from domain.base import OkraAggregate, Stamp
 from domain.bet import Bet
 from domain.cycle import Cycle
 from domain.errors import CycleClosed, InvalidInput, NotFound
+from domain.group_commit import GroupCommit
 from domain.history_commands import HistoryCommands
 from domain.idempotency import KEY_MAX, AlreadyAnswered, IdempotentRequest, Pending, pending
 from domain.objective import KEEP, KeyResult, Objective, objective_of
@@ -99,6 +100,8 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        # Concurrent commands share transactions (see domain.group_commit).
+        self._group = GroupCommit(self.save)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -664,7 +667,7 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
                     entity_id=str(entity_id),
                 ),
             )
-        recordings = self.save(*aggregates)
+        recordings = self._group.save(aggregates)
         position = max((r.notification.id for r in recordings), default=None)
         return Saved(id=str(entity_id), position=position, events=len(recordings))
 
