@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any, Protocol
 
 from domain import scoring
@@ -50,7 +50,12 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
 
 def view_of(event: OkraAggregate.Event) -> View | None:
     """The view holding the document of the event's aggregate (some have none)."""
-    return _VIEW_OF_AGGREGATE.get(type(event).__qualname__.split(".", 1)[0])
+    return _view_of_type(type(event))
+
+
+@cache  # asked several times per event projected, always of a few dozen classes
+def _view_of_type(event_type: type) -> View | None:
+    return _VIEW_OF_AGGREGATE.get(event_type.__qualname__.split(".", 1)[0])
 
 
 class Batch:

@@ -1,18 +1,19 @@
 """Read models in PostgreSQL, through an asyncpg pool.
 
-Documents are ``jsonb``; the pool's connections decode them with the ``json``
-module once, in the driver. Each committed batch also sends ``NOTIFY`` with the new
-position on :attr:`PostgresViewStore.channel`, delivered only if the transaction
-commits, so other processes' readers learn of new views without polling.
+Documents are ``jsonb``; the pool's connections encode and decode them with ``orjson``
+once, in the driver (several times faster than ``json``). Each committed batch also
+sends ``NOTIFY`` with the new position on :attr:`PostgresViewStore.channel`,
+delivered only if the transaction commits, so other processes' readers learn of new
+views without polling.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import asyncpg
+import orjson
 
 from projections.handlers import Batch, Doc
 from projections.store import TrackingConflict, ViewStore, Where
@@ -23,11 +24,11 @@ DDL_LOCK = 0x6F6B7261  # "okra"
 
 
 def _encode_jsonb(value: Any) -> bytes:
-    return b"\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, text
+    return b"\x01" + orjson.dumps(value)  # jsonb's binary format: version 1, then text
 
 
 def _decode_jsonb(data: bytes) -> Any:
-    return json.loads(data[1:])
+    return orjson.loads(data[1:])
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -122,12 +123,17 @@ class PostgresViewStore(ViewStore):
             if not self.suffix:
                 await conn.execute("SELECT pg_notify($1, $2)", self.channel, str(end))
 
-    async def reset(self) -> None:
+    async def reset(self, *, indexes: bool = True) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)
-            for statement in (*self.drop_statements(), *self.create_statements()):
+            for statement in (*self.drop_statements(), *self.create_statements(indexes)):
                 await conn.execute(statement)
             await conn.execute(self.init_tracking_statement())
+
+    async def build_indexes(self) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            for statement in self.index_statements():
+                await conn.execute(statement)
 
     async def drop(self) -> None:
         async with self.pool.acquire() as conn, conn.transaction():

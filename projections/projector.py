@@ -196,7 +196,7 @@ async def rebuild(
     continues from wherever the rebuild stopped.
     """
     await shadow.open()
-    await shadow.reset()
+    await shadow.reset(indexes=False)
     head = await anyio.to_thread.run_sync(app.recorder.max_notification_id) or 0
     projector = Projector(app, shadow, batch_size=batch_size, remember=True)
     done = 0
@@ -217,6 +217,7 @@ async def rebuild(
             position = events[-1][0]
     finally:
         reading.cancel()
+    await shadow.build_indexes()
     await shadow.swap_into(live)
     await shadow.close()
     log.info("rebuilt %d events in %.1f s", done, time.monotonic() - started)

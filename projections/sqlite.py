@@ -84,13 +84,18 @@ class SQLiteViewStore(ViewStore):
                         self.upsert_statement(view), self.upsert_rows(view, docs.values())
                     )
 
-    async def reset(self) -> None:
+    async def reset(self, *, indexes: bool = True) -> None:
         with self._transaction() as conn:
             for statement in self.drop_statements():
                 conn.execute(statement)
-            for statement in self.create_statements():
+            for statement in self.create_statements(indexes):
                 conn.execute(statement)
             conn.execute(self.init_tracking_statement())
+
+    async def build_indexes(self) -> None:
+        with self._transaction() as conn:
+            for statement in self.index_statements():
+                conn.execute(statement)
 
     async def drop(self) -> None:
         with self._transaction() as conn:

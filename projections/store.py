@@ -82,8 +82,14 @@ class ViewStore(ABC):
         """Write the batch's documents and move tracking from ``start`` to ``end``."""
 
     @abstractmethod
-    async def reset(self) -> None:
-        """Drop and recreate this store's tables, empty, at position 0."""
+    async def reset(self, *, indexes: bool = True) -> None:
+        """Drop and recreate this store's tables, empty, at position 0; a rebuild leaves
+        the secondary indexes out (``indexes=False``) and builds them at the end with
+        :meth:`build_indexes`, which is cheaper than maintaining them row by row."""
+
+    @abstractmethod
+    async def build_indexes(self) -> None:
+        """Create the secondary indexes that are missing."""
 
     @abstractmethod
     async def drop(self) -> None:
@@ -123,7 +129,15 @@ class ViewStore(ABC):
     json_type = "text"
     doc_type = "text"
 
-    def create_statements(self) -> list[str]:
+    def create_statements(self, indexes: bool = True) -> list[str]:
+        """The tables (and, unless ``indexes`` is false, their secondary indexes)."""
+        tables = [s for s in self._schema_statements() if not s.startswith("CREATE INDEX")]
+        return tables + (self.index_statements() if indexes else [])
+
+    def index_statements(self) -> list[str]:
+        return [s for s in self._schema_statements() if s.startswith("CREATE INDEX")]
+
+    def _schema_statements(self) -> list[str]:
         statements = [
             f"CREATE TABLE IF NOT EXISTS {self.tracking_table} ("
             "projection text PRIMARY KEY, position bigint NOT NULL, "
