@@ -9,10 +9,11 @@ that cannot catch up are refused rather than reported stale.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +22,9 @@ from gateway.report.figures import ReportError, gather
 from gateway.report.retro import render
 from gateway.settings import Settings
 from gateway.shell import DatabaseUrl, DataDir, Schema, settings_from
+
+if TYPE_CHECKING:
+    from gateway.backend import Backend
 
 report = typer.Typer(help="Reports as self-contained HTML pages.", no_args_is_help=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -34,24 +38,31 @@ async def retro_page(settings: Settings, cycle: str, compare: str | None) -> tup
     """The page, and the name of the cycle it is about."""
     from gateway.backend import Backend
 
+    # Raised outside the backend's task group, which would wrap it in an ExceptionGroup.
+    refused: ReportError | ViewsBehind | None = None
     async with Backend(settings, run_projector=True).running() as backend:
-        if not await backend.catch_up(settings.read_your_writes_timeout):
-            head = backend.app.recorder.max_notification_id() or 0
-            raise ViewsBehind(
-                f"the views stand at log position {backend.watch.position} of {head} and did "
-                "not catch up in time; is another projector stuck? (okra rebuild rebuilds "
-                "them)"
-            )
-        if not await backend.store.is_current():
-            raise ViewsBehind(
-                "the views were built by another version of OKRA; run okra rebuild first"
-            )
-        position = await backend.store.position()
-        now = backend.app.clock()
-        figures = await gather(
-            backend.store, cycle, compare, now.date(), settings.audit.thresholds()
+        try:
+            return await _page(backend, cycle, compare)
+        except (ReportError, ViewsBehind) as error:
+            refused = error
+    assert refused is not None
+    raise refused
+
+
+async def _page(backend: Backend, cycle: str, compare: str | None) -> tuple[str, str]:
+    settings = backend.settings
+    if not await backend.catch_up(settings.read_your_writes_timeout):
+        head = backend.app.recorder.max_notification_id() or 0
+        raise ViewsBehind(
+            f"the views stand at log position {backend.watch.position} of {head} and did "
+            "not catch up in time; is another projector stuck? (okra rebuild rebuilds them)"
         )
-        return render(figures, now, position), str(figures.cycle["name"])
+    if not await backend.store.is_current():
+        raise ViewsBehind("the views were built by another version of OKRA; run okra rebuild")
+    position = await backend.store.position()
+    now = backend.app.clock()
+    figures = await gather(backend.store, cycle, compare, now.date(), settings.audit.thresholds())
+    return render(figures, now, position), str(figures.cycle["name"])
 
 
 def default_out(cycle_name: str) -> Path:
@@ -85,6 +96,8 @@ def retro(
     """Write a cycle's retrospective (grades, trends, bets, calibration, carry-overs,
     audit) as one HTML page with inline SVG charts, for screen and print."""
     settings = settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    for quiet in ("okra.backend", "okra.projector"):  # their news is for servers' logs
+        logging.getLogger(quiet).setLevel(max(logging.WARNING, logging.getLogger(quiet).level))
     try:
         page, name = asyncio.run(retro_page(settings, cycle, compare))
     except ReportError as error:
