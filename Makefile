@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,19 @@ $(JS): tests/js/package.json tests/js/package-lock.json
 	@if command -v npm >/dev/null; then cd tests/js && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "!!! npm not found: the JavaScript client test will say so and be skipped (CI fails)"; fi
 
-test: $(STAMP) $(JS)
+# Debian's Chromium renders the reports in the tests; installed here when we are root with apt.
+CHROMIUM := /usr/bin/chromium
+APT_CHROMIUM := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+chromium:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    echo "Installing Chromium (Debian package) for the report tests…" && \
+	    { $(APT_CHROMIUM) >/dev/null 2>&1 || \
+	      { apt-get update -qq >/dev/null 2>&1 && $(APT_CHROMIUM) >/dev/null 2>&1; }; }; } || \
+	  echo "!!! Chromium not installed: the report rendering tests will say so and be skipped (CI fails)"
+
+test: $(STAMP) $(JS) chromium
 	$(BIN)/ruff check domain projections gateway tests
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -14,6 +14,7 @@ from asgi_lifespan import LifespanManager
 
 from gateway.app import create_app
 from gateway.settings import Settings
+from tests import chromium
 from tests.api import Api
 from tests.pgcluster import Provisioned, provision
 from tests.processes import SPAWNED
@@ -31,13 +32,19 @@ def postgres() -> Provisioned:
 
 
 def pytest_report_header() -> list[str]:
-    return [f"PostgreSQL for tests: {postgres().how}"]
+    return [
+        f"PostgreSQL for tests: {postgres().how}",
+        f"Chromium for tests: {chromium.executable() or 'not installed'}",
+    ]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if postgres().url is None:
         terminalreporter.write_sep("!", "PostgreSQL tests were NOT run", red=True, bold=True)
         terminalreporter.write_line(postgres().how, red=True)
+    if chromium.executable() is None:
+        terminalreporter.write_sep("!", "Chromium tests were NOT run", red=True, bold=True)
+        terminalreporter.write_line(chromium.MISSING, red=True)
 
 
 def pytest_unconfigure() -> None:
