@@ -121,9 +121,10 @@ def value_bars(
     digits: int = 2,
     reference: tuple[float, str] | None = None,
     layout: Layout = Layout(),
+    empty: str = "no value",
 ) -> Markup:
     """Values on the 0–1 scale, written at the right; ``zones`` shades the grade bands,
-    ``reference`` draws a dashed line with its caption."""
+    ``reference`` draws a dashed line with its caption; ``empty`` stands in for None."""
     x0, right = layout.labels + 10, 58.0
     plot_w = layout.width - x0 - right
     row_h, gap, top = 16.0, 12.0, 24.0
@@ -184,7 +185,7 @@ def value_bars(
         baseline = y + row_h * 0.8
         parts.append(axis_label(layout.labels, baseline, row.label, row.strong, layout.name_limit))
         if row.value is None:
-            parts.append(text(x0 + 4, baseline, "no value", 12, fill=MUTED))
+            parts.append(text(x0 + 4, baseline, empty, 12, fill=MUTED))
         else:
             shown = f"{row.value:.{digits}f}"
             parts.append(

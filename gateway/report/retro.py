@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from domain.scoring import band
 from gateway.report import bars, plots, svg
 from gateway.report.figures import RetroFigures, as_json
+from gateway.report.highlights import highlights
 from projections import audit
 from projections import retrospective as retro
 
@@ -166,6 +167,7 @@ def charts(figures: RetroFigures, data: dict[str, Any]) -> dict[str, Any]:
                 for label, card, strong in cards
             ],
             zones=True,
+            empty="no key results",
             label="Average objective grade per team"
             + (f", with {compared} as hollow diamonds" if compared else ""),
         ),
@@ -198,6 +200,7 @@ def charts(figures: RetroFigures, data: dict[str, Any]) -> dict[str, Any]:
             ],
             digits=3,
             reference=(0.25, "0.25: always 50 %"),
+            empty="not scored yet" if figures.cycle["status"] != "CLOSED" else "no confidences",
             label="Brier score per team (lower is better)",
             layout=bars.HALF,
         ),
@@ -272,6 +275,7 @@ def render(figures: RetroFigures, generated_at: datetime, position: int) -> str:
         severity=audit.SEVERITY,
         trends=list(zip(data["scoreTrends"], drawn["trends"], strict=True)),
         charts=drawn,
+        highlights=highlights(r, fig, closed=figures.cycle["status"] == "CLOSED"),
         figures_json=embedded(data),
         generated_at=generated_at,
         position=position,
