@@ -281,11 +281,12 @@ def reliability(chart: str, bins: Sequence[Bin], *, label: str) -> Markup:
         parts.append(halo(x + r + 3, y - r + 2, f"n={b.forecasts}", 10, "#f6f8fa"))
     if not placed:
         parts.append(
-            text(
+            halo(
                 left + size / 2,
-                top + size / 2,
+                y_of(0.2),
                 "no confidences to score yet",
                 12,
+                "#f6f8fa",
                 fill=MUTED,
                 text_anchor="middle",
             )
