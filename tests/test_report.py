@@ -18,7 +18,7 @@ import anyio
 import pytest
 from PIL import Image
 
-from gateway.backend import make_app
+from gateway.backend import make_app, make_lease
 from gateway.demo import DemoClock, seed
 from gateway.settings import Settings
 from tests import chromium
@@ -169,6 +169,19 @@ async def report_async(settings: Settings, out: Path, *args: str) -> str:
     return await anyio.to_thread.run_sync(lambda: report(settings, out, *args))
 
 
+def attempt(
+    settings: Settings, out: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The command, allowed to fail; its messages one per line."""
+    return subprocess.run(
+        [OKRA, "report", "retro", *args, "--out", str(out), *store_args(settings)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "300", **env},
+    )
+
+
 @pytest.fixture
 def demo(settings: Settings) -> Settings:
     """The demo organisation, seeded into an empty store; no views built yet."""
@@ -237,14 +250,7 @@ async def test_unknown_or_identical_cycles_are_refused(settings: Settings, tmp_p
         await api.year("2026")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        out = str(tmp_path / "x.html")
-        return subprocess.run(
-            [OKRA, "report", "retro", *args, "--out", out, *store_args(settings)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "COLUMNS": "300"},  # one line per message
-        )
+        return attempt(settings, tmp_path / "x.html", *args)
 
     unknown = run("--cycle", "2031-Q9")
     assert unknown.returncode == 2, unknown
@@ -252,6 +258,33 @@ async def test_unknown_or_identical_cycles_are_refused(settings: Settings, tmp_p
     same = run("--cycle", "2026", "--compare", "2026")
     assert same.returncode == 2, same
     assert "--compare: must be another cycle than --cycle" in same.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+async def test_views_that_cannot_catch_up_are_refused(settings: Settings, tmp_path: Path) -> None:
+    app = make_app(settings)
+    try:
+        app.create_team(actor="tests", name="Acme")
+    finally:
+        app.close()
+    # Another projector holds the lease and projects nothing: the views stay behind.
+    lease = make_lease(settings)
+    assert await lease.try_acquire()
+    try:
+        refused = await anyio.to_thread.run_sync(
+            lambda: attempt(
+                settings,
+                tmp_path / "x.html",
+                "--cycle",
+                "2026",
+                OKRA_STARTUP_TIMEOUT="1",
+                OKRA_READ_YOUR_WRITES_TIMEOUT="1",
+            )
+        )
+    finally:
+        await lease.release()
+    assert refused.returncode == 1, refused
+    assert re.search(r"Not reported: the views stand at log position 0 of [1-9]", refused.stderr)
     assert not (tmp_path / "x.html").exists()
 
 
