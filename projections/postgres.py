@@ -38,6 +38,15 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _reset_connection(conn: asyncpg.Connection) -> None:
+    """What a released connection needs: OKRA's pool connections never LISTEN, hold
+    session locks or change settings (those use connections of their own), so
+    asyncpg's default reset (a round trip on every release) is only a rollback of a
+    transaction left open, which ``conn.transaction()`` blocks leave only when cut."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 async def create_pool(
     dsn: str, schema: str = "public", *, min_size: int = 1, max_size: int = 10
 ) -> asyncpg.Pool:
@@ -46,6 +55,7 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        reset=_reset_connection,
         server_settings={"search_path": schema, "application_name": "okra"},
     )
 
@@ -134,6 +144,11 @@ class PostgresViewStore(ViewStore):
         async with self.pool.acquire() as conn, conn.transaction():
             for statement in self.index_statements():
                 await conn.execute(statement)
+        # Tables filled in bulk have no statistics until autovacuum gets to them; the
+        # planner would guess (and pick a scan in pos order over a cycle's index).
+        async with self.pool.acquire() as conn:
+            for view in (*ALL_VIEWS, "tracking"):
+                await conn.execute(f"ANALYZE {self.table(view)}")
 
     async def drop(self) -> None:
         async with self.pool.acquire() as conn, conn.transaction():

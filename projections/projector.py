@@ -110,6 +110,7 @@ class Projector:
         # The documents this projector committed, kept so that later batches need not
         # read them back: only for a store nobody else writes (a rebuild's shadow).
         self._memory: dict[str, dict[str, Doc]] | None = {} if remember else None
+        self._position: int | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -119,9 +120,17 @@ class Projector:
 
     async def run_batch(self) -> int:
         """Apply the next batch of events; the number applied (0: up to date)."""
-        start = await self.store.position()
+        # The position this projector's last commit reached, else the store's (another
+        # projector may have moved it: then the commit's compare-and-set fails).
+        start = self._position if self._position is not None else await self.store.position()
         events = await self.read(start, self.batch_size)
-        await self.apply_batch(events, start)
+        try:
+            await self.apply_batch(events, start)
+        except TrackingConflict:
+            self._position = None
+            raise
+        if events:
+            self._position = events[-1][0]
         return len(events)
 
     async def apply_batch(self, events: Sequence[Logged], start: int) -> None:

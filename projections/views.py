@@ -54,6 +54,9 @@ OBJECTIVES = View(
     "objectives",
     (*_text("cycle_id", "team_id", "parent_key_result_id"), POS),
     indexed=("cycle_id", "team_id", "parent_key_result_id"),
+    # A cycle's or team's page in log order: an index range, not a scan of every
+    # older cycle's objectives in pos order (130 ms at a million events).
+    composite=(("cycle_id", "pos"), ("team_id", "pos")),
 )
 CHECK_INS = View(
     "check_ins",
