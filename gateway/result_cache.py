@@ -13,11 +13,14 @@ store's tracking row (one small query), not from this process's watch, so answer
 stay exact when another process projects.
 
 Only successful queries are kept (a strawberry extension marks them): mutations,
-errors and subscriptions never are. Memory is bounded by :data:`MAX_BYTES`.
+errors and subscriptions never are. Memory is bounded by :data:`MAX_BYTES`. While an
+answer is being computed, the same request at the same position waits for it
+instead of computing it too (no stampede after each event).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,6 +70,10 @@ class ResultCache:
         self.backend = backend
         self.principal_key = principal_key
         self.answers: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        # Answers being computed: the same request arriving meanwhile waits for it
+        # rather than computing it again (after each event, a popular dashboard is
+        # asked by many at once).
+        self.computing: dict[tuple[Any, ...], asyncio.Future[None]] = {}
         self.size = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,6 +95,11 @@ class ResultCache:
             self.backend.clock().date(),
         )
         position = await self.backend.store.position()
+        # Mutations never wait for each other here (a retry may race its first try).
+        coalesce = b"mutation" not in body
+        computing = self.computing.get((key, position)) if coalesce else None
+        if computing is not None:  # the same request at the same position: its answer
+            await asyncio.shield(computing)
         answer = self.answers.get(key)
         if answer is not None and answer.position == position:
             self.answers.move_to_end(key)
@@ -95,6 +107,20 @@ class ResultCache:
             await send(answer.start)
             await send({"type": "http.response.body", "body": answer.body})
             return
+        if computing is not None or not coalesce:  # not kept (an error), or a mutation
+            await self._compute(key, position, scope, receive, send)
+            return
+        done = asyncio.get_running_loop().create_future()
+        self.computing[(key, position)] = done
+        try:
+            await self._compute(key, position, scope, receive, send)
+        finally:
+            self.computing.pop((key, position), None)
+            done.set_result(None)
+
+    async def _compute(
+        self, key: tuple[Any, ...], position: int, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
 
