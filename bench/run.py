@@ -352,7 +352,7 @@ def saturate(
 def bottleneck(sat: Saturation) -> str:
     server = statistics.median(sat.server_cpu)
     client = statistics.median(r.load_cpu for r in sat.results)
-    tool = "wrk" if load.have_wrk() else "python client"
+    tool = "wrk" if load.have_wrk() else "python asyncio client"
     return f"server CPU {server:.0%} of its core, load generator ({tool}) {client:.0%} of its core"
 
 
@@ -671,7 +671,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "server_cpus": SERVER_CPUS,
         "load_cpus": LOAD_CPUS,
-        "load_generator": "wrk" if load.have_wrk() else "python httpx client",
+        "load_generator": "wrk" if load.have_wrk() else "python asyncio client",
         "loadavg_at_start": os.getloadavg(),
     }
 
