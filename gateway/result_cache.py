@@ -104,7 +104,8 @@ class ResultCache:
         if answer is not None and answer.position == position:
             self.answers.move_to_end(key)
             self.backend.metrics.cache_hits.inc()
-            await send(answer.start)
+            # A copy: middleware outside adds its headers (a request id) to the message.
+            await send({**answer.start, "headers": list(answer.start.get("headers", []))})
             await send({"type": "http.response.body", "body": answer.body})
             return
         if computing is not None or not coalesce:  # not kept (an error), or a mutation
@@ -127,7 +128,7 @@ class ResultCache:
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                start = message
+                start = {**message, "headers": list(message.get("headers", []))}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)

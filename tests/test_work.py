@@ -145,6 +145,12 @@ async def test_an_unchanged_dashboard_is_answered_from_one_position_read(api: Ap
     async with statements(api.backend.store) as seen:
         again = await api.data(DASHBOARD, c=cycle)
     assert again == first
+    headers = await api.headers(None, None)
+    for _ in range(3):  # answered from the cache: each with its own request id, once
+        response = await api.client.post(
+            "/graphql", json={"query": DASHBOARD, "variables": {"c": cycle}}, headers=headers
+        )
+        assert len(response.headers.get_list("x-request-id")) == 1, response.headers
     assert [sql for sql in seen if "okra_" in sql and "tracking" not in sql] == [], seen
     asked = [sql for sql in seen if not sql.startswith("SELECT pg_advisory_unlock_all")]
     assert len(asked) == 1, seen  # (asyncpg's reset of a released connection aside)
