@@ -156,10 +156,10 @@ class Generator:
         table lock eventsourcing takes buys nothing; through the recorder on SQLite."""
         stored = [self.app.mapper.to_stored_event(event) for event in events]
         recorder: Any = self.app.recorder
-        if not hasattr(recorder, "events_table_name"):
+        datastore = recorder.datastore
+        if not hasattr(datastore, "schema"):  # SQLite
             recorder.insert_events(stored)
             return
-        datastore = recorder.datastore
         table = f'"{datastore.schema}"."{recorder.events_table_name}"'
         columns = "(originator_id, originator_version, topic, state)"
         with (
