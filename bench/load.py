@@ -153,8 +153,10 @@ def python_client(
     connections: int = 32,
     authorization: str = "",
     method_get: bool = False,
+    offset: int = 0,
 ) -> Result:
-    """Run the asyncio client in its own process on the load core."""
+    """Run the asyncio client in its own process on the load core, from body
+    ``offset`` on (runs that must not repeat each other's requests start apart)."""
     command = [
         sys.executable,
         "-m",
@@ -170,6 +172,8 @@ def python_client(
     ]
     if rate is not None:
         command += ["--rate", str(rate)]
+    if offset:
+        command += ["--offset", str(offset)]
     if method_get:
         command += ["--get"]
     before = _children_cpu()
@@ -239,7 +243,7 @@ async def _client(args: argparse.Namespace, lines: list[str]) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     sample = ""
-    counter = 0
+    counter = args.offset
 
     async def one(due: float) -> None:
         nonlocal errors, sample, counter
@@ -310,6 +314,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--authorization", default="")
     parser.add_argument("--get", action="store_true")
+    parser.add_argument("--offset", type=int, default=0)
     args = parser.parse_args()
     try:
         import uvloop
