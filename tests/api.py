@@ -30,6 +30,15 @@ BET_FIELDS = """
 """
 
 
+def mutation_names() -> set[str]:
+    """Every mutation the served schema offers, for tests that must cover them all."""
+    from gateway.schema import build_schema
+
+    mutation = build_schema()._schema.mutation_type
+    assert mutation is not None
+    return set(mutation.fields)
+
+
 class GraphQLFailure(AssertionError):
     pass
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -45,6 +46,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if chromium.executable() is None:
         terminalreporter.write_sep("!", "Chromium tests were NOT run", red=True, bold=True)
         terminalreporter.write_line(chromium.MISSING, red=True)
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz is not None and fuzz.FUZZED:
+        tried = ", ".join(f"{n} on {backend}" for backend, n in sorted(fuzz.FUZZED.items()))
+        terminalreporter.write_line(f"Fuzzed mutation inputs: {tried}.")
 
 
 def pytest_unconfigure() -> None:

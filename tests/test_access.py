@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.api import Api
+from tests.api import Api, mutation_names
 
 
 @dataclass
@@ -110,6 +110,16 @@ async def regrade_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"id": kr, "grade": 0.5, "reason": "Late numbers"}
 
 
+async def tag_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
+    await api.mutate("defineStrategyMap", "version", values=["Speed"])
+    objective = await objective_of(api, org, team)
+    return {"id": objective["id"], "expectedVersion": 1, "values": ["Speed"]}
+
+
+async def set_check_in_cadence(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"teamId": team, "days": 7}
+
+
 TEAM_SCOPED: dict[str, Setup] = {
     "createObjective": create_objective,
     "updateObjective": update_objective,
@@ -122,6 +132,8 @@ TEAM_SCOPED: dict[str, Setup] = {
     "setStakeBudget": set_stake_budget,
     "carryOverObjective": carry_over_objective,
     "regradeKeyResult": regrade_key_result,
+    "tagObjective": tag_objective,
+    "setCheckInCadence": set_check_in_cadence,
 }
 
 
@@ -143,11 +155,21 @@ async def close_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"id": await api.cycle(f"Sprint {next(NAMES)}", "2026-01-01", "2026-03-31", org.year)}
 
 
+async def define_strategy_map(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"values": [f"Value {next(NAMES)}"]}
+
+
 ADMIN_ONLY: dict[str, Setup] = {
     "createTeam": create_team,
+    "defineStrategyMap": define_strategy_map,
     "openCycle": open_cycle,
     "closeCycle": close_cycle,
 }
+
+
+def test_the_matrix_covers_every_mutation() -> None:
+    assert set(TEAM_SCOPED) | set(ADMIN_ONLY) == mutation_names()
+    assert not set(TEAM_SCOPED) & set(ADMIN_ONLY)
 
 
 async def attempt(api: Api, operation: str, token: str, input: dict[str, Any]) -> str | None:

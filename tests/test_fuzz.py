@@ -14,7 +14,7 @@ import anyio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api import Api
+from tests.api import Api, mutation_names
 
 EXAMPLES = int(os.environ.get("OKRA_FUZZ_EXAMPLES", "150"))
 FUZZED: dict[str, int] = {}  # inputs tried per backend, for the closing note
@@ -68,12 +68,22 @@ async def build_world(api: Api) -> World:
     metric = await api.key_result(objective["id"])
     milestones = await api.key_result(other["id"], "Ship", milestones=["a", "b", "c"])
     bet = await api.bet(metric["id"])
+    # A graded quarter (for carry-overs and regrades) and one left open to be closed.
+    graded = await api.cycle("2026-Q1", "2026-01-01", "2026-03-31", year)
+    graded_objective = await api.objective(graded, team, "Last quarter")
+    graded_key_result = await api.key_result(graded_objective["id"])
+    await api.mutate("closeCycle", "id", id=graded)
+    closable = await api.cycle("2026-Q2", "2026-04-01", "2026-06-30", year)
+    await api.mutate("defineStrategyMap", "version", values=["Speed"])
     world.ids = {
         "team": [org, team],
         "cycle": [year, quarter],
         "objective": [objective["id"], other["id"]],
         "key_result": [metric["id"], milestones["id"]],
         "bet": [bet["id"]],
+        "closable": [closable],
+        "graded_objective": [graded_objective["id"]],
+        "graded_key_result": [graded_key_result["id"]],
     }
     return world
 
@@ -81,6 +91,7 @@ async def build_world(api: Api) -> World:
 def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
     w = world.ids_of
     versions = st.integers(min_value=-2, max_value=12)
+    entries = st.one_of(st.sampled_from(["Speed", "speed", "customers", "Candour"]), texts())
     inputs = {
         "createTeam": st.fixed_dictionaries(
             {"name": texts()}, optional={"parentId": maybe(w("team")), "stakeUnit": texts()}
@@ -166,7 +177,44 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
         "setStakeBudget": st.fixed_dictionaries(
             {"teamId": w("team"), "cycleId": w("cycle"), "budget": maybe(numbers())}
         ),
+        "closeCycle": st.fixed_dictionaries(
+            {"id": w("closable")}, optional={"expectedVersion": maybe(versions)}
+        ),
+        "defineStrategyMap": st.fixed_dictionaries(
+            {},
+            optional={
+                "values": maybe(st.lists(entries, max_size=4)),
+                "constituents": maybe(st.lists(entries, max_size=4)),
+                "expectedVersion": maybe(versions),
+            },
+        ),
+        "tagObjective": st.fixed_dictionaries(
+            {"id": w("objective"), "expectedVersion": versions},
+            optional={
+                "values": maybe(st.lists(entries, max_size=3)),
+                "constituents": maybe(st.lists(entries, max_size=3)),
+            },
+        ),
+        "setCheckInCadence": st.fixed_dictionaries(
+            {"teamId": w("team")},
+            optional={
+                "days": maybe(st.integers(min_value=-5, max_value=400)),
+                "expectedVersion": maybe(versions),
+            },
+        ),
+        "carryOverObjective": st.fixed_dictionaries(
+            {"id": st.one_of(w("graded_objective"), w("objective")), "toCycleId": w("cycle")}
+        ),
+        "regradeKeyResult": st.fixed_dictionaries(
+            {
+                "id": st.one_of(w("graded_key_result"), w("key_result")),
+                "grade": numbers(),
+                "reason": texts(),
+            },
+            optional={"expectedVersion": maybe(versions)},
+        ),
     }
+    assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
 
 
@@ -188,6 +236,7 @@ async def check_invariants(api: Api) -> None:
             assert 0 < kr["weight"] <= 100
             assert 0 <= kr["score"] <= 1
             assert kr["confidence"] is None or 0 <= kr["confidence"] <= 1
+            assert kr["finalGrade"] is None or 0 <= kr["finalGrade"] <= 1
             assert kr["asOf"] is None or date.fromisoformat(kr["asOf"]) <= latest
         for bet in objective["bets"]:
             assert bet["stake"] > 0 and 0 < bet["odds"] <= 1
