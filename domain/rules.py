@@ -20,15 +20,31 @@ NOTE_MAX = 10_000
 EARTH_AHEAD = timedelta(hours=14)
 
 
+# C0 control characters other than tab, newline and carriage return: PostgreSQL's
+# text and jsonb refuse NUL outright, and none of them belongs in an OKR.
+_CONTROLS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+def clean(value: str, field: str) -> str:
+    """Text every store can keep: valid Unicode (no lone surrogates), no control codes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(field, "must be valid Unicode text") from None
+    if not _CONTROLS.isdisjoint(value):
+        raise InvalidInput(field, "must not contain control characters")
+    return value
+
+
 def title(value: str, field: str = "title") -> str:
-    trimmed = value.strip()
+    trimmed = clean(value, field).strip()
     if not 1 <= len(trimmed) <= TITLE_MAX:
         raise InvalidInput(field, f"must be 1–{TITLE_MAX} characters after trimming")
     return trimmed
 
 
 def text(value: str | None, field: str, limit: int = DESCRIPTION_MAX) -> str:
-    trimmed = (value or "").strip()
+    trimmed = clean(value or "", field).strip()
     if len(trimmed) > limit:
         raise InvalidInput(field, f"must be at most {limit} characters")
     return trimmed

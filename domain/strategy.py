@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from domain import rules
 from domain.base import OkraAggregate, Stamp
 from domain.errors import InvalidInput
 
@@ -34,7 +35,7 @@ def entries(names: Iterable[str], field: str) -> list[str]:
     result: list[str] = []
     seen: set[str] = set()
     for name in names:
-        trimmed = name.strip()
+        trimmed = rules.clean(name, field).strip()
         if not 1 <= len(trimmed) <= ENTRY_MAX:
             raise InvalidInput(field, f"each entry must be 1–{ENTRY_MAX} characters after trimming")
         if trimmed.casefold() in seen:

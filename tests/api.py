@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -102,8 +103,12 @@ class Api:
         """POST a document, signed in as ``actor`` (an admin) or with ``token``."""
         response = await self.client.post(
             "/graphql",
-            json={"query": query, "variables": variables or {}},
-            headers=await self.headers(actor, token),
+            # json.dumps escapes what UTF-8 cannot carry (lone surrogates) as JSON does.
+            content=json.dumps({"query": query, "variables": variables or {}}),
+            headers={
+                "Content-Type": "application/json",
+                **await self.headers(actor, token),
+            },
         )
         assert response.status_code in (200, 400), response.text
         body: dict[str, Any] = response.json()

@@ -68,6 +68,15 @@ async def test_objective_input_is_checked_and_nothing_is_stored(api: Api) -> Non
             "BAD_USER_INPUT",
             "alignedWith",
         ),
+        # PostgreSQL cannot store NUL; control codes and lone surrogates are no text.
+        ({"cycleId": year, "teamId": team, "title": "nul\x00byte"}, "BAD_USER_INPUT", "title"),
+        ({"cycleId": year, "teamId": team, "title": "bell\x07"}, "BAD_USER_INPUT", "title"),
+        ({"cycleId": year, "teamId": team, "title": "a\ud800b"}, "BAD_USER_INPUT", "title"),
+        (
+            {"cycleId": year, "teamId": team, "title": "T", "description": "x\x00"},
+            "BAD_USER_INPUT",
+            "description",
+        ),
     ]
     for input, code, field in cases:
         error = await api.refuse("createObjective", **input)
@@ -75,6 +84,15 @@ async def test_objective_input_is_checked_and_nothing_is_stored(api: Api) -> Non
     assert (await api.data("{ objectives { totalCount } }"))["objectives"]["totalCount"] == 0
     # Nothing was appended by the refusals.
     assert api.backend.app.recorder.max_notification_id() == head
+
+
+async def test_text_keeps_tabs_newlines_and_any_script(api: Api) -> None:
+    team, year = await org_and_year(api)
+    created = await api.objective(
+        year, team, "Überall 🎯 目標", description="Line one\n\tindented\r\nend"
+    )
+    assert created["title"] == "Überall 🎯 目標"
+    assert created["description"] == "Line one\n\tindented\r\nend"
 
 
 async def test_title_exactly_200_characters_is_fine(api: Api) -> None:
