@@ -26,8 +26,9 @@ from domain import rules
 from domain.access import ROLES, Actor, Forbidden, Principal, actor_name, require_admin
 from domain.base import OkraAggregate, Stamp
 from domain.bet import Bet
+from domain.cascade import CascadeRegister
 from domain.cycle import Cycle
-from domain.errors import CycleClosed, InvalidInput, NotFound
+from domain.errors import CycleClosed, DomainError, InvalidInput, NotFound
 from domain.group_commit import GroupCommit
 from domain.history_commands import HistoryCommands
 from domain.idempotency import KEY_MAX, AlreadyAnswered, IdempotentRequest, Pending, pending
@@ -294,13 +295,20 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
             aligned = aligned_with
             if aligned is not KEEP:
                 aligned = self.aligned_objectives(aligned, objective.id)
+            stamp = self.stamp(actor)
+            repointed = parent is not KEEP and parent != objective.parent_key_result_id
             objective.align(
-                self.stamp(actor),
+                stamp,
                 expected_version=expected_version,
                 parent_key_result_id=parent,
                 aligned_with=aligned,
             )
-            return self.commit(objective.id, objective)
+            if not repointed:
+                return self.commit(objective.id, objective)
+            # Saved with the register, so that concurrent re-pointings collide.
+            register = self.cascade_register(stamp)
+            register.note(stamp, objective.id, parent)
+            return self.commit(objective.id, objective, register)
 
         return self.retrying(align, key=objective_id)
 
@@ -610,6 +618,14 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
             seen.add(ancestor_id)
             current = self.load(Objective, ancestor_id, "parent_key_result_id").parent_key_result_id
 
+    def cascade_register(self, stamp: Stamp) -> CascadeRegister:
+        try:
+            register: CascadeRegister = self.repository.get(CascadeRegister.id_for())
+            assert isinstance(register, CascadeRegister)
+            return register
+        except AggregateNotFoundError:
+            return CascadeRegister.open(stamp)
+
     def portfolio(self, stamp: Stamp, team_id: UUID | str, cycle_id: UUID | str) -> Portfolio:
         portfolio_id = Portfolio.id_for(team_id, cycle_id)
         try:
@@ -637,7 +653,17 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
                 first: OkraAggregate = self.repository.get(request_id)
                 assert isinstance(first, IdempotentRequest)
                 raise AlreadyAnswered(first)
-            return command()
+            try:
+                return command()
+            except DomainError:
+                # A retry racing the first attempt: the first one saved while this one
+                # waited, and its effect (a new version, a bet resolved) now refuses
+                # the retry. The retry's answer is the first one's.
+                if not self.exists(request_id):
+                    raise
+                first = self.repository.get(request_id)
+                assert isinstance(first, IdempotentRequest)
+                raise AlreadyAnswered(first) from None
         except AlreadyAnswered as answered:
             if answered.request.fingerprint != fingerprint:
                 raise InvalidInput(

@@ -124,3 +124,30 @@ async def test_horizontal_alignment(api: Api) -> None:
     assert cleared["version"] == 2
     error = await api.error('{ alignment(cycleId: "nope") { nodes { depth } } }')
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "cycleId"}
+
+
+async def test_concurrent_repointings_never_close_a_loop(api: Api) -> None:
+    """A below B and B below A, asked for at once: one lands, the other is a loop."""
+    import asyncio
+
+    org = await api.team("Acme")
+    year = await api.year()
+    align = "mutation($i: AlignObjectiveInput!) { alignObjective(input: $i) { parentKeyResultId } }"
+    for round_ in range(6):
+        a = await api.objective(year, org, f"A{round_}")
+        b = await api.objective(year, org, f"B{round_}")
+        kr_a = await api.key_result(a["id"])
+        kr_b = await api.key_result(b["id"])
+        answers = await asyncio.gather(
+            api.post(
+                align, {"i": {"id": a["id"], "expectedVersion": 1, "parentKeyResultId": kr_b["id"]}}
+            ),
+            api.post(
+                align, {"i": {"id": b["id"], "expectedVersion": 1, "parentKeyResultId": kr_a["id"]}}
+            ),
+        )
+        refused = [body["errors"][0]["extensions"] for body in answers if body.get("errors")]
+        assert refused == [{"code": "BAD_USER_INPUT", "field": "parentKeyResultId"}], answers
+        tree = await api.data(TREE.replace("$c: ID!", "$c: ID!"), c=year)
+        titles = {n["objective"]["title"] for n in tree["alignment"]["nodes"]}
+        assert {f"A{round_}", f"B{round_}"} <= titles  # both still in the tree
