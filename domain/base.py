@@ -95,7 +95,11 @@ class OkraAggregate(Aggregate):
         super().trigger_event(event_class, **kwargs, chain_prev=prev, chain_hash=hashed)
 
     def record(self, event_class: type[Event], stamp: Stamp, **fields: Any) -> None:
-        self.trigger_event(event_class, actor=stamp.actor, timestamp=stamp.at, **fields)
+        # Within a stream, recording times never go backwards: a command stamped before
+        # it loaded an aggregate that another command changed meanwhile still lands
+        # after that change, so time travel ("the state at t") sees a true prefix.
+        at = max(stamp.at, self.modified_on)
+        self.trigger_event(event_class, actor=stamp.actor, timestamp=at, **fields)
 
     def check_revision(self, expected: int | None) -> None:
         if expected is not None and expected != self.revision:
