@@ -55,6 +55,55 @@ async def test_concurrent_retries_with_one_key_apply_once(api: Api) -> None:
     assert len(bets["keyResult"]["bets"]) == 1
 
 
+async def test_a_retry_racing_the_first_attempt_gets_its_answer(api: Api) -> None:
+    """Commands that cannot run twice (a versioned edit, a bet's resolution) must not
+    refuse their own retry when it arrives while the first attempt is saving."""
+    team, year = await api.team("Acme"), await api.year()
+    for round_ in range(4):
+        objective = await api.objective(year, team)
+        kr = await api.key_result(objective["id"])
+        bet = await api.bet(kr["id"])
+        edit = {
+            "id": objective["id"],
+            "expectedVersion": objective["version"],
+            "title": f"Renamed {round_}",
+            "idempotencyKey": f"rename-{round_}",
+        }
+        resolve = {"id": bet["id"], "outcome": "VALIDATED", "idempotencyKey": f"won-{round_}"}
+        head = api.backend.app.recorder.max_notification_id() or 0
+        answers = await asyncio.gather(
+            *(
+                api.post(
+                    "mutation($i: UpdateObjectiveInput!) { updateObjective(input: $i) "
+                    "{ id title } }",
+                    {"i": edit},
+                )
+                for _ in range(3)
+            ),
+            *(
+                api.post(
+                    "mutation($i: ResolveBetInput!) { resolveBet(input: $i) { id status } }",
+                    {"i": resolve},
+                )
+                for _ in range(3)
+            ),
+        )
+        assert all("errors" not in a for a in answers), answers
+        assert {a["data"]["updateObjective"]["title"] for a in answers[:3]} == {f"Renamed {round_}"}
+        assert {a["data"]["resolveBet"]["status"] for a in answers[3:]} == {"VALIDATED"}
+        trail = await api.data(
+            "query($id: ID!) { auditTrail(filter: {entityId: $id}, first: 100) { nodes { "
+            "eventType position } } }",
+            id=objective["id"],
+        )
+        renames = [
+            e
+            for e in trail["auditTrail"]["nodes"]
+            if e["eventType"] == "ObjectiveUpdated" and e["position"] > head
+        ]
+        assert len(renames) == 1  # applied once
+
+
 async def test_twenty_clients_editing_one_objective_lose_nothing(api: Api) -> None:
     team, year = await api.team("Acme"), await api.year()
     objective = await api.objective(year, team)
