@@ -114,7 +114,7 @@ class History:
     def observe(
         self, event: OkraAggregate.Event, pos: int, batch: Batch, before: Doc | None
     ) -> None:
-        if not isinstance(event, _RECORDED_EVENTS):
+        if not is_history(event):
             return
         view = view_of(event)
         after = batch.get(view, str(event.originator_id)) if view is not None else None
@@ -140,6 +140,14 @@ class History:
 
 
 _RECORDED_EVENTS = tuple(aggregate.Event for aggregate in _RECORDED)
+
+
+def is_history(event: OkraAggregate.Event) -> bool:
+    """Whether the event is OKR history (what the audit trail and the raw feed show),
+    rather than access plumbing: tokens, idempotency keys, registers."""
+    return isinstance(event, _RECORDED_EVENTS)
+
+
 observer(History())
 
 

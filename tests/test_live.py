@@ -55,3 +55,18 @@ async def test_objective_bet_and_raw_event_feeds(api: Api) -> None:
         await api.bet(kr["id"], title="Spike")
         assert (await on_bet.next())["betChanged"] == {"title": "Spike", "status": "PLACED"}
         await on_event.nothing_within(0.5)  # placing a bet is not a check-in
+
+
+async def test_the_raw_feed_carries_okr_history_only(api: Api) -> None:
+    """Tokens (their hashes) and idempotency keys are nobody's business but their owner's."""
+    team, year = await api.team("Acme"), await api.year()
+    objective = await api.objective(year, team)
+    kr = await api.key_result(objective["id"], startValue=0, targetValue=10)
+    async with api.subscribe("subscription { events { eventType data } }") as on_event:
+        await asyncio.sleep(0.2)
+        await api.token("new.admin", "admin")
+        await api.check_in(kr["id"], value=3, idempotencyKey="private-key")
+        event = (await on_event.next())["events"]
+        assert event["eventType"] == "CheckInRecorded"
+        assert not {"hash", "chain_hash", "chain_prev", "key"} & set(event["data"])
+        await on_event.nothing_within(0.5)

@@ -16,6 +16,7 @@ from domain.bet import Bet as BetAggregate
 from domain.objective import Objective as ObjectiveAggregate
 from gateway.schema.context import Info
 from gateway.schema.types import Bet, KeyResult, Objective
+from projections.history import is_history
 from projections.views import BETS, OBJECTIVES
 
 
@@ -33,7 +34,15 @@ class EventRecord:
     data: JSON = strawberry.field(description="The event's own fields.")
 
 
-BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+BASE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "actor",
+    "chain_prev",  # the chain is the audit trail's business (auditTrail { hash })
+    "chain_hash",
+}
 
 
 def entity_of(event: OkraAggregate.Event) -> tuple[str, str]:
@@ -167,6 +176,8 @@ class Subscription:
     ) -> AsyncGenerator[EventRecord, None]:
         async with info.context.backend.feed.subscribe() as events:
             async for position, event in events:
+                if not is_history(event):  # tokens and idempotency keys are nobody's feed
+                    continue
                 entry = record(position, event)
                 if entity_id is not None and entity_id not in (entry.entity_id, entry.aggregate_id):
                     continue
