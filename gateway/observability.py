@@ -130,6 +130,14 @@ class Metrics:
             "Queries answered from the result cache (same request, views at the same position).",
             registry=self.registry,
         )
+        self.cache_bytes = Gauge(
+            "okra_result_cache_bytes",
+            "Memory the result cache holds (answers, headers and keys), roughly.",
+            registry=self.registry,
+        )
+        self.cache_entries = Gauge(
+            "okra_result_cache_entries", "Answers the result cache holds.", registry=self.registry
+        )
         self.projected = Counter(
             "okra_events_projected_total",
             "Events this process's projector applied to the views.",

@@ -21,6 +21,7 @@ instead of computing it too (no stampede after each event).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ if TYPE_CHECKING:
     from gateway.backend import Backend
 
 CACHEABLE = "okra.cacheable"
-MAX_BYTES = 32_000_000  # of kept answers, all told
+MAX_BYTES = 32_000_000  # of kept answers and their keys, all told
 MAX_ANSWER = 2_000_000  # one answer larger than this is not kept
+MAX_ANSWERS = 20_000  # however small they are
+ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body (key, headers, bookkeeping)
 
 
 class MarkCacheable(SchemaExtension):
@@ -83,10 +86,13 @@ class ResultCache:
         body, receive = await _read_body(receive)
         principal = scope.get(self.principal_key)
         headers = dict(scope["headers"])
+        # The request by digest, not by its bytes: a body may be 256 kB, an answer 30.
+        request = hashlib.sha256(scope.get("query_string", b""))
+        request.update(b"\0")
+        request.update(body)
         key = (
             scope["method"],
-            scope.get("query_string", b""),
-            body,
+            request.digest(),
             headers.get(b"accept", b""),
             headers.get(b"content-type", b""),
             None
@@ -145,13 +151,22 @@ class ResultCache:
         if old is not None:
             if old.position > answer.position:
                 return  # a newer answer is already kept
-            self.size -= len(old.body)
+            self.size -= _cost(key, old)
         self.answers[key] = answer
         self.answers.move_to_end(key)
-        self.size += len(answer.body)
-        while self.size > MAX_BYTES and self.answers:
-            _, evicted = self.answers.popitem(last=False)
-            self.size -= len(evicted.body)
+        self.size += _cost(key, answer)
+        while (self.size > MAX_BYTES or len(self.answers) > MAX_ANSWERS) and self.answers:
+            evicted_key, evicted = self.answers.popitem(last=False)
+            self.size -= _cost(evicted_key, evicted)
+        self.backend.metrics.cache_bytes.set(self.size)
+        self.backend.metrics.cache_entries.set(len(self.answers))
+
+
+def _cost(key: tuple[Any, ...], answer: Answer) -> int:
+    """What an entry holds in memory, roughly: its body, headers and key."""
+    headers = sum(len(k) + len(v) for k, v in answer.start.get("headers", []))
+    keyed = sum(len(part) for part in key if isinstance(part, bytes))
+    return len(answer.body) + headers + keyed + ENTRY_OVERHEAD
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Receive]:

@@ -158,3 +158,27 @@ async def test_an_unchanged_dashboard_is_answered_from_one_position_read(api: Ap
     after = await api.data(DASHBOARD, c=cycle)
     assert after["objectives"]["nodes"][0]["keyResults"][0]["currentValue"] == 40
     assert after != first
+
+
+async def test_the_result_cache_counts_what_it_holds_not_what_it_was_sent(api: Api) -> None:
+    """Bodies padded with unused variables must not pile up in memory behind tiny answers."""
+    padding = "x" * 100_000
+    headers = await api.headers(None, None)
+    for i in range(60):
+        response = await api.client.post(
+            "/graphql",
+            json={
+                "query": "query($pad: ID!) { team(id: $pad) { id } }",
+                "variables": {"pad": f"{i}{padding}"},
+            },
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+    metrics = (await api.client.get("/metrics")).text
+    held = {
+        line.split()[0]: float(line.split()[1])
+        for line in metrics.splitlines()
+        if line.startswith("okra_result_cache_")
+    }
+    assert held["okra_result_cache_entries"] == 60
+    assert held["okra_result_cache_bytes"] < 60 * 2_000  # not 60 × 100 kB
