@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
@@ -126,6 +127,21 @@ def _unauthenticated(message: str) -> Response:
     )
 
 
+class Stall:
+    """How long the views have trailed the log without moving, as probes saw it."""
+
+    def __init__(self) -> None:
+        self.position = -1
+        self.since = 0.0
+
+    def seen(self, position: int, lag: int) -> float:
+        now = time.monotonic()
+        if lag <= 0 or position != self.position:
+            self.position = position if lag > 0 else -1
+            self.since = now
+        return now - self.since if lag > 0 else 0.0
+
+
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
 ) -> Starlette:
@@ -148,6 +164,8 @@ def create_app(
         """Alive: the process answers (load balancers restart it when it does not)."""
         return JSONResponse({"status": "ok"})
 
+    stall = Stall()
+
     async def readyz(request: Request) -> Response:
         """Ready: both stores answer and the views are close to the log."""
         try:
@@ -160,7 +178,12 @@ def create_app(
             reason = str(error) or type(error).__name__
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         lag = (head or 0) - position
-        status = "ready" if lag <= settings.ready_max_lag else "lagging"
+        stalled_for = stall.seen(position, lag)
+        status = "ready"
+        if lag > settings.ready_max_lag:
+            status = "lagging"
+        elif stalled_for > settings.ready_max_stall:
+            status = "stalled"  # a small lag that never shrinks: projection keeps failing
         return JSONResponse(
             {"status": status, "position": position, "lag": lag},
             status_code=200 if status == "ready" else 503,

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         1_000, description="Most events the views may trail the log by and still be ready."
     )
     ready_timeout: float = Field(2.0, description="Seconds /readyz waits for the stores.")
+    ready_max_stall: float = Field(
+        30.0,
+        description="Seconds the views may trail the log without moving before /readyz "
+        "reports them stalled (a projector that keeps failing).",
+    )
     aggregate_cache_size: int = Field(
         10_000, description="Aggregates kept in memory by the command side."
     )

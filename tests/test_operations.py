@@ -76,6 +76,24 @@ async def test_readiness_fails_when_the_views_lag_past_the_bound(settings: Setti
         assert (await api.client.get("/healthz")).status_code == 200  # alive all the same
 
 
+async def test_readiness_fails_when_the_views_stop_moving(settings: Settings) -> None:
+    """A projector that keeps failing on one batch leaves a small lag that never shrinks."""
+    stuck = settings.model_copy(update={"projector": False, "ready_max_stall": 0.5})
+    async with running(stuck) as api:
+        app = api.backend.app
+        await anyio.to_thread.run_sync(lambda: app.create_team(actor="tests", name="One"))
+        assert (await api.client.get("/readyz")).json()["status"] == "ready"  # just appended
+        await anyio.sleep(0.7)
+        stalled = await api.client.get("/readyz")
+        assert stalled.status_code == 503
+        assert stalled.json() == {"status": "stalled", "position": 0, "lag": 1}
+
+
+async def test_parse_errors_carry_a_code(api: Api) -> None:
+    body = await api.post("{ teams { ")
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
+
+
 async def scraped(api: Api, name: str, value: float) -> None:
     """Wait (up to 10 s) until a scrape of /metrics shows ``name`` at ``value``."""
     for _ in range(200):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -64,7 +64,14 @@ for root, text in (
 
 class OkraSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Refusals are answers, not faults: MaskUnexpectedErrors logs the faults."""
+        """Refusals are answers, not faults: MaskUnexpectedErrors logs the faults.
+
+        A document that does not parse never reaches the extensions that give the
+        other refusals their code, so it gets its code here.
+        """
+        for error in errors:
+            if isinstance(error, GraphQLSyntaxError) and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
 
 
 def build_schema(
