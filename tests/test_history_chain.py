@@ -196,3 +196,25 @@ def test_who_and_when_are_covered_too(settings: Settings, field: str) -> None:
     result = verify(settings)
     assert result.returncode == 1
     assert f"position {position}: Objective " in result.stderr.splitlines()[0]
+
+
+def test_a_forged_snapshot_is_caught(settings: Settings) -> None:
+    """Snapshots are where commands and time travel start: one edited behind OKRA's back
+    must not pass for the truth."""
+    ids = history(settings)
+    app = make_app(settings)
+    try:
+        for value in range(60):  # past the objective's snapshot interval
+            app.record_check_in(actor=ADMIN, key_result_id=ids["kr"], value=value % 10)
+    finally:
+        app.close()
+    assert verify(settings).returncode == 0
+    Stored(settings).execute(
+        "UPDATE okra_snapshots "
+        "SET state = convert_to(replace(convert_from(state, 'UTF8'), 'Grow', 'Gone'), 'UTF8')",
+        "UPDATE stored_snapshots "
+        "SET state = CAST(replace(CAST(state AS TEXT), 'Grow', 'Gone') AS BLOB)",
+    )
+    forged = verify(settings)
+    assert forged.returncode == 1
+    assert f"FORGED the snapshot of {ids['objective']} at version" in forged.stderr
