@@ -8,8 +8,10 @@ rebuild, a second reader) work beside it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,11 @@ from typing import Any
 from projections.handlers import Batch, Doc
 from projections.store import TrackingConflict, ViewStore, Where
 from projections.views import ALL_VIEWS, PROJECTION, View
+
+# SQLite's own busy wait blocks the calling thread (here: the event loop), so keep it
+# short and wait for the write lock asynchronously instead (see _Transaction).
+BUSY_TIMEOUT = 0.02
+LOCK_WAIT = 30.0
 
 
 class SQLiteViewStore(ViewStore):
@@ -34,15 +41,17 @@ class SQLiteViewStore(ViewStore):
     async def open(self) -> None:
         if self._conn is not None:
             return
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT
+        )
         conn.execute("PRAGMA journal_mode=WAL")
         # Views are rebuildable from the log, so an fsync per batch buys nothing.
         conn.execute("PRAGMA synchronous=NORMAL")
         self._conn = conn
-        self._create()
+        await self._create()
 
-    def _create(self) -> None:
-        with self._transaction() as conn:
+    async def _create(self) -> None:
+        async with self._transaction() as conn:
             for statement in self.create_statements():
                 conn.execute(statement)
             conn.execute(self.init_tracking_statement())
@@ -73,7 +82,7 @@ class SQLiteViewStore(ViewStore):
         return {row[0]: json.loads(row[1]) for row in rows}
 
     async def commit(self, batch: Batch, start: int, end: int) -> None:
-        with self._transaction() as conn:
+        async with self._transaction() as conn:
             moved = conn.execute(self.advance_statement(), (end, start)).rowcount
             if moved != 1:
                 raise TrackingConflict(f"views are no longer at position {start}")
@@ -85,7 +94,7 @@ class SQLiteViewStore(ViewStore):
                     )
 
     async def reset(self, *, indexes: bool = True) -> None:
-        with self._transaction() as conn:
+        async with self._transaction() as conn:
             for statement in self.drop_statements():
                 conn.execute(statement)
             for statement in self.create_statements(indexes):
@@ -93,19 +102,19 @@ class SQLiteViewStore(ViewStore):
             conn.execute(self.init_tracking_statement())
 
     async def build_indexes(self) -> None:
-        with self._transaction() as conn:
+        async with self._transaction() as conn:
             for statement in self.index_statements():
                 conn.execute(statement)
 
     async def drop(self) -> None:
-        with self._transaction() as conn:
+        async with self._transaction() as conn:
             for statement in self.drop_statements():
                 conn.execute(statement)
 
     async def swap_into(self, live: ViewStore) -> None:
         assert isinstance(live, SQLiteViewStore)
         # BEGIN IMMEDIATE takes the write lock: no projector commits in between.
-        with self._transaction() as conn:
+        async with self._transaction() as conn:
             for view in (*ALL_VIEWS, "tracking"):
                 conn.execute(f"DROP TABLE IF EXISTS {live.table(view)}")
                 conn.execute(f"ALTER TABLE {self.table(view)} RENAME TO {live.table(view)}")
@@ -156,12 +165,25 @@ def _rename_indexes(conn: sqlite3.Connection, shadow: ViewStore, live: ViewStore
 
 
 class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, waiting for the write lock without blocking the
+    event loop: another process (``okra rebuild``, ``okra report``) may hold it for a
+    while, and SQLite's own busy wait would freeze every request of this one."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
+    async def __aenter__(self) -> sqlite3.Connection:
+        deadline = time.monotonic() + LOCK_WAIT
+        delay = 0.001
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return self.conn
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
