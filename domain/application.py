@@ -700,8 +700,11 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
     def retrying(self, command: Callable[[], R], key: object) -> R:
         """Run ``command``, re-running it from a fresh load when a save lost a race.
 
-        Commands on the same aggregate (``key``) queue on a lock in this process, so
-        only writers in other processes can make a save lose; the retries absorb those.
+        Commands keyed alike (``key``: usually the aggregate they edit) queue on a lock
+        in this process, which makes most races queue instead of collide. Saves still
+        lose to writers in other processes and to commands keyed differently that touch
+        a shared aggregate (a bet and a budget on one portfolio, re-pointings on the
+        cascade register); correctness comes from the collision and these retries.
         """
         with self._locks[hash(str(key)) % len(self._locks)]:
             for attempt in range(RETRIES):
