@@ -289,13 +289,17 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
             self.authorize(actor, objective.team_id)
             objective.check_open()
             parent = parent_key_result_id
+            stamp = self.stamp(actor)
+            register = None
             if parent is not KEEP:
+                # Read before the walk: a re-pointing that lands after this read makes
+                # our save collide; one that landed before it is seen by the walk.
+                register = self.cascade_register(stamp)
                 parent = self.parent_key_result(parent)
                 self.check_no_loop(objective.id, parent)
             aligned = aligned_with
             if aligned is not KEEP:
                 aligned = self.aligned_objectives(aligned, objective.id)
-            stamp = self.stamp(actor)
             repointed = parent is not KEEP and parent != objective.parent_key_result_id
             objective.align(
                 stamp,
@@ -306,7 +310,7 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
             if not repointed:
                 return self.commit(objective.id, objective)
             # Saved with the register, so that concurrent re-pointings collide.
-            register = self.cascade_register(stamp)
+            assert register is not None
             register.note(stamp, objective.id, parent)
             return self.commit(objective.id, objective, register)
 
