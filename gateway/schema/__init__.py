@@ -33,6 +33,7 @@ from gateway.schema import (
     trends,
 )
 from gateway.schema.errors import MaskUnexpectedErrors
+from gateway.schema.execution import OkraExecutionContext
 from gateway.settings import Settings
 
 # Each feature contributes its own Query/Mutation class; merged here into one schema.
@@ -98,5 +99,9 @@ def build_schema(
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return OkraSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=OkraExecutionContext,
     )
