@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -43,7 +44,6 @@ R = TypeVar("R")
 
 CYCLE_KINDS = ("ANNUAL", "QUARTERLY")
 RETRIES = 30
-LOCK_STRIPES = 256
 STAKE_UNIT_DEFAULT = "person-days"
 
 
@@ -100,7 +100,12 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(env)
         self.clock = clock
-        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        # One lock per key in use, gone when nobody holds it: stripes shared by unrelated
+        # keys made a command wait for another's save and miss its group commit.
+        self._locks: weakref.WeakValueDictionary[str, threading.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._locks_guard = threading.Lock()
         # Concurrent commands share transactions (see domain.group_commit).
         self._group = GroupCommit(self.save)
 
@@ -701,6 +706,13 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
         position = max((r.notification.id for r in recordings), default=None)
         return Saved(id=str(entity_id), position=position, events=len(recordings))
 
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._locks_guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = self._locks[key] = threading.Lock()
+            return lock
+
     def retrying(self, command: Callable[[], R], key: object) -> R:
         """Run ``command``, re-running it from a fresh load when a save lost a race.
 
@@ -710,7 +722,7 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
         a shared aggregate (a bet and a budget on one portfolio, re-pointings on the
         cascade register); correctness comes from the collision and these retries.
         """
-        with self._locks[hash(str(key)) % len(self._locks)]:
+        with self._lock_for(str(key)):
             for attempt in range(RETRIES):
                 try:
                     return command()
