@@ -60,24 +60,25 @@ async def streams_at(
     if not wanted:
         return {}
     table = store.table(HISTORY)
+    # One statement: each entity's first and last event by then, with when and by whom
+    # (the columns beside the documents, so no second trip for them).
     sql = (
-        f"SELECT stream_id, entity_id, min(pos), max(pos), max(version) FROM {table} "
+        "SELECT g.stream_id, g.entity_id, g.low, g.high, g.version, "
+        "f.recorded_at, f.actor, l.recorded_at, l.actor FROM ("
+        "SELECT stream_id, entity_id, min(pos) AS low, max(pos) AS high, "
+        f"max(version) AS version FROM {table} "
         f"WHERE {store.any_clause('stream_id', 1)} AND recorded_at <= {store.placeholder(2)} "
-        "GROUP BY stream_id, entity_id"
+        f"GROUP BY stream_id, entity_id) g JOIN {table} f ON f.pos = g.low "
+        f"JOIN {table} l ON l.pos = g.high"
     )
     rows = await store.rows(sql, [store.encode_list(wanted), moment(at)])
-    positions = {str(p) for row in rows for p in (row[2], row[3])}
-    entries = await store.get(HISTORY, positions)
-
-    def touch(pos: int) -> Touch:
-        entry = entries[str(pos)]
-        return Touch(pos, entry["recorded_at"], entry["actor"])
 
     found: dict[str, StreamAt] = {}
-    for stream_id, entity_id, low, high, version in rows:
+    for stream_id, entity_id, low, high, version, first_at, first_by, last_at, last_by in rows:
         stream = found.setdefault(str(stream_id), StreamAt(str(stream_id)))
         stream.version = max(stream.version, int(version))
-        first, last = touch(int(low)), touch(int(high))
+        first = Touch(int(low), first_at, first_by)
+        last = Touch(int(high), last_at, last_by)
         stream.entities[str(entity_id)] = (first, last)
         if stream.first is None or first.pos < stream.first.pos:
             stream.first = first
