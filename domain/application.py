@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
@@ -101,18 +101,15 @@ class Okra(StrategyCommands, HistoryCommands, Application[UUID]):
     def construct_repository(self) -> OkraRepository:
         """eventsourcing's repository, configured as it configures it, replaying faster."""
         default = super().construct_repository()
-        cache = default.cache
-        return OkraRepository(
+        repository = OkraRepository(
             event_store=default.event_store,
             snapshot_store=default.snapshot_store,
-            # eventsourcing's encoding: None no cache, 0 unbounded, n an LRU of n.
-            cache_maxsize=(
-                None if cache is None else cache.maxsize if isinstance(cache, LRUCache) else 0
-            ),
             fastforward=default.fastforward,
             fastforward_skipping=default.fastforward_skipping,
             deepcopy_from_cache=default.deepcopy_from_cache,
         )
+        repository.cache = default.cache  # as eventsourcing sized it from the environment
+        return repository
 
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(env)
