@@ -71,8 +71,7 @@ class OkraExecutionContext(StrawberryGraphQLCoreExecutionContext):
         node = field_details_list[0].node
         if self._shortcut and not node.arguments:
             field = self.schema.get_field(parent_type, node.name.value)
-            plain = _decision(field) if field is not None else None
-            if field is not None and plain is not None:
+            if field is not None and (plain := _decision(field)) is not None:
                 value = self._plain_value(field, source, *plain)
                 if value is not _UNSET:
                     return value
