@@ -26,14 +26,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from domain.application import Okra
-from domain.base import OkraAggregate, Stamp
-from domain.bet import Bet
-from domain.cycle import Cycle
-from domain.objective import Objective
-from domain.portfolio import Portfolio
-from domain.team import Team
-from domain.token import ApiToken, new_secret
+from domain.application.okra import Okra
+from domain.model.base import OkraAggregate, Stamp
+from domain.model.bet import Bet
+from domain.model.cycle import Cycle, CycleKind
+from domain.model.objective import Objective
+from domain.model.portfolio import Portfolio
+from domain.model.roles import Role
+from domain.model.team import Team
+from domain.model.token import ApiToken, new_secret
 
 HOT_EVENTS = 1_000
 FLUSH_EVENTS = 4_000  # events per save(): one transaction each
@@ -186,7 +187,7 @@ class Generator:
         token = ApiToken.issue(
             self.stamp(ceo, start),
             user="bench",
-            role="admin",
+            role=Role.ADMIN,
             team_ids=[],
             label="benchmark",
             secret=secret,
@@ -221,7 +222,7 @@ class Generator:
                 annual[year] = Cycle.open(
                     self.stamp(ceo, starts - timedelta(days=3)),
                     name=f"{year}",
-                    kind="ANNUAL",
+                    kind=CycleKind.ANNUAL,
                     parent_id=None,
                     starts_on=date(year, 1, 1),
                     ends_on=date(year, 12, 31),
@@ -266,7 +267,7 @@ class Generator:
         cycle = Cycle.open(
             self.stamp(ceo, starts),
             name=name,
-            kind="QUARTERLY",
+            kind=CycleKind.QUARTERLY,
             parent_id=year.id,
             starts_on=starts,
             ends_on=ends,

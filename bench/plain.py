@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain.scoring import EXPECTED_GRADE, band
+from domain.model.scoring import EXPECTED_GRADE, band
 from projections.postgres import create_pool
 
 PAGE = 50

@@ -22,7 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
-from domain.application import utc_now
+from domain.application.okra import utc_now
 from gateway.auth import Authenticator, Unauthenticated
 from gateway.backend import Backend
 from gateway.graphiql import EXAMPLE_DOCUMENT, example_variables, graphiql_page

@@ -15,8 +15,9 @@ from typing import Any
 import anyio
 import jwt
 
-from domain.access import ROLES, Principal
-from domain.token import PREFIX, fingerprint
+from domain.application.access import Principal
+from domain.model.roles import Role
+from domain.model.token import PREFIX, fingerprint
 from gateway.settings import Settings
 from projections.store import ViewStore
 from projections.views import TOKENS
@@ -66,7 +67,7 @@ class Authenticator:
             self._tokens.pop(digest, None)
             raise Unauthenticated("unknown or revoked API token")
         doc = docs[0]
-        principal = Principal(doc["user"], doc["role"], frozenset(doc["team_ids"]))
+        principal = Principal(doc["user"], Role(doc["role"]), frozenset(doc["team_ids"]))
         self._tokens[digest] = (time.monotonic() + self.settings.token_cache_seconds, principal)
         return principal
 
@@ -97,9 +98,12 @@ class Authenticator:
             )
         except jwt.PyJWTError as error:
             raise Unauthenticated(f"invalid token: {error}") from None
-        role = claims.get(settings.jwt_role_claim, "viewer")
-        if role not in ROLES:
-            raise Unauthenticated(f"claim {settings.jwt_role_claim} must be one of {ROLES}")
+        try:
+            role = Role(claims.get(settings.jwt_role_claim, Role.VIEWER))
+        except ValueError:
+            roles = ", ".join(Role)
+            claim = settings.jwt_role_claim
+            raise Unauthenticated(f"claim {claim} must be one of {roles}") from None
         teams = claims.get(settings.jwt_teams_claim) or []
         if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
             raise Unauthenticated(f"claim {settings.jwt_teams_claim} must be a list of team ids")

@@ -20,7 +20,9 @@ from typing import TypeVar
 
 import anyio
 
-from domain.application import Okra, Saved, utc_now
+from domain.application.access import Actor
+from domain.application.commands import Command, Saved
+from domain.application.okra import Okra, utc_now
 from gateway.feed import ChangeFeed
 from gateway.observability import Metrics
 from gateway.settings import Settings
@@ -200,9 +202,12 @@ class Backend:
         if self.projector is not None:
             self.projector.wake()
 
-    async def execute(self, command: Callable[[Okra], Saved]) -> Saved:
-        """Run a command, then wait until the views show its effect."""
-        saved = await anyio.to_thread.run_sync(command, self.app)
+    async def handle(
+        self, command: Command, actor: Actor, idempotency_key: str | None = None
+    ) -> Saved:
+        """Run a command (in a worker thread: eventsourcing is synchronous), then wait
+        until the views show its effect."""
+        saved = await anyio.to_thread.run_sync(self.app.handle, command, actor, idempotency_key)
         self.metrics.appended.inc(saved.events)
         if saved.position is not None:
             committed = time.perf_counter()

@@ -15,8 +15,8 @@ from uuid import UUID
 import typer
 from rich.console import Console
 
-from domain.application import Okra
-from domain.chain import BrokenLink, Verifier
+from domain.application.okra import Okra
+from domain.model.chain import BrokenLink, Verifier
 from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
 
 audit = typer.Typer(help="Check the event log's tamper-evident hash chain.", no_args_is_help=True)

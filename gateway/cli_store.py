@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from domain.application import Okra
+from domain.application.okra import Okra
 from gateway.settings import Settings
 from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
 

@@ -12,10 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from domain.application import Okra
-from domain.errors import DomainError
-from domain.team import Team
-from domain.token import ApiToken
+from domain.application.commands import IssueToken, RevokeToken
+from domain.application.okra import Okra
+from domain.model import rules
+from domain.model.errors import DomainError
+from domain.model.roles import Role
+from domain.model.team import Team
+from domain.model.token import ApiToken
 from gateway.settings import Settings
 from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
 
@@ -57,7 +60,14 @@ def team_ids(app: Okra, names_or_ids: list[str]) -> list[str]:
 
 
 def issue(app: Okra, user: str, role: str, teams: list[str], label: str) -> str:
-    _, secret = app.issue_token(actor=CLI_ACTOR, user=user, role=role, team_ids=teams, label=label)
+    command = IssueToken(
+        user=user,
+        role=rules.choice(role, Role, "role"),
+        team_ids=teams,
+        label=label,
+    )
+    secret = app.handle(command, CLI_ACTOR).secret
+    assert secret is not None
     return secret
 
 
@@ -150,7 +160,7 @@ def revoke(
         settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
     ) as app:
         try:
-            app.revoke_token(actor=CLI_ACTOR, token_id=token_id)
+            app.handle(RevokeToken(id=token_id), CLI_ACTOR)
         except DomainError as error:
             raise typer.BadParameter(error.message) from None
     err.print(f"Revoked {token_id}.")

@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from domain.application import Okra
+from domain.application.okra import Okra
 from projections.projector import Logged, PositionWatch, read_log
 
 log = logging.getLogger("okra.feed")

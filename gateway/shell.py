@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from domain.application import Okra
+from domain.application.okra import Okra
 from gateway.settings import Settings
 
 DataDir = Annotated[

@@ -9,8 +9,8 @@ part lack the keys, and readers default them. A regrade changes the key result's
 
 from __future__ import annotations
 
-from domain import scoring
-from domain.objective import Objective
+from domain.model import scoring
+from domain.model.objective import Objective
 from projections.handlers import Batch, Doc, _key_result_changed, project
 
 

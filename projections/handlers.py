@@ -15,14 +15,14 @@ from datetime import date, datetime
 from functools import cache, singledispatch
 from typing import Any, Protocol
 
-from domain import scoring
-from domain.base import OkraAggregate
-from domain.bet import Bet
-from domain.cycle import Cycle
-from domain.objective import KeyResult, Objective
-from domain.portfolio import Portfolio
-from domain.team import Team
-from domain.token import ApiToken
+from domain.model import scoring
+from domain.model.base import OkraAggregate
+from domain.model.bet import Bet
+from domain.model.cycle import Cycle
+from domain.model.objective import KeyResult, Objective
+from domain.model.portfolio import Portfolio
+from domain.model.team import Team
+from domain.model.token import ApiToken
 from projections.views import (
     BETS,
     CHECK_INS,

@@ -19,13 +19,13 @@ from datetime import UTC, date, datetime
 from functools import singledispatch
 from typing import Any
 
-from domain.base import OkraAggregate
-from domain.bet import Bet
-from domain.cycle import Cycle
-from domain.objective import Objective
-from domain.portfolio import Portfolio
-from domain.strategy import StrategyMap
-from domain.team import Team
+from domain.model.base import OkraAggregate
+from domain.model.bet import Bet
+from domain.model.cycle import Cycle
+from domain.model.objective import Objective
+from domain.model.portfolio import Portfolio
+from domain.model.strategy import StrategyMap
+from domain.model.team import Team
 from projections.handlers import Batch, Doc, observer, view_of
 from projections.store import ViewStore
 from projections.views import HISTORY, View

@@ -21,8 +21,8 @@ from typing import Any, cast
 
 import anyio
 
-from domain.application import Okra
-from domain.base import OkraAggregate
+from domain.application.okra import Okra
+from domain.model.base import OkraAggregate
 from projections.handlers import Batch, Doc, apply, wanted
 from projections.store import TrackingConflict, ViewStore
 from projections.views import VIEWS_BY_NAME, View

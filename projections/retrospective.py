@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
 
-from domain.scoring import EXPECTED_GRADE, band
+from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
 from projections import audit
 from projections.handlers import Doc
 from projections.store import ViewStore
@@ -151,7 +151,9 @@ def reached(objective: Doc, row: Doc) -> bool:
 
 def bands(grades: Iterable[float | None]) -> Bands:
     tally = Counter(band(g) for g in grades if g is not None)
-    return Bands(red=tally["RED"], yellow=tally["YELLOW"], green=tally["GREEN"])
+    return Bands(
+        red=tally[ScoreBand.RED], yellow=tally[ScoreBand.YELLOW], green=tally[ScoreBand.GREEN]
+    )
 
 
 def bet_summary(bets: Sequence[Doc], stake_units: dict[str, str]) -> BetSummary:

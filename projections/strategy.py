@@ -6,9 +6,9 @@ documents (absent until first set: readers default them to empty and null).
 
 from __future__ import annotations
 
-from domain.objective import Objective
-from domain.strategy import StrategyMap
-from domain.team import Team
+from domain.model.objective import Objective
+from domain.model.strategy import StrategyMap
+from domain.model.team import Team
 from projections.handlers import Batch, Doc, _created, project
 
 

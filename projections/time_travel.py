@@ -20,12 +20,12 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import scoring
-from domain.application import Okra
-from domain.base import OkraAggregate
-from domain.bet import Bet
-from domain.objective import KeyResult, Objective
-from domain.portfolio import Portfolio
+from domain.application.okra import Okra
+from domain.model import scoring
+from domain.model.base import OkraAggregate
+from domain.model.bet import Bet
+from domain.model.objective import KeyResult, Objective
+from domain.model.portfolio import Portfolio
 from projections.handlers import Doc
 from projections.history import moment
 from projections.store import ViewStore

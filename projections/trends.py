@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from statistics import fmean
 from typing import Any
 
-from domain import scoring
+from domain.model import scoring
 from projections.handlers import Doc
 from projections.retrospective import archived
 from projections.store import ViewStore

@@ -12,6 +12,8 @@ from httpx_ws.transport import ASGIWebSocketTransport
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from domain.application.commands import IssueToken
+from domain.model.roles import Role
 from gateway.backend import Backend
 from tests.live import Live, subscribe
 
@@ -56,9 +58,11 @@ class Api:
         """A real API token for that person (issued once, through the domain)."""
         key = (user, role, teams)
         if key not in self.tokens:
-            saved, secret = self.backend.app.issue_token(
-                actor="tests", user=user, role=role, team_ids=list(teams)
+            saved = self.backend.app.handle(
+                IssueToken(user=user, role=Role(role), team_ids=list(teams)), "tests"
             )
+            secret = saved.secret
+            assert secret is not None
             await self.backend.watch.wait_for(saved.position, seconds=10)
             self.tokens[key] = secret
             self.token_ids[secret] = saved.id

@@ -28,7 +28,8 @@ from pathlib import Path
 import psycopg
 from asgi_lifespan import LifespanManager
 
-from domain.access import Principal
+from domain.application import commands as c
+from domain.application.access import Principal
 from gateway.app import create_app
 from gateway.backend import make_app, make_store
 from gateway.settings import Settings
@@ -155,22 +156,24 @@ async def audit_pages(settings: Settings) -> None:
 async def time_travel(settings: Settings) -> None:
     domain = make_app(settings)
     admin = Principal("bench", "admin")
-    team = domain.create_team(actor=admin, name="Bench").id
-    cycle = domain.open_cycle(
-        actor=admin,
-        name="Bench year",
-        kind="ANNUAL",
-        starts_on=date(2020, 1, 1),
-        ends_on=date(2030, 12, 31),
+    team = domain.handle(c.CreateTeam(name="Bench"), admin).id
+    cycle = domain.handle(
+        c.OpenCycle(
+            name="Bench year", kind="ANNUAL", starts_on=date(2020, 1, 1), ends_on=date(2030, 12, 31)
+        ),
+        admin,
     ).id
-    objective = domain.create_objective(actor=admin, cycle_id=cycle, team_id=team, title="Long").id
-    kr = domain.add_key_result(
-        actor=admin, objective_id=objective, title="Value", start_value=0, target_value=1000
+    objective = domain.handle(
+        c.CreateObjective(cycle_id=cycle, team_id=team, title="Long"), admin
+    ).id
+    kr = domain.handle(
+        c.AddKeyResult(objective_id=objective, title="Value", start_value=0, target_value=1000),
+        admin,
     ).id
     started = time.monotonic()
     moments = []
     for n in range(1000):
-        domain.record_check_in(actor=admin, key_result_id=kr, value=n, confidence=0.5)
+        domain.handle(c.RecordCheckIn(key_result_id=kr, value=n, confidence=0.5), admin)
         moments.append(datetime.now(tz=UTC))
     print(f"recorded 1,000 check-ins in {time.monotonic() - started:.1f} s")
     domain.close()

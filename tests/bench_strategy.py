@@ -22,6 +22,7 @@ from pathlib import Path
 import psycopg
 from asgi_lifespan import LifespanManager
 
+from domain.application import commands as c
 from gateway.app import create_app
 from gateway.backend import make_app
 from gateway.settings import Settings
@@ -47,58 +48,58 @@ def settings(scratch: Path) -> Settings:
 def seed(app_settings: Settings) -> str:
     app = make_app(app_settings)
     try:
-        org = app.create_team(actor="bench", name="Org").id
-        year = app.open_cycle(
-            actor="bench",
-            name="2026",
-            kind="ANNUAL",
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31),
+        org = app.handle(c.CreateTeam(name="Org"), "bench").id
+        year = app.handle(
+            c.OpenCycle(
+                name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+            ),
+            "bench",
         ).id
-        quarter = app.open_cycle(
-            actor="bench",
-            name="2026-Q4",
-            kind="QUARTERLY",
-            parent_id=year,
-            starts_on=date(2026, 10, 1),
-            ends_on=date(2026, 12, 31),
+        quarter = app.handle(
+            c.OpenCycle(
+                name="2026-Q4",
+                kind="QUARTERLY",
+                parent_id=year,
+                starts_on=date(2026, 10, 1),
+                ends_on=date(2026, 12, 31),
+            ),
+            "bench",
         ).id
-        app.define_strategy_map(actor="bench", values=["A", "B"])
-        top = app.create_objective(actor="bench", cycle_id=quarter, team_id=org, title="Top").id
-        top_kr = app.add_key_result(
-            actor="bench", objective_id=top, title="T", start_value=0, target_value=1
+        app.handle(c.DefineStrategyMap(values=["A", "B"]), "bench")
+        top = app.handle(c.CreateObjective(cycle_id=quarter, team_id=org, title="Top"), "bench").id
+        top_kr = app.handle(
+            c.AddKeyResult(objective_id=top, title="T", start_value=0, target_value=1), "bench"
         ).id
         tagging: list[float] = []
         for t in range(TEAMS):
-            team = app.create_team(actor="bench", name=f"Team {t}", parent_id=org).id
+            team = app.handle(c.CreateTeam(name=f"Team {t}", parent_id=org), "bench").id
             for o in range(OBJECTIVES):
-                objective = app.create_objective(
-                    actor="bench",
-                    cycle_id=quarter,
-                    team_id=team,
-                    title=f"Objective {t}.{o}",
-                    parent_key_result_id=top_kr if o else None,
+                objective = app.handle(
+                    c.CreateObjective(
+                        cycle_id=quarter,
+                        team_id=team,
+                        title=f"Objective {t}.{o}",
+                        parent_key_result_id=top_kr if o else None,
+                    ),
+                    "bench",
                 ).id
                 started = time.perf_counter()
-                app.tag_objective(
-                    actor="bench", objective_id=objective, expected_version=None, values=["A"]
+                app.handle(
+                    c.TagObjective(id=objective, expected_version=None, values=["A"]), "bench"
                 )
                 tagging.append(time.perf_counter() - started)
                 for k in range(KEY_RESULTS):
-                    kr = app.add_key_result(
-                        actor="bench",
-                        objective_id=objective,
-                        title=f"KR {k}",
-                        start_value=0,
-                        target_value=10,
+                    kr = app.handle(
+                        c.AddKeyResult(
+                            objective_id=objective, title=f"KR {k}", start_value=0, target_value=10
+                        ),
+                        "bench",
                     ).id
-                    app.place_bet(
-                        actor="bench",
-                        key_result_id=kr,
-                        title="Bet",
-                        stake=5 + k,
-                        odds=0.5,
-                        expected_impact=3,
+                    app.handle(
+                        c.PlaceBet(
+                            key_result_id=kr, title="Bet", stake=5 + k, odds=0.5, expected_impact=3
+                        ),
+                        "bench",
                     )
         print(
             f"tagObjective: {sum(tagging[:20]) / 20 * 1000:.1f} ms for the first 20, "
@@ -107,7 +108,7 @@ def seed(app_settings: Settings) -> str:
         )
         for label, values in (("adding a value", ["A", "B", "C"]), ("dropping A", ["B", "C"])):
             started = time.perf_counter()
-            app.define_strategy_map(actor="bench", values=values)
+            app.handle(c.DefineStrategyMap(values=values), "bench")
             elapsed = time.perf_counter() - started
             print(f"defineStrategyMap {label}: {elapsed * 1000:.0f} ms")
         return quarter

@@ -13,6 +13,7 @@ import pytest
 from httpx_ws import WebSocketDisconnect, aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
+from domain.application import commands as c
 from gateway.settings import Settings
 from tests.api import Api
 from tests.conftest import running
@@ -43,7 +44,7 @@ async def test_a_revoked_token_stops_working(settings: Settings) -> None:
     async with running(settings.model_copy(update={"token_cache_seconds": 0})) as api:
         secret = await api.token("temp", "viewer")
         assert (await api.data("{ teams { totalCount } }", token=secret))["teams"]
-        saved = api.backend.app.revoke_token(actor="tests", token_id=api.token_ids[secret])
+        saved = api.backend.app.handle(c.RevokeToken(id=api.token_ids[secret]), "tests")
         await api.backend.watch.wait_for(saved.position, seconds=10)
         response = await api.client.post(
             "/graphql", json=QUERY, headers={"Authorization": f"Bearer {secret}"}

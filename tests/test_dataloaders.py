@@ -11,6 +11,7 @@ from datetime import date
 
 import anyio
 
+from domain.application import commands as c
 from tests.api import Api
 from tests.sql import statements, view_reads
 
@@ -39,54 +40,57 @@ def seed(api: Api, objectives: int) -> str:
     """A quarter of ``objectives`` objectives over five teams, each with three key
     results, two check-ins and a bet per key result, cascading from a company one."""
     app = api.backend.app
-    org = app.create_team(actor="tests", name="Org").id
-    teams = [app.create_team(actor="tests", name=f"Team {t}", parent_id=org).id for t in range(5)]
-    year = app.open_cycle(
-        actor="tests",
-        name="2026",
-        kind="ANNUAL",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+    org = app.handle(c.CreateTeam(name="Org"), "tests").id
+    teams = [
+        app.handle(c.CreateTeam(name=f"Team {t}", parent_id=org), "tests").id for t in range(5)
+    ]
+    year = app.handle(
+        c.OpenCycle(
+            name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ),
+        "tests",
     ).id
-    quarter = app.open_cycle(
-        actor="tests",
-        name="2026-Q1",
-        kind="QUARTERLY",
-        parent_id=year,
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 3, 31),
+    quarter = app.handle(
+        c.OpenCycle(
+            name="2026-Q1",
+            kind="QUARTERLY",
+            parent_id=year,
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 3, 31),
+        ),
+        "tests",
     ).id
-    top = app.create_objective(actor="tests", cycle_id=year, team_id=org, title="Company").id
-    top_kr = app.add_key_result(
-        actor="tests", objective_id=top, title="Revenue", start_value=0, target_value=100
+    top = app.handle(c.CreateObjective(cycle_id=year, team_id=org, title="Company"), "tests").id
+    top_kr = app.handle(
+        c.AddKeyResult(objective_id=top, title="Revenue", start_value=0, target_value=100), "tests"
     ).id
     for n in range(objectives):
-        objective = app.create_objective(
-            actor="tests",
-            cycle_id=quarter,
-            team_id=teams[n % 5],
-            title=f"Objective {n}",
-            parent_key_result_id=top_kr,
+        objective = app.handle(
+            c.CreateObjective(
+                cycle_id=quarter,
+                team_id=teams[n % 5],
+                title=f"Objective {n}",
+                parent_key_result_id=top_kr,
+            ),
+            "tests",
         ).id
         for k in range(3):
-            kr = app.add_key_result(
-                actor="tests",
-                objective_id=objective,
-                title=f"KR {n}.{k}",
-                start_value=0,
-                target_value=10,
+            kr = app.handle(
+                c.AddKeyResult(
+                    objective_id=objective, title=f"KR {n}.{k}", start_value=0, target_value=10
+                ),
+                "tests",
             ).id
             for day, value in ((5, 2.0), (12, 4.0)):
-                app.record_check_in(
-                    actor="tests", key_result_id=kr, value=value, as_of=date(2026, 1, day)
+                app.handle(
+                    c.RecordCheckIn(key_result_id=kr, value=value, as_of=date(2026, 1, day)),
+                    "tests",
                 )
-            app.place_bet(
-                actor="tests",
-                key_result_id=kr,
-                title=f"Bet {n}.{k}",
-                stake=1,
-                odds=0.5,
-                expected_impact=2,
+            app.handle(
+                c.PlaceBet(
+                    key_result_id=kr, title=f"Bet {n}.{k}", stake=1, odds=0.5, expected_impact=2
+                ),
+                "tests",
             )
     return quarter
 

@@ -15,6 +15,7 @@ from uuid import UUID
 import httpx
 import pytest
 
+from domain.application import commands as c
 from gateway.backend import make_app, make_store
 from gateway.settings import Settings
 from tests.pgcluster import ThrowawayCluster, ensure_database, pg_bindir
@@ -112,22 +113,22 @@ async def test_postgres_restart_under_write_load(own_cluster: ThrowawayCluster) 
 
 async def test_projector_killed_at_random_points(settings: Settings) -> None:
     app = make_app(settings)
-    team = app.create_team(actor="tests", name="Acme").id
-    year = app.open_cycle(
-        actor="tests",
-        name="2026",
-        kind="ANNUAL",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+    team = app.handle(c.CreateTeam(name="Acme"), "tests").id
+    year = app.handle(
+        c.OpenCycle(
+            name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ),
+        "tests",
     ).id
     krs = []
     for i in range(5):
-        objective = app.create_objective(
-            actor="tests", cycle_id=year, team_id=team, title=f"O{i}"
+        objective = app.handle(
+            c.CreateObjective(cycle_id=year, team_id=team, title=f"O{i}"), "tests"
         ).id
         krs.append(
-            app.add_key_result(
-                actor="tests", objective_id=objective, title="KR", start_value=0, target_value=100
+            app.handle(
+                c.AddKeyResult(objective_id=objective, title="KR", start_value=0, target_value=100),
+                "tests",
             ).id
         )
     stop = threading.Event()
@@ -135,8 +136,8 @@ async def test_projector_killed_at_random_points(settings: Settings) -> None:
     def write() -> None:
         rng = random.Random(7)
         while not stop.is_set():
-            app.record_check_in(
-                actor="tests", key_result_id=rng.choice(krs), value=rng.uniform(0, 100)
+            app.handle(
+                c.RecordCheckIn(key_result_id=rng.choice(krs), value=rng.uniform(0, 100)), "tests"
             )
 
     writer = threading.Thread(target=write)

@@ -19,8 +19,12 @@ from datetime import date
 import psycopg
 import pytest
 
-from domain.application import Okra, Saved
-from domain.errors import VersionConflict
+from domain.application import commands as c
+from domain.application.commands import Saved
+from domain.application.handlers.bets import portfolio as stakes_of
+from domain.application.okra import Okra
+from domain.application.unit import UnitOfWork
+from domain.model.errors import VersionConflict
 from gateway.backend import make_app
 from gateway.settings import Settings
 from tests.work import event_statements, write_transactions
@@ -30,23 +34,23 @@ COMMANDS = 16
 
 def organisation(app: Okra, objectives: int) -> list[str]:
     """One key result on each of ``objectives`` objectives of one team."""
-    team = app.create_team(actor="tests", name="Team").id
-    year = app.open_cycle(
-        actor="tests",
-        name="2026",
-        kind="ANNUAL",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+    team = app.handle(c.CreateTeam(name="Team"), "tests").id
+    year = app.handle(
+        c.OpenCycle(
+            name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ),
+        "tests",
     ).id
-    app.set_stake_budget(actor="tests", team_id=team, cycle_id=year, budget=1000)
+    app.handle(c.SetStakeBudget(team_id=team, cycle_id=year, budget=1000), "tests")
     key_results = []
     for n in range(objectives):
-        objective = app.create_objective(
-            actor="tests", cycle_id=year, team_id=team, title=f"O{n}"
+        objective = app.handle(
+            c.CreateObjective(cycle_id=year, team_id=team, title=f"O{n}"), "tests"
         ).id
         key_results.append(
-            app.add_key_result(
-                actor="tests", objective_id=objective, title="KR", start_value=0, target_value=100
+            app.handle(
+                c.AddKeyResult(objective_id=objective, title="KR", start_value=0, target_value=100),
+                "tests",
             ).id
         )
     return key_results
@@ -102,7 +106,7 @@ def test_concurrent_check_ins_share_transactions_and_keep_their_outcomes(
 ) -> None:
     key_results = organisation(app, COMMANDS)
     commands = [
-        (lambda kr=kr, n=n: app.record_check_in(actor="tests", key_result_id=kr, value=n))
+        (lambda kr=kr, n=n: app.handle(c.RecordCheckIn(key_result_id=kr, value=n), "tests"))
         for n, kr in enumerate(key_results)
     ]
     with event_statements(app) as seen:
@@ -115,7 +119,7 @@ def test_concurrent_check_ins_share_transactions_and_keep_their_outcomes(
     # The first alone, then the queue together (a straggler may make it one more).
     assert write_transactions(seen) <= 3, write_transactions(seen)
     for n, kr in enumerate(key_results):
-        _, key_result = app.key_result(kr, "id")
+        _, key_result = UnitOfWork(app, "tests").key_result(kr, "id")
         assert key_result.current == n
 
 
@@ -123,21 +127,21 @@ def test_a_stale_edit_in_a_crowd_is_refused_alone(settings: Settings, app: Okra)
     """One command with an outdated expectedVersion fails with a conflict; the others
     in its group are saved."""
     key_results = organisation(app, 6)
-    app.record_check_in(actor="tests", key_result_id=key_results[0], value=1)
-    stale = app.key_result(key_results[0], "id")[1].version - 1
+    app.handle(c.RecordCheckIn(key_result_id=key_results[0], value=1), "tests")
+    stale = UnitOfWork(app, "tests").key_result(key_results[0], "id")[1].version - 1
     commands = [
-        (lambda kr=kr: app.record_check_in(actor="tests", key_result_id=kr, value=5))
+        (lambda kr=kr: app.handle(c.RecordCheckIn(key_result_id=kr, value=5), "tests"))
         for kr in key_results[1:]
     ]
     commands.append(
-        lambda: app.record_check_in(
-            actor="tests", key_result_id=key_results[0], value=9, expected_version=stale
+        lambda: app.handle(
+            c.RecordCheckIn(key_result_id=key_results[0], value=9, expected_version=stale), "tests"
         )
     )
     outcomes = crowd(settings, app, commands)
     assert all(isinstance(o, Saved) for o in outcomes[:-1]), outcomes
     assert isinstance(outcomes[-1], VersionConflict), outcomes[-1]
-    assert app.key_result(key_results[0], "id")[1].current == 1
+    assert UnitOfWork(app, "tests").key_result(key_results[0], "id")[1].current == 1
 
 
 def test_bets_of_one_team_in_a_crowd_all_count_against_its_budget(
@@ -148,14 +152,15 @@ def test_bets_of_one_team_in_a_crowd_all_count_against_its_budget(
     key_results = organisation(app, 8)
     commands = [
         (
-            lambda kr=kr: app.place_bet(
-                actor="tests", key_result_id=kr, title="Try", stake=10, odds=0.5, expected_impact=5
+            lambda kr=kr: app.handle(
+                c.PlaceBet(key_result_id=kr, title="Try", stake=10, odds=0.5, expected_impact=5),
+                "tests",
             )
         )
         for kr in key_results
     ]
     outcomes = crowd(settings, app, commands)
     assert all(isinstance(o, Saved) for o in outcomes), outcomes
-    team = app.key_result(key_results[0], "id")[0]
-    portfolio = app.portfolio(app.stamp("tests"), team.team_id, team.cycle_id)
+    team = UnitOfWork(app, "tests").key_result(key_results[0], "id")[0]
+    portfolio = stakes_of(UnitOfWork(app, "tests"), team.team_id, team.cycle_id)
     assert portfolio.staked == 80

@@ -13,8 +13,9 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from domain.access import Principal
-from domain.chain import digest
+from domain.application import commands as c
+from domain.application.access import Principal
+from domain.model.chain import digest
 from gateway.backend import make_app
 from gateway.settings import Settings
 from tests.processes import OKRA, store_args
@@ -35,27 +36,26 @@ def history(settings: Settings) -> dict[str, str]:
     """A small organisation with a target change among check-ins; its ids."""
     app = make_app(settings)
     try:
-        team = app.create_team(actor=ADMIN, name="Acme").id
-        year = app.open_cycle(
-            actor=ADMIN,
-            name="2026",
-            kind="ANNUAL",
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31),
+        team = app.handle(c.CreateTeam(name="Acme"), ADMIN).id
+        year = app.handle(
+            c.OpenCycle(
+                name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+            ),
+            ADMIN,
         ).id
-        objective = app.create_objective(actor=ADMIN, cycle_id=year, team_id=team, title="Grow").id
-        kr = app.add_key_result(
-            actor=ADMIN, objective_id=objective, title="ARR", start_value=0, target_value=10
+        objective = app.handle(
+            c.CreateObjective(cycle_id=year, team_id=team, title="Grow"), ADMIN
         ).id
-        app.record_check_in(actor=ADMIN, key_result_id=kr, value=3, as_of=date(2026, 1, 5))
-        app.update_key_result(
-            actor=ADMIN,
-            key_result_id=kr,
-            expected_version=None,
-            target_value=8,
-            reason="Budget cut",
+        kr = app.handle(
+            c.AddKeyResult(objective_id=objective, title="ARR", start_value=0, target_value=10),
+            ADMIN,
+        ).id
+        app.handle(c.RecordCheckIn(key_result_id=kr, value=3, as_of=date(2026, 1, 5)), ADMIN)
+        app.handle(
+            c.UpdateKeyResult(id=kr, expected_version=None, target_value=8, reason="Budget cut"),
+            ADMIN,
         )
-        app.record_check_in(actor=ADMIN, key_result_id=kr, value=4, as_of=date(2026, 1, 12))
+        app.handle(c.RecordCheckIn(key_result_id=kr, value=4, as_of=date(2026, 1, 12)), ADMIN)
         return {"team": team, "objective": objective, "kr": kr}
     finally:
         app.close()
@@ -205,7 +205,7 @@ def test_a_forged_snapshot_is_caught(settings: Settings) -> None:
     app = make_app(settings)
     try:
         for value in range(60):  # past the objective's snapshot interval
-            app.record_check_in(actor=ADMIN, key_result_id=ids["kr"], value=value % 10)
+            app.handle(c.RecordCheckIn(key_result_id=ids["kr"], value=value % 10), ADMIN)
     finally:
         app.close()
     assert verify(settings).returncode == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from asgi_lifespan import LifespanManager
 
-from domain.scoring import metric_score, milestone_score
+from domain.model.scoring import metric_score, milestone_score
 from gateway.app import create_app
 from gateway.backend import make_app
 from gateway.demo import DemoClock, seed

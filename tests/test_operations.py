@@ -8,6 +8,7 @@ from pathlib import Path
 import anyio
 import httpx
 
+from domain.application import commands as c
 from gateway.settings import Settings
 from tests.api import Api
 from tests.conftest import running
@@ -62,10 +63,10 @@ async def test_readiness_fails_when_the_views_lag_past_the_bound(settings: Setti
     async with running(lagging) as api:
         assert (await api.client.get("/readyz")).json()["status"] == "ready"
         app = api.backend.app
-        await anyio.to_thread.run_sync(lambda: app.create_team(actor="tests", name="One"))
+        await anyio.to_thread.run_sync(lambda: app.handle(c.CreateTeam(name="One"), "tests"))
         within = await api.client.get("/readyz")
         assert within.status_code == 200 and within.json()["lag"] == 1
-        await anyio.to_thread.run_sync(lambda: app.create_team(actor="tests", name="Two"))
+        await anyio.to_thread.run_sync(lambda: app.handle(c.CreateTeam(name="Two"), "tests"))
         behind = await api.client.get("/readyz")
         assert behind.status_code == 503
         assert behind.json() == {"status": "lagging", "position": 0, "lag": 2}
@@ -81,7 +82,7 @@ async def test_readiness_fails_when_the_views_stop_moving(settings: Settings) ->
     stuck = settings.model_copy(update={"projector": False, "ready_max_stall": 0.5})
     async with running(stuck) as api:
         app = api.backend.app
-        await anyio.to_thread.run_sync(lambda: app.create_team(actor="tests", name="One"))
+        await anyio.to_thread.run_sync(lambda: app.handle(c.CreateTeam(name="One"), "tests"))
         assert (await api.client.get("/readyz")).json()["status"] == "ready"  # just appended
         await anyio.sleep(0.7)
         stalled = await api.client.get("/readyz")

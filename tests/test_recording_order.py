@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
 
+from domain.application import commands as c
 from gateway.backend import make_app
 from gateway.settings import Settings
 
@@ -28,24 +29,22 @@ def test_a_late_stamped_command_lands_after_the_events_before_it(tmp_path: Path)
     clock = Clock()
     app = make_app(Settings(data_dir=tmp_path), clock)
     try:
-        team = app.create_team(actor="ada", name="Acme").id
-        year = app.open_cycle(
-            actor="ada",
-            name="2026",
-            kind="ANNUAL",
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31),
+        team = app.handle(c.CreateTeam(name="Acme"), "ada").id
+        year = app.handle(
+            c.OpenCycle(
+                name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+            ),
+            "ada",
         ).id
-        objective = app.create_objective(actor="ada", cycle_id=year, team_id=team, title="Ship")
-        kr = app.add_key_result(
-            actor="ada", objective_id=objective.id, title="NPS", start_value=0, target_value=10
+        objective = app.handle(c.CreateObjective(cycle_id=year, team_id=team, title="Ship"), "ada")
+        kr = app.handle(
+            c.AddKeyResult(objective_id=objective.id, title="NPS", start_value=0, target_value=10),
+            "ada",
         ).id
         clock.now = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
-        app.record_check_in(actor="ada", key_result_id=kr, value=5)
+        app.handle(c.RecordCheckIn(key_result_id=kr, value=5), "ada")
         clock.now = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # stamped before that check-in
-        app.update_objective(
-            actor="ada", objective_id=objective.id, expected_version=1, title="Ship it"
-        )
+        app.handle(c.UpdateObjective(id=objective.id, expected_version=1, title="Ship it"), "ada")
         times = [e.timestamp for e in app.events.get(UUID(objective.id))]
         assert times == sorted(times)
         assert times[-1] == datetime(2026, 3, 2, 11, 0, tzinfo=UTC)

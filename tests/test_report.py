@@ -18,6 +18,7 @@ import anyio
 import pytest
 from PIL import Image
 
+from domain.application import commands as c
 from gateway.backend import make_app, make_lease
 from gateway.demo import DemoClock, seed
 from gateway.settings import Settings
@@ -264,7 +265,7 @@ async def test_unknown_or_identical_cycles_are_refused(settings: Settings, tmp_p
 async def test_views_that_cannot_catch_up_are_refused(settings: Settings, tmp_path: Path) -> None:
     app = make_app(settings)
     try:
-        app.create_team(actor="tests", name="Acme")
+        app.handle(c.CreateTeam(name="Acme"), "tests")
     finally:
         app.close()
     # Another projector holds the lease and projects nothing: the views stay behind.

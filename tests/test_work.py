@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from domain.application import commands as c
 from gateway.backend import make_store
 from gateway.settings import Settings
 from projections.projector import Projector
@@ -26,18 +27,20 @@ CHECK_IN = "score currentValue version"
 
 def seed(api: Api, key_results: int = 3) -> list[str]:
     app = api.backend.app
-    team = app.create_team(actor="tests", name="Team").id
-    year = app.open_cycle(
-        actor="tests",
-        name="2026",
-        kind="ANNUAL",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+    team = app.handle(c.CreateTeam(name="Team"), "tests").id
+    year = app.handle(
+        c.OpenCycle(
+            name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ),
+        "tests",
     ).id
-    objective = app.create_objective(actor="tests", cycle_id=year, team_id=team, title="O").id
+    objective = app.handle(c.CreateObjective(cycle_id=year, team_id=team, title="O"), "tests").id
     return [
-        app.add_key_result(
-            actor="tests", objective_id=objective, title=f"KR {k}", start_value=0, target_value=100
+        app.handle(
+            c.AddKeyResult(
+                objective_id=objective, title=f"KR {k}", start_value=0, target_value=100
+            ),
+            "tests",
         ).id
         for k in range(key_results)
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.application import Okra
+from domain.application.okra import Okra
 from gateway.backend import make_store
 from gateway.settings import Settings
 from projections.projector import Projector

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from domain.scoring import band
+from domain.model.scoring import band
 from gateway.report import bars, plots, svg
 from gateway.report.figures import RetroFigures, as_json
 from gateway.report.highlights import highlights

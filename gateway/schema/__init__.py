@@ -24,7 +24,6 @@ from gateway.result_cache import MarkCacheable
 from gateway.schema import (
     audit,
     audit_trail,
-    corrections,
     mutation,
     query,
     retrospective,
@@ -48,10 +47,7 @@ Query = merge_types(
         retrospective.RetrospectiveQuery,
     ),
 )
-Mutation = merge_types(
-    "Mutation",
-    (mutation.Mutation, strategy.StrategyMutation, corrections.CorrectionsMutation),
-)
+Mutation = mutation.Mutation
 Subscription = merge_types("Subscription", (subscription.Subscription,))
 
 # merge_types takes no description: the root types get theirs here.

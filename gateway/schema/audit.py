@@ -12,20 +12,11 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.schema import loading
 from gateway.schema.choices import choice
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
-from gateway.schema.types import (
-    Bet,
-    Cycle,
-    KeyResult,
-    Objective,
-    Team,
-    load_bet,
-    load_key_result,
-    load_objective,
-    load_team,
-)
+from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Team
 from projections import audit
 
 
@@ -122,20 +113,20 @@ class Finding:
     @strawberry.field(description="The team, objective, key result or bet the finding is about.")
     async def entity(self, info: Info) -> AuditEntity | None:
         loader = {
-            FindingEntityType.TEAM: load_team,
-            FindingEntityType.OBJECTIVE: load_objective,
-            FindingEntityType.KEY_RESULT: load_key_result,
-            FindingEntityType.BET: load_bet,
+            FindingEntityType.TEAM: loading.team,
+            FindingEntityType.OBJECTIVE: loading.objective,
+            FindingEntityType.KEY_RESULT: loading.key_result,
+            FindingEntityType.BET: loading.bet,
         }[self.entity_type]
         return await loader(info, self.entity_id)
 
     @strawberry.field(description="The team whose finding it is.")
     async def team(self, info: Info) -> Team | None:
-        return await load_team(info, self.team_id)
+        return await loading.team(info, self.team_id)
 
     @strawberry.field(description="The objective concerned, if any.")
     async def objective(self, info: Info) -> Objective | None:
-        return await load_objective(info, self.objective_id)
+        return await loading.objective(info, self.objective_id)
 
 
 @strawberry.type(description="How many findings of one kind the audit made.")
@@ -177,7 +168,7 @@ async def alignment_audit(
     facts = await audit.gather(backend.store, cycle_id)
     if facts is None:
         raise not_found("Cycle", cycle_id, "cycleId")
-    team = await load_team(info, team_id) if team_id is not None else None
+    team = await loading.team(info, team_id) if team_id is not None else None
     if team_id is not None and team is None:
         raise not_found("Team", team_id, "teamId")
     loaders = info.context.loaders

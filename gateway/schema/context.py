@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from domain.access import Principal
+from domain.application.access import Principal
 from gateway.schema.loaders import Loaders
 
 if TYPE_CHECKING:

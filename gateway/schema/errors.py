@@ -13,7 +13,7 @@ import uuid
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from domain.errors import DomainError, InvalidInput, NotFound
+from domain.model.errors import DomainError, InvalidInput, NotFound
 from gateway.observability import request_id as current_request_id
 
 log = logging.getLogger("okra.errors")

@@ -7,27 +7,21 @@ from typing import Annotated, Any
 
 import strawberry
 
-from domain.objective import objective_of
-from gateway.schema import time_travel
+from domain.model.objective import objective_of
+from gateway.schema import loading, time_travel
 from gateway.schema.connection import After, Connection, First, paginate
 from gateway.schema.context import Info
+from gateway.schema.enums import CycleKind, CycleStatus
 from gateway.schema.errors import not_found
 from gateway.schema.types import (
     Alignment,
     AlignmentNode,
     Bet,
     Cycle,
-    CycleKind,
-    CycleStatus,
     KeyResult,
     Objective,
     Portfolio,
     Team,
-    load_bet,
-    load_cycle,
-    load_key_result,
-    load_objective,
-    load_team,
 )
 from projections.handlers import Doc
 from projections.views import BETS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS
@@ -45,7 +39,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The team's id.")],
     ) -> Team | None:
-        return await load_team(info, id)
+        return await loading.team(info, id)
 
     @strawberry.field(description="Cycles, optionally of one kind or status.")
     async def cycles(
@@ -73,7 +67,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The cycle's id.")],
     ) -> Cycle | None:
-        return await load_cycle(info, id)
+        return await loading.cycle(info, id)
 
     @strawberry.field(description="Objectives of a cycle and/or a team, in creation order.")
     async def objectives(
@@ -109,7 +103,7 @@ class Query:
     ) -> Objective | None:
         if as_of is not None:
             return await time_travel.objective_at(info, str(id), as_of)
-        return await load_objective(info, id)
+        return await loading.objective(info, id)
 
     @strawberry.field(description="One key result, or null.")
     async def key_result(
@@ -120,7 +114,7 @@ class Query:
     ) -> KeyResult | None:
         if as_of is not None:
             return await time_travel.key_result_at(info, str(id), as_of)
-        return await load_key_result(info, id)
+        return await loading.key_result(info, id)
 
     @strawberry.field(description="One bet, or null.")
     async def bet(
@@ -128,7 +122,7 @@ class Query:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The bet's id.")],
     ) -> Bet | None:
-        return await load_bet(info, id)
+        return await loading.bet(info, id)
 
     @strawberry.field(description="A team's bets in a cycle, its stake budget and what is left.")
     async def portfolio(
@@ -159,7 +153,7 @@ class Query:
         ],
         as_of: time_travel.AsOf = None,
     ) -> Alignment:
-        if await load_cycle(info, cycle_id) is None:
+        if await loading.cycle(info, cycle_id) is None:
             raise not_found("Cycle", cycle_id, "cycleId")
         if as_of is not None:
             return await time_travel.alignment_at(info, str(cycle_id), as_of)

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.schema import loading
 from gateway.schema.audit import FindingCount, FindingKind, Severity
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
-from gateway.schema.types import Cycle, Objective, Team, load_cycle, load_objective, load_team
+from gateway.schema.types import Cycle, Objective, Team
 from projections import audit
 from projections import retrospective as retro
 from projections.views import CYCLES
@@ -82,11 +83,11 @@ class CarriedObjective:
 
     @strawberry.field(description="The objective in this cycle.")
     async def objective(self, info: Info) -> Objective | None:
-        return await load_objective(info, self.objective_id)
+        return await loading.objective(info, self.objective_id)
 
     @strawberry.field(description="The objective it continues.")
     async def carried_over_from(self, info: Info) -> Objective | None:
-        return await load_objective(info, self.from_id)
+        return await loading.objective(info, self.from_id)
 
 
 @strawberry.type(description="One cycle's results, for the organisation or one team.")
@@ -172,7 +173,7 @@ class Scorecard:
 
     @strawberry.field(description="The team; null for the organisation as a whole.")
     async def team(self, info: Info) -> Team | None:
-        return await load_team(info, self.team_id)
+        return await loading.team(info, self.team_id)
 
 
 @strawberry.type(description="A cycle's results, compared with an earlier cycle's.")
@@ -208,11 +209,11 @@ async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> 
         if compared is None:
             raise not_found("Cycle", compare_with, "compareWithCycleId")
     result = retro.retrospective(facts, compared)
-    cycle = await load_cycle(info, cycle_id)
+    cycle = await loading.cycle(info, cycle_id)
     assert cycle is not None
     return Retrospective(
         cycle=cycle,
-        compared_with=await load_cycle(info, compare_with),
+        compared_with=await loading.cycle(info, compare_with),
         organisation=Scorecard.of(result.organisation),
         teams=[Scorecard.of(card) for card in result.teams],
     )

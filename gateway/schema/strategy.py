@@ -8,13 +8,12 @@ from statistics import fmean
 from typing import Annotated
 
 import strawberry
-from strawberry import UNSET
 
+from gateway.schema import loading
 from gateway.schema.choices import choice
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
-from gateway.schema.mutation import MutationInput, _found, keep_required, run
-from gateway.schema.types import Cycle, Objective, Team, load_cycle, load_objective, load_team
+from gateway.schema.types import Cycle, Objective, Team
 from projections.handlers import Doc
 from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS
 
@@ -80,7 +79,7 @@ class StrategyMap:
 
     @strawberry.field(description="The cycle in scope; null means every open cycle.")
     async def cycle(self, info: Info) -> Cycle | None:
-        return await load_cycle(info, self.cycle_id)
+        return await loading.cycle(info, self.cycle_id)
 
     @strawberry.field(description="Entries of the map that no objective in scope serves.")
     def unserved(self) -> list[StrategyEntry]:
@@ -152,119 +151,6 @@ class StrategyQuery:
             ),
         ] = None,
     ) -> StrategyMap:
-        if cycle_id is not None and await load_cycle(info, cycle_id) is None:
+        if cycle_id is not None and await loading.cycle(info, cycle_id) is None:
             raise not_found("Cycle", cycle_id, "cycleId")
         return await build_strategy_map(info, None if cycle_id is None else str(cycle_id))
-
-
-@strawberry.input(
-    description="Lists left out keep their entries (a first definition gets the five "
-    "default constituents: customers, employees, investors, community, partners)."
-)
-class DefineStrategyMapInput(MutationInput):
-    values: list[str] | None = strawberry.field(
-        default=UNSET, description="The values, in order (replaces the list)."
-    )
-    constituents: list[str] | None = strawberry.field(
-        default=UNSET, description="The constituents, in order (replaces the list)."
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description="The map's version you read (0: not defined yet)."
-    )
-
-
-@strawberry.input(description="Lists left out stay as they are; an empty list clears one.")
-class TagObjectiveInput(MutationInput):
-    id: ID = strawberry.field(description="The objective to tag.")
-    expected_version: int = strawberry.field(description="The objective's version you read.")
-    values: list[str] | None = strawberry.field(
-        default=UNSET, description="Values of the map it serves."
-    )
-    constituents: list[str] | None = strawberry.field(
-        default=UNSET, description="Constituents of the map it serves."
-    )
-
-
-@strawberry.input(description="How often a team means to check in.")
-class SetCheckInCadenceInput(MutationInput):
-    team_id: ID = strawberry.field(description="The team.")
-    days: int | None = strawberry.field(
-        default=None, description="Days between check-ins (1–366); null: the default."
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description="The team's version you read; left out, no check."
-    )
-
-
-@strawberry.type
-class StrategyMutation:
-    @strawberry.mutation(
-        description="Define or revise the organisation's values and constituents. An entry "
-        "removed is removed from the tags of every objective not yet closed."
-    )
-    async def define_strategy_map(
-        self,
-        info: Info,
-        input: Annotated[
-            DefineStrategyMapInput,
-            strawberry.argument(description="The entries to define or keep."),
-        ],
-    ) -> StrategyMap:
-        await run(
-            info,
-            input,
-            lambda app, actor: app.define_strategy_map(
-                actor=actor,
-                values=keep_required(input.values, "values"),
-                constituents=keep_required(input.constituents, "constituents"),
-                expected_version=input.expected_version,
-            ),
-        )
-        return await build_strategy_map(info, None)
-
-    @strawberry.mutation(
-        description="Set the values and constituents of the strategy map an objective serves."
-    )
-    async def tag_objective(
-        self,
-        info: Info,
-        input: Annotated[
-            TagObjectiveInput,
-            strawberry.argument(description="The objective and the entries it serves."),
-        ],
-    ) -> Objective:
-        saved = await run(
-            info,
-            input,
-            lambda app, actor: app.tag_objective(
-                actor=actor,
-                objective_id=input.id,
-                expected_version=input.expected_version,
-                values=keep_required(input.values, "values"),
-                constituents=keep_required(input.constituents, "constituents"),
-            ),
-        )
-        return _found(await load_objective(info, saved.id))
-
-    @strawberry.mutation(
-        description="Set how many days a team lets pass between check-ins before its key "
-        "results count as stale (null: the default)."
-    )
-    async def set_check_in_cadence(
-        self,
-        info: Info,
-        input: Annotated[
-            SetCheckInCadenceInput, strawberry.argument(description="The team and its cadence.")
-        ],
-    ) -> Team:
-        saved = await run(
-            info,
-            input,
-            lambda app, actor: app.set_check_in_cadence(
-                actor=actor,
-                team_id=input.team_id,
-                days=input.days,
-                expected_version=input.expected_version,
-            ),
-        )
-        return _found(await load_team(info, saved.id))

@@ -11,9 +11,9 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from domain.base import OkraAggregate
-from domain.bet import Bet as BetAggregate
-from domain.objective import Objective as ObjectiveAggregate
+from domain.model.base import OkraAggregate
+from domain.model.bet import Bet as BetAggregate
+from domain.model.objective import Objective as ObjectiveAggregate
 from gateway.schema.context import Info
 from gateway.schema.types import Bet, KeyResult, Objective
 from projections.history import is_history

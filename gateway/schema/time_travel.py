@@ -17,8 +17,8 @@ from typing import Annotated
 import anyio
 import strawberry
 
-from domain.objective import objective_of
-from domain.portfolio import Portfolio as PortfolioAggregate
+from domain.model.objective import objective_of
+from domain.model.portfolio import Portfolio as PortfolioAggregate
 from gateway.schema.audit_trail import utc
 from gateway.schema.connection import Connection, Edge, page_of
 from gateway.schema.context import Info

@@ -9,12 +9,14 @@ from typing import Annotated
 
 import strawberry
 
-from domain.objective import objective_of
-from domain.scoring import band
+from domain.model.objective import objective_of
+from domain.model.scoring import band
+from gateway.schema import loading
 from gateway.schema.choices import choice
 from gateway.schema.context import Info
+from gateway.schema.enums import ScoreBand
 from gateway.schema.errors import OkraError, not_found
-from gateway.schema.types import KeyResult, Objective, ScoreBand, Team, load_team
+from gateway.schema.types import KeyResult, Objective, Team
 from projections import trends
 
 DEFAULT_TEAM_DAYS = 84  # a team trend without a cycle or a range: the last twelve weeks
@@ -42,7 +44,7 @@ class TrendPoint:
 
     @strawberry.field(description="The score's Google band.")
     def score_band(self) -> ScoreBand | None:
-        return None if self.score is None else ScoreBand(band(self.score))
+        return band(self.score)
 
 
 @strawberry.type(description="A score over time, one point per day or week.")
@@ -101,7 +103,7 @@ async def score_trend(
 
     if which == "teamId":
         assert team_id is not None
-        team = await load_team(info, team_id)
+        team = await loading.team(info, team_id)
         if team is None:
             raise not_found("Team", team_id, "teamId")
         objectives = await trends.team_objectives(info.context.backend.store, team_id, cycle_id)

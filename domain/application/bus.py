@@ -1,0 +1,66 @@
+"""The command bus: one table from each command to its handler, and the cross-cutting
+parts applied once around every handler.
+
+Around a handler, from the outside in: the idempotency key (a retry answers as the
+first attempt did), the command's lock (commands editing one stream queue in this
+process), retries of a save that lost a race (each from a fresh load, in a fresh unit
+of work), and group commit inside ``UnitOfWork.commit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from domain.application import commands as c
+from domain.application.access import Actor
+from domain.application.commands import Command, Saved
+from domain.application.handlers import (
+    bets,
+    cycles,
+    key_results,
+    objectives,
+    strategy,
+    teams,
+    tokens,
+)
+from domain.application.idempotency import idempotent
+from domain.application.unit import UnitOfWork
+
+if TYPE_CHECKING:
+    from domain.application.okra import Okra
+
+Handler = Callable[[Any, UnitOfWork], Saved]
+
+HANDLERS: Mapping[type[Command], Handler] = {
+    c.CreateTeam: teams.create_team,
+    c.SetCheckInCadence: teams.set_check_in_cadence,
+    c.OpenCycle: cycles.open_cycle,
+    c.CloseCycle: cycles.close_cycle,
+    c.CreateObjective: objectives.create_objective,
+    c.UpdateObjective: objectives.update_objective,
+    c.AlignObjective: objectives.align_objective,
+    c.TagObjective: strategy.tag_objective,
+    c.CarryOverObjective: objectives.carry_over_objective,
+    c.AddKeyResult: key_results.add_key_result,
+    c.UpdateKeyResult: key_results.update_key_result,
+    c.RecordCheckIn: key_results.record_check_in,
+    c.RegradeKeyResult: key_results.regrade_key_result,
+    c.PlaceBet: bets.place_bet,
+    c.ResolveBet: bets.resolve_bet,
+    c.SetStakeBudget: bets.set_stake_budget,
+    c.DefineStrategyMap: strategy.define_strategy_map,
+    c.IssueToken: tokens.issue_token,
+    c.RevokeToken: tokens.revoke_token,
+}
+
+
+def dispatch(app: Okra, command: Command, actor: Actor, idempotency_key: str | None) -> Saved:
+    handler = HANDLERS[type(command)]
+
+    def attempt() -> Saved:
+        return handler(command, UnitOfWork(app, actor))
+
+    return idempotent(
+        app, actor, idempotency_key, command, lambda: app.locks.retrying(attempt, command.lock())
+    )

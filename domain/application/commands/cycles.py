@@ -1,0 +1,43 @@
+"""Commands about cycles: opening a year or a quarter, and closing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, ClassVar
+
+from domain.application.commands.base import Command, Id
+from domain.model.cycle import Cycle, CycleKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenCycle(Command):
+    """Open an annual cycle, or a quarter inside one."""
+
+    input_doc: ClassVar[str] = "A new annual cycle, or a quarter inside one."
+    argument_doc: ClassVar[str] = "The cycle to open."
+
+    name: Annotated[str, 'e.g. "2026" or "2026-Q4"; unique.']
+    kind: Annotated[CycleKind, "Annual, or a quarter (which needs parentId)."]
+    starts_on: Annotated[date, "The cycle's first day."]
+    ends_on: Annotated[date, "The cycle's last day; a quarter lies inside its year."]
+    parent_id: Annotated[Id | None, "The annual cycle of a quarter."] = None
+
+    def lock(self) -> object:
+        return Cycle.id_for(self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseCycle(Command):
+    """Close a cycle: freezes every key result's grade; its OKRs turn read-only."""
+
+    input_doc: ClassVar[str] = "The cycle to close and grade."
+    argument_doc: ClassVar[str] = "The cycle to close."
+
+    id: Annotated[Id, "The cycle to close."]
+    expected_version: Annotated[int | None, "The cycle's version you read; left out, no check."] = (
+        None
+    )
+
+    def lock(self) -> object:
+        return self.id

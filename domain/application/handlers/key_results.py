@@ -1,0 +1,38 @@
+"""Handlers of the key-result commands: add, edit, check in, regrade."""
+
+from __future__ import annotations
+
+from domain.application.commands import (
+    AddKeyResult,
+    RecordCheckIn,
+    RegradeKeyResult,
+    Saved,
+    UpdateKeyResult,
+)
+from domain.application.unit import UnitOfWork
+from domain.model.objective import Objective
+
+
+def add_key_result(command: AddKeyResult, uow: UnitOfWork) -> Saved:
+    objective = uow.changing(Objective, command.objective_id, "objective_id")
+    key_result = objective.add_key_result(uow.stamp, **command.arguments("objective_id"))
+    return uow.commit(key_result.id, objective)
+
+
+def update_key_result(command: UpdateKeyResult, uow: UnitOfWork) -> Saved:
+    objective, key_result = uow.changing_key_result(command.id, "id")
+    objective.update_key_result(uow.stamp, key_result.id, **command.arguments("id"))
+    return uow.commit(key_result.id, objective)
+
+
+def record_check_in(command: RecordCheckIn, uow: UnitOfWork) -> Saved:
+    objective, key_result = uow.changing_key_result(command.key_result_id, "key_result_id")
+    objective.record_check_in(uow.stamp, key_result.id, **command.arguments("key_result_id"))
+    return uow.commit(key_result.id, objective)
+
+
+def regrade_key_result(command: RegradeKeyResult, uow: UnitOfWork) -> Saved:
+    """Correct the grade a closed cycle froze; the original stays in history."""
+    objective, key_result = uow.changing_key_result(command.id, "id")
+    objective.regrade_key_result(uow.stamp, key_result.id, **command.arguments("id"))
+    return uow.commit(key_result.id, objective)

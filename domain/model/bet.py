@@ -1,0 +1,150 @@
+"""Bets: actions treated as bets on a key result, never as commitments.
+
+A bet states a hypothesis, what the team stakes on it and the odds it gives, and
+later records what really happened and what the team learned. Its stake is
+committed to the team's portfolio in the same save (see :mod:`domain.portfolio`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+from uuid import uuid4
+
+from domain.model import rules
+from domain.model.base import OkraAggregate, Stamp
+from domain.model.errors import InvalidInput
+
+
+class BetOutcome(StrEnum):
+    """How a placed bet ended."""
+
+    VALIDATED = "VALIDATED"
+    INVALIDATED = "INVALIDATED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class BetStatus(StrEnum):
+    """Where a bet stands: placed, or one of the outcomes (an outcome is a status)."""
+
+    PLACED = "PLACED"
+    VALIDATED = BetOutcome.VALIDATED.value
+    INVALIDATED = BetOutcome.INVALIDATED.value
+    WITHDRAWN = BetOutcome.WITHDRAWN.value
+
+
+class Bet(OkraAggregate):
+    entity = "Bet"
+
+    if TYPE_CHECKING:  # Set by events; annotations here would become dataclass fields.
+        key_result_id: str
+        objective_id: str
+        team_id: str
+        cycle_id: str
+        title: str
+        hypothesis: str
+        stake: float
+        odds: float
+        expected_impact: float
+        status: BetStatus
+        actual_impact: float | None
+        learning: str
+
+    class BetPlaced(OkraAggregate.Created):
+        key_result_id: str
+        objective_id: str
+        team_id: str
+        cycle_id: str
+        title: str
+        hypothesis: str
+        stake: float
+        odds: float
+        expected_impact: float
+
+        def apply(self, bet: Bet) -> None:
+            super().apply(bet)
+            bet.status = BetStatus.PLACED
+            bet.actual_impact = None
+            bet.learning = ""
+
+    class BetResolved(OkraAggregate.Event):
+        """Base of the three outcomes; the class name is the outcome."""
+
+        outcome: ClassVar[BetOutcome]
+        actual_impact: float | None
+        learning: str
+
+        def apply(self, bet: Bet) -> None:
+            bet.status = BetStatus(self.outcome)
+            bet.actual_impact = self.actual_impact
+            bet.learning = self.learning
+
+    class BetValidated(BetResolved):
+        outcome = BetOutcome.VALIDATED
+
+    class BetInvalidated(BetResolved):
+        outcome = BetOutcome.INVALIDATED
+
+    class BetWithdrawn(BetResolved):
+        outcome = BetOutcome.WITHDRAWN
+
+    @classmethod
+    def place(
+        cls,
+        stamp: Stamp,
+        *,
+        key_result_id: str,
+        objective_id: str,
+        team_id: str,
+        cycle_id: str,
+        title: str,
+        hypothesis: str | None,
+        stake: float,
+        odds: float,
+        expected_impact: float,
+    ) -> Bet:
+        return cls._create(
+            cls.BetPlaced,
+            id=uuid4(),
+            actor=stamp.actor,
+            timestamp=stamp.at,
+            key_result_id=key_result_id,
+            objective_id=objective_id,
+            team_id=team_id,
+            cycle_id=cycle_id,
+            title=rules.title(title),
+            hypothesis=rules.text(hypothesis, "hypothesis"),
+            stake=rules.positive(stake, "stake"),
+            odds=rules.odds(odds),
+            expected_impact=rules.finite(expected_impact, "expected_impact"),
+        )
+
+    @property
+    def expected_value(self) -> float:
+        return self.odds * self.expected_impact
+
+    def resolve(
+        self,
+        stamp: Stamp,
+        *,
+        expected_version: int | None,
+        outcome: str,
+        actual_impact: float | None,
+        learning: str | None,
+    ) -> None:
+        self.check_revision(expected_version)
+        if self.status != BetStatus.PLACED:
+            raise InvalidInput("outcome", f"the bet is already {self.status}")
+        event_class = {
+            BetOutcome.VALIDATED: self.BetValidated,
+            BetOutcome.INVALIDATED: self.BetInvalidated,
+            BetOutcome.WITHDRAWN: self.BetWithdrawn,
+        }[rules.choice(outcome, BetOutcome, "outcome")]
+        self.record(
+            event_class,
+            stamp,
+            actual_impact=(
+                None if actual_impact is None else rules.finite(actual_impact, "actual_impact")
+            ),
+            learning=rules.text(learning, "learning"),
+        )

@@ -1,0 +1,107 @@
+"""Input rules shared by the commands.
+
+Each helper returns the normalised value or raises :class:`InvalidInput` naming the
+field, so a command validates everything before it triggers a single event.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+from uuid import UUID
+
+from domain.model.errors import InvalidInput
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+NOTE_MAX = 10_000
+# The latest date that is "today" somewhere on Earth (UTC+14): a check-in dated
+# today in Kiribati is not in the future.
+EARTH_AHEAD = timedelta(hours=14)
+
+
+# C0 control characters other than tab, newline and carriage return: PostgreSQL's
+# text and jsonb refuse NUL outright, and none of them belongs in an OKR.
+_CONTROLS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+def clean(value: str, field: str) -> str:
+    """Text every store can keep: valid Unicode (no lone surrogates), no control codes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(field, "must be valid Unicode text") from None
+    if not _CONTROLS.isdisjoint(value):
+        raise InvalidInput(field, "must not contain control characters")
+    return value
+
+
+def title(value: str, field: str = "title") -> str:
+    trimmed = clean(value, field).strip()
+    if not 1 <= len(trimmed) <= TITLE_MAX:
+        raise InvalidInput(field, f"must be 1–{TITLE_MAX} characters after trimming")
+    return trimmed
+
+
+def text(value: str | None, field: str, limit: int = DESCRIPTION_MAX) -> str:
+    trimmed = clean(value or "", field).strip()
+    if len(trimmed) > limit:
+        raise InvalidInput(field, f"must be at most {limit} characters")
+    return trimmed
+
+
+def finite(value: float, field: str) -> float:
+    if not math.isfinite(value):
+        raise InvalidInput(field, "must be a finite number")
+    return float(value)
+
+
+def weight(value: float, field: str = "weight") -> float:
+    if not 0 < finite(value, field) <= 100:
+        raise InvalidInput(field, "must be greater than 0 and at most 100")
+    return float(value)
+
+
+def unit_interval(value: float, field: str) -> float:
+    if not 0 <= finite(value, field) <= 1:
+        raise InvalidInput(field, "must be between 0 and 1")
+    return float(value)
+
+
+def odds(value: float, field: str = "odds") -> float:
+    if not 0 < finite(value, field) <= 1:
+        raise InvalidInput(field, "must be greater than 0 and at most 1")
+    return float(value)
+
+
+def positive(value: float, field: str) -> float:
+    if not finite(value, field) > 0:
+        raise InvalidInput(field, "must be greater than 0")
+    return float(value)
+
+
+def not_future(value: date, now: datetime, field: str = "as_of") -> date:
+    if value > (now + EARTH_AHEAD).date():
+        raise InvalidInput(field, "must not be in the future")
+    return value
+
+
+def uuid(value: str) -> UUID | None:
+    """Parse an aggregate id; ``None`` for a malformed one (it names nothing)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(value: str, allowed: type[E], field: str) -> E:
+    """The member of ``allowed`` named by ``value``, or a refusal that lists them."""
+    try:
+        return allowed(value)
+    except ValueError:
+        raise InvalidInput(field, f"must be one of {', '.join(allowed)}") from None

@@ -1,0 +1,42 @@
+"""Where the classes of stored events and snapshots used to live.
+
+A stored event names its class by topic, ``module:QualifiedName``. The first release
+kept every aggregate in a top-level module (``domain.objective``); they now live in
+``domain.model``. History is never rewritten, so the old topics are registered as
+aliases of the modules that hold those classes now: old events decode as the same
+classes, and their hashes still verify (the chain hashes the topic as stored).
+"""
+
+from __future__ import annotations
+
+from eventsourcing.utils import register_topic
+
+from domain.model import (
+    bet,
+    cascade,
+    cycle,
+    idempotency,
+    objective,
+    portfolio,
+    strategy,
+    team,
+    token,
+)
+
+MOVED = {
+    "domain.bet": bet,
+    "domain.cascade": cascade,
+    "domain.cycle": cycle,
+    "domain.idempotency": idempotency,
+    "domain.objective": objective,
+    "domain.portfolio": portfolio,
+    "domain.strategy": strategy,
+    "domain.team": team,
+    "domain.token": token,
+}
+
+
+def register_moved_modules() -> None:
+    """Make topics of the first release resolve (safe to call more than once)."""
+    for old, module in MOVED.items():
+        register_topic(old, module)

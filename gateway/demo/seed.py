@@ -1,0 +1,593 @@
+"""Seeding the demo through the domain's commands, quarter by quarter."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+from domain.application import commands as c
+from domain.application.access import Principal
+from domain.application.okra import Okra
+from domain.model.bet import BetOutcome
+from domain.model.cycle import CycleKind
+from domain.model.errors import BudgetExceeded
+from domain.model.objective import Objective, ObjectiveKind
+from domain.model.roles import Role
+from gateway.demo.clock import DemoClock
+from gateway.demo.company import (
+    BET_TITLES,
+    BETTING_TEAMS,
+    LEARNINGS,
+    PEOPLE,
+    QUARTERS,
+    VALUES,
+    YEAR,
+    Plan,
+    Tracked,
+)
+
+COMMITTED, ASPIRATIONAL = ObjectiveKind.COMMITTED, ObjectiveKind.ASPIRATIONAL
+VALIDATED, INVALIDATED = BetOutcome.VALIDATED, BetOutcome.INVALIDATED
+WITHDRAWN = BetOutcome.WITHDRAWN
+
+
+class Demo:
+    def __init__(self, app: Okra, clock: DemoClock) -> None:
+        self.app = app
+        self.clock = clock
+        self.rng = random.Random(YEAR)
+        self.today = datetime.now(tz=UTC).date()
+        self.teams: dict[str, str] = {}
+        self.annual = ""
+        self.annual_key_results: dict[str, tuple[float, float]] = {}
+        self.parents: dict[str, str] = {}  # names of the annual key results -> ids
+        self.tokens: list[tuple[str, Role, str, str]] = []  # user, role, team, secret
+        self.events = 0
+        self.objectives: list[dict[str, str]] = []  # per quarter: team -> its first objective
+        self.key_results: list[dict[str, str]] = []  # per quarter: the named key results
+
+    def who(self, team: str) -> Principal:
+        """The person who acts for a team: the CEO is an admin, leads are members."""
+        if team == "org":
+            return Principal(PEOPLE["org"], Role.ADMIN)
+        return Principal(PEOPLE[team], Role.MEMBER, frozenset({self.teams[team]}))
+
+    def seed(self) -> int:
+        self.organisation()
+        self.issue_tokens()
+        self.year()
+        for index, (label, starts, ends) in enumerate(QUARTERS):
+            if starts <= self.today:
+                self.quarter(index, label, starts, ends)
+        return self.app.recorder.max_notification_id() or 0
+
+    def organisation(self) -> None:
+        self.clock.at(date(YEAR, 1, 2))
+        ceo = self.who("org")
+        self.teams["org"] = self.app.handle(c.CreateTeam(name="Acme Robotics"), ceo).id
+        for name, parent in [
+            ("Engineering", "org"),
+            ("Sales", "org"),
+            ("Customer Success", "org"),
+            ("Platform", "Engineering"),
+            ("Mobile", "Engineering"),
+            ("Support", "Customer Success"),
+        ]:
+            self.teams[name] = self.app.handle(
+                c.CreateTeam(
+                    name=name,
+                    parent_id=self.teams[parent],
+                    stake_unit="sales-days" if name == "Sales" else "person-days",
+                ),
+                ceo,
+            ).id
+        self.app.handle(c.DefineStrategyMap(values=list(VALUES)), ceo)
+        # The leadership team reviews its annual key results monthly.
+        self.app.handle(c.SetCheckInCadence(team_id=self.teams["org"], days=28), ceo)
+
+    def issue_tokens(self) -> None:
+        """An admin token for the CEO and member tokens for the team leads, so GraphiQL
+        can act as each of them (and see a member refused outside their teams)."""
+        for team, user in PEOPLE.items():
+            role = Role.ADMIN if team == "org" else Role.MEMBER
+            secret = self.app.handle(
+                c.IssueToken(
+                    user=user,
+                    role=role,
+                    team_ids=[] if role == Role.ADMIN else [(self.teams[team])],
+                    label="demo",
+                ),
+                self.who("org"),
+            ).secret
+            assert secret is not None
+            self.tokens.append((user, role, "Acme Robotics" if team == "org" else team, secret))
+
+    def year(self) -> None:
+        ceo = self.who("org")
+        self.annual = self.app.handle(
+            c.OpenCycle(
+                name=str(YEAR),
+                kind=CycleKind.ANNUAL,
+                starts_on=date(YEAR, 1, 1),
+                ends_on=date(YEAR, 12, 31),
+            ),
+            ceo,
+        ).id
+        growth = self.app.handle(
+            c.CreateObjective(
+                cycle_id=self.annual,
+                team_id=self.teams["org"],
+                title="Become the go-to warehouse robot for mid-size retailers",
+                description="Win the segment the big vendors ignore, before they notice.",
+                kind=ObjectiveKind.ASPIRATIONAL,
+            ),
+            ceo,
+        ).id
+        reliability = self.app.handle(
+            c.CreateObjective(
+                cycle_id=self.annual,
+                team_id=self.teams["org"],
+                title="Run the most reliable fleet in the industry",
+                kind=ObjectiveKind.COMMITTED,
+            ),
+            ceo,
+        ).id
+        self.tag(ceo, growth, ["Customer obsession"], ["customers", "investors"])
+        self.tag(ceo, reliability, ["Safety first"], ["customers"])
+        for objective, name, plan in [
+            (growth, "arr", Plan("Grow ARR", 12, 20, "M$")),
+            (growth, "nrr", Plan("Net revenue retention", 104, 115, "%")),
+            (reliability, "uptime", Plan("Fleet uptime", 98.5, 99.9, "%", weight=2)),
+            (reliability, "mttr", Plan("Mean time to recovery", 45, 10, "min")),
+        ]:
+            self.parents[name] = self.add_key_result(ceo, objective, plan)
+            assert plan.start is not None and plan.target is not None
+            self.annual_key_results[self.parents[name]] = (plan.start, plan.target)
+        self.parents["verticals"] = self.add_key_result(
+            ceo,
+            growth,
+            Plan(
+                "Land a lighthouse customer in three new verticals",
+                milestones=["Grocery", "Pharmacy", "Apparel"],
+            ),
+        )
+
+    def tag(
+        self, actor: Principal, objective_id: str, values: list[str], constituents: list[str]
+    ) -> None:
+        self.app.handle(
+            c.TagObjective(
+                id=(objective_id), expected_version=1, values=values, constituents=constituents
+            ),
+            actor,
+        )
+
+    def add_key_result(self, actor: Principal, objective_id: str, plan: Plan) -> str:
+        return self.app.handle(
+            c.AddKeyResult(
+                objective_id=objective_id,
+                title=plan.title,
+                weight=plan.weight,
+                start_value=plan.start,
+                target_value=plan.target,
+                unit=plan.unit,
+                milestones=plan.milestones or None,
+            ),
+            actor,
+        ).id
+
+    def quarter(self, index: int, label: str, starts: date, ends: date) -> None:
+        self.clock.at(starts, 8)
+        cycle = self.app.handle(
+            c.OpenCycle(
+                name=f"{YEAR}-{label}",
+                kind=CycleKind.QUARTERLY,
+                parent_id=self.annual,
+                starts_on=starts,
+                ends_on=ends,
+            ),
+            self.who("org"),
+        ).id
+        self.clock.at(starts + timedelta(days=1), 10)
+        tracked: dict[str, Tracked] = {}
+        is_open = ends > self.today
+        krs = self.quarter_objectives(cycle, index, tracked, is_open)
+        self.clock.at(starts + timedelta(days=3), 11)
+        bets = self.place_bets(cycle, tracked, greedy_on=krs["pilots"])
+        small_bets = self.place_small_bets(tracked, krs, is_open)
+        if index == 1:
+            self.clock.at(starts + timedelta(days=4), 10)  # after Q1 closed and was graded
+            self.carry_over(cycle, self.objectives[0]["Sales"], tracked)
+            self.regrade(self.key_results[0]["churn"])
+        self.check_ins(
+            index,
+            label,
+            starts,
+            ends,
+            tracked,
+            lowered=krs["pipeline"],
+            lapsing=krs["response"] if is_open else None,
+        )
+        if is_open:
+            self.churn_alarm(krs["churn"], tracked[krs["churn"]])
+        if ends <= self.today:
+            self.clock.at(ends - timedelta(days=2), 16)
+            for number, (bet_id, actor, impact) in enumerate(bets):
+                self.resolve(
+                    bet_id,
+                    actor,
+                    impact,
+                    [VALIDATED, INVALIDATED, VALIDATED, WITHDRAWN][number % 4],
+                )
+            for bet_id, actor, impact in small_bets:
+                self.app.handle(
+                    c.ResolveBet(
+                        id=bet_id,
+                        outcome=VALIDATED,
+                        actual_impact=round(impact * 0.8, 2),
+                        learning=LEARNINGS[VALIDATED],
+                    ),
+                    actor,
+                )
+            self.clock.at(ends + timedelta(days=3), 15)
+            self.app.handle(c.CloseCycle(id=cycle), self.who("org"))
+        elif bets:
+            self.clock.at(min(self.today, ends), 12)
+            self.resolve(*bets[0], VALIDATED)
+
+    def quarter_objectives(
+        self, cycle: str, index: int, tracked: dict[str, Tracked], is_open: bool
+    ) -> dict[str, str]:
+        """Department objectives cascade from annual key results, team ones from theirs."""
+        q = index + 1
+
+        def objective(
+            team: str,
+            title: str,
+            kind: ObjectiveKind,
+            parent: str | None,
+            plans: list[Plan],
+            aligned: list[str] | None = None,
+            serves: tuple[list[str], list[str]] | None = None,
+        ) -> tuple[str, list[str]]:
+            actor = self.who(team)
+            objective_id = self.app.handle(
+                c.CreateObjective(
+                    cycle_id=cycle,
+                    team_id=self.teams[team],
+                    title=title,
+                    kind=kind,
+                    parent_key_result_id=parent,
+                    aligned_with=aligned,
+                ),
+                actor,
+            ).id
+            if serves:
+                self.tag(actor, objective_id, *serves)
+            objectives.setdefault(team, objective_id)
+            ids = []
+            for plan in plans:
+                kr_id = self.add_key_result(actor, objective_id, plan)
+                tracked[kr_id] = Tracked(actor, plan)
+                ids.append(kr_id)
+            return objective_id, ids
+
+        objectives: dict[str, str] = {}
+        self.objectives.append(objectives)
+        runbooks = ["Battery faults", "Network partitions", "Sensor drift", "Map corruption"]
+        _, eng = objective(
+            "Engineering",
+            "Make recovery automatic",
+            COMMITTED,
+            self.parents["mttr"],
+            [
+                Plan(
+                    "Incidents resolved by automated failover",
+                    20 * q - 20,
+                    20 * q + 10,
+                    "%",
+                    skill=0.8,
+                ),
+                Plan("Runbooks for the top incident types", milestones=runbooks, skill=0.9),
+            ],
+            serves=(["Safety first"], ["customers", "employees"]),
+        )
+        objective(
+            "Platform",
+            "Fail over without a human",
+            COMMITTED,
+            eng[0],
+            [
+                Plan(
+                    "Services with active-active failover", 2 * q, 2 * q + 4, "services", skill=0.85
+                ),
+                Plan("Failover drill time", 30 - 5 * q, 12 - 2 * q, "min", skill=0.6),
+            ],
+            serves=(["Safety first"], ["customers"]),
+        )
+        verticals = ["grocery", "pharmacy", "apparel", "grocery"]
+        _, sales = objective(
+            "Sales",
+            f"Open the {verticals[index]} vertical",
+            ASPIRATIONAL,
+            self.parents["verticals"],
+            [
+                Plan("Qualified pipeline in the vertical", 0, 3, "M$", skill=0.65),
+                Plan("Paid pilots signed", 0, 2, "pilots", skill=0.55, weight=2),
+            ],
+            serves=(["Customer obsession"], ["customers", "investors"]),
+        )
+        success, cs = objective(
+            "Customer Success",
+            "Keep every customer we win",
+            COMMITTED,
+            self.parents["nrr"],
+            [
+                Plan("Gross monthly churn", 3.0, 1.0, "%", skill=0.75),
+                Plan("Days to onboard a warehouse", 30, 14, "days", skill=0.7),
+            ],
+            serves=(["Customer obsession"], ["customers"]),
+        )
+        _, support = objective(
+            "Support",
+            "Answer before the robot stops",
+            ASPIRATIONAL,
+            cs[0],
+            [Plan("First response time", 60, 15, "min", skill=0.7)],
+            serves=(["Customer obsession"], ["customers"]),
+        )
+        _, mobile = objective(
+            "Mobile",
+            "Put the fleet in every floor manager's pocket",
+            ASPIRATIONAL,
+            None,
+            [
+                Plan("Weekly active floor managers", 150 * q, 150 * q + 400, "users", skill=0.7),
+                Plan("App store rating", 3.9, 4.6, "stars", skill=0.5),
+            ],
+            aligned=[success],
+            serves=(["Customer obsession"], ["customers", "employees"]),
+        )
+        krs = {
+            "pipeline": sales[0],
+            "pilots": sales[1],
+            "churn": cs[0],
+            "response": support[0],
+            "floor managers": mobile[0],
+            "rating": mobile[1],
+        }
+        self.key_results.append(krs)
+        if is_open:
+            # Nobody asked for it, nothing it serves is on the map: what the audit is for.
+            _, rewrite = objective(
+                "Mobile",
+                "Rewrite the app in a new framework",
+                ASPIRATIONAL,
+                None,
+                [Plan("Screens migrated", 0, 40, "screens", skill=0.4)],
+            )
+            krs["rewrite"] = rewrite[0]
+        return krs
+
+    def carry_over(self, cycle: str, objective_id: str, tracked: dict[str, Tracked]) -> None:
+        """Q1's grocery vertical did not open: Sales carries it into Q2, where its key
+        results restart from where they stood and are checked in like the others."""
+        actor = self.who("Sales")
+        carried = self.app.handle(
+            c.CarryOverObjective(id=objective_id, to_cycle_id=cycle), actor
+        ).id
+        objective: Objective = self.app.repository.get(UUID(carried))
+        for kr in objective.key_results.values():
+            tracked[kr.id] = Tracked(
+                actor,
+                Plan(
+                    kr.title,
+                    kr.start_value,
+                    kr.target_value,
+                    kr.unit,
+                    list(kr.milestones),
+                    kr.weight,
+                    skill=0.8,
+                ),
+            )
+
+    def regrade(self, key_result_id: str) -> None:
+        """Finance restated Q1's churn after the quarter closed: the grade is corrected,
+        and the original stays in the key result's history."""
+        objective: Objective = self.app.repository.get(UUID(key_result_id.rpartition(".")[0]))
+        grade = objective.key_results[key_result_id].final_grade or 0.0
+        self.app.handle(
+            c.RegradeKeyResult(
+                id=key_result_id,
+                grade=round(grade + 0.15 if grade <= 0.85 else grade - 0.15, 2),
+                reason="Finance restated March churn: two cancellations were plan downgrades.",
+            ),
+            self.who("org"),
+        )
+
+    def place_bets(
+        self, cycle: str, tracked: dict[str, Tracked], greedy_on: str
+    ) -> list[tuple[str, Principal, float]]:
+        for team in BETTING_TEAMS:
+            self.app.handle(
+                c.SetStakeBudget(
+                    team_id=self.teams[team], cycle_id=cycle, budget=30 if team == "Sales" else 40
+                ),
+                self.who(team),
+            )
+        bettors = {PEOPLE[team] for team in BETTING_TEAMS}
+        bets = []
+        for kr_id, item in list(tracked.items())[:6]:
+            if item.actor.user not in bettors:
+                continue
+            plan = item.plan
+            impact = (
+                (plan.target - plan.start) * 0.3
+                if plan.start is not None and plan.target is not None
+                else 1.0
+            )
+            bet_id = self.app.handle(
+                c.PlaceBet(
+                    key_result_id=kr_id,
+                    title=self.rng.choice(BET_TITLES),
+                    hypothesis="If we try this for two weeks, the key result moves measurably.",
+                    stake=self.rng.choice([5, 8, 10, 12]),
+                    odds=self.rng.choice([0.3, 0.5, 0.6, 0.8]),
+                    expected_impact=round(impact, 2),
+                ),
+                item.actor,
+            ).id
+            bets.append((bet_id, item.actor, impact))
+        with contextlib.suppress(BudgetExceeded):  # the budget refuses a greedy bet
+            self.app.handle(
+                c.PlaceBet(
+                    key_result_id=greedy_on,
+                    title="Hire three contract sellers",
+                    stake=60,
+                    odds=0.5,
+                    expected_impact=2,
+                ),
+                self.who("Sales"),
+            )
+        return bets
+
+    def check_ins(
+        self,
+        index: int,
+        label: str,
+        starts: date,
+        ends: date,
+        tracked: dict[str, Tracked],
+        lowered: str,
+        lapsing: str | None = None,
+    ) -> None:
+        """Weekly check-ins on Mondays, some backdated to the Friday review; the
+        ``lapsing`` key result's team stops checking in after three weeks."""
+        mondays = [starts + timedelta(days=7 * w + (7 - starts.weekday()) % 7) for w in range(13)]
+        for week, monday in enumerate((m for m in mondays if m <= min(ends, self.today)), 1):
+            for kr_id, item in tracked.items():
+                if kr_id == lapsing and week > 3:
+                    continue
+                self.check_in(kr_id, item, week, monday)
+            if week % 4 == 0:
+                self.annual_check_ins(index * 13 + week)
+            if week == 6 and label == "Q2":
+                objective: Objective = self.app.repository.get(UUID(lowered.rpartition(".")[0]))
+                self.app.handle(
+                    c.UpdateKeyResult(
+                        id=(lowered),
+                        expected_version=objective.key_results[lowered].version,
+                        target_value=2,
+                        reason="Two grocery chains froze budgets until autumn.",
+                    ),
+                    self.who("Sales"),
+                )
+
+    def place_small_bets(
+        self, tracked: dict[str, Tracked], krs: dict[str, str], is_open: bool
+    ) -> list[tuple[str, Principal, float]]:
+        """Mobile and Support back their key results with small bets (no budget needed);
+        in the open quarter Mobile also stakes a lot on its rewrite for very little."""
+        bets = []
+        for name, title in [
+            ("floor managers", "Ship a guided setup"),
+            ("rating", "Answer every review within a day"),
+            ("response", "Show the runbook on the robot's screen"),
+        ]:
+            item = tracked[krs[name]]
+            assert item.plan.start is not None and item.plan.target is not None
+            impact = round((item.plan.target - item.plan.start) * 0.3, 2)
+            bet_id = self.app.handle(
+                c.PlaceBet(
+                    key_result_id=krs[name], title=title, stake=5, odds=0.5, expected_impact=impact
+                ),
+                item.actor,
+            ).id
+            bets.append((bet_id, item.actor, impact))
+        if is_open:
+            self.app.handle(
+                c.PlaceBet(
+                    key_result_id=krs["rewrite"],
+                    title="Contract an agency for the rewrite",
+                    hypothesis="An agency that knows the framework migrates screens faster.",
+                    stake=30,
+                    odds=0.3,
+                    expected_impact=4,
+                ),
+                self.who("Mobile"),
+            )
+        return bets
+
+    def churn_alarm(self, kr_id: str, item: Tracked) -> None:
+        """The latest word on churn, a committed key result: confidence has collapsed."""
+        plan = item.plan
+        assert plan.start is not None and plan.target is not None
+        self.clock.at(self.today, 18)
+        self.app.handle(
+            c.RecordCheckIn(
+                key_result_id=kr_id,
+                value=round(plan.start + (plan.target - plan.start) * 0.3, 2),
+                confidence=0.35,
+                note="Two of our largest customers are trialling a competitor.",
+            ),
+            item.actor,
+        )
+
+    def check_in(self, kr_id: str, item: Tracked, week: int, monday: date) -> None:
+        rng, plan = self.rng, item.plan
+        progress = min(1.0, plan.skill * week / 13 * rng.uniform(0.8, 1.2))
+        confidence = round(min(1.0, max(0.05, plan.skill + rng.uniform(-0.2, 0.2))), 2)
+        backdated = rng.random() < 0.1
+        as_of = monday - timedelta(days=3) if backdated else monday
+        self.clock.at(monday, rng.randint(9, 17), rng.randint(0, 59))
+        if plan.milestones:
+            value, done = None, round(progress * len(plan.milestones))
+        else:
+            assert plan.start is not None and plan.target is not None
+            value, done = round(plan.start + (plan.target - plan.start) * progress, 2), None
+        self.app.handle(
+            c.RecordCheckIn(
+                key_result_id=kr_id,
+                value=value,
+                milestones_done=done,
+                confidence=confidence,
+                as_of=as_of,
+                note="Backdated from Friday's review." if backdated else "",
+            ),
+            item.actor,
+        )
+
+    def annual_check_ins(self, week_of_year: int) -> None:
+        for kr_id, (start, target) in self.annual_key_results.items():
+            fraction = min(1.0, week_of_year / 52 * self.rng.uniform(0.7, 1.0))
+            self.app.handle(
+                c.RecordCheckIn(
+                    key_result_id=kr_id,
+                    value=round(start + (target - start) * fraction, 2),
+                    confidence=round(self.rng.uniform(0.5, 0.8), 2),
+                ),
+                self.who("org"),
+            )
+
+    def resolve(self, bet_id: str, actor: Principal, impact: float, outcome: BetOutcome) -> None:
+        actual = None
+        if outcome != WITHDRAWN:
+            factor = (
+                self.rng.uniform(0.6, 1.4) if outcome == VALIDATED else self.rng.uniform(-0.1, 0.1)
+            )
+            actual = round(impact * factor, 2)
+        self.app.handle(
+            c.ResolveBet(
+                id=bet_id, outcome=outcome, actual_impact=actual, learning=LEARNINGS[outcome]
+            ),
+            actor,
+        )
+
+
+def seed(app: Okra, clock: DemoClock) -> Demo:
+    """Seed the demo; the seeded demo tells its event count and tokens."""
+    demo = Demo(app, clock)
+    demo.events = demo.seed()
+    return demo

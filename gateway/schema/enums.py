@@ -1,0 +1,98 @@
+"""The domain's enumerations, exposed to GraphQL with a description for each value.
+
+Each enumeration is defined once, as a ``StrEnum`` where its values come from (the
+domain model for OKR states and kinds); this module only tells GraphQL what each
+value means. Resolvers and inputs use the domain's members as they are.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import strawberry
+
+from domain.model.bet import BetOutcome, BetStatus
+from domain.model.cycle import CycleKind, CycleStatus
+from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
+from domain.model.scoring import ScoreBand
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def expose(enum: type[E], description: str, **values: str) -> type[E]:
+    """``enum`` as a GraphQL enum, described as a whole and value by value (every value
+    must be described: the schema documents each)."""
+    if set(values) != {member.name for member in enum}:
+        raise ValueError(f"describe every value of {enum.__name__}: {[m.name for m in enum]}")
+    exposed = strawberry.enum(enum, description=description)
+    definition: Any = exposed.__strawberry_definition__  # type: ignore[attr-defined]
+    for value in definition.values:
+        value.description = values[value.name]
+    return exposed
+
+
+expose(
+    CycleKind,
+    "The length of a cycle.",
+    ANNUAL="A year; quarters sit inside one.",
+    QUARTERLY="A quarter inside an annual cycle.",
+)
+expose(
+    CycleStatus,
+    "OPEN cycles take changes; CLOSED ones are graded and read-only.",
+    OPEN="Takes new objectives, edits and check-ins.",
+    CLOSED="Graded and read-only; bets can still be resolved.",
+)
+expose(
+    ObjectiveKind,
+    "COMMITTED objectives are expected to reach 1.0; ASPIRATIONAL ones do well at 0.7.",
+    COMMITTED="Expected to reach 1.0.",
+    ASPIRATIONAL="A stretch goal: 0.7 is doing well.",
+)
+expose(
+    ObjectiveStatus,
+    "ACTIVE or ARCHIVED by its team; CLOSED with its cycle.",
+    ACTIVE="Being worked on.",
+    ARCHIVED="Set aside by its team; the audit and the strategy map leave it out.",
+    CLOSED="Its cycle closed: graded and read-only.",
+)
+expose(
+    Measure,
+    "How a key result is measured.",
+    METRIC="A value moving from startValue to targetValue.",
+    MILESTONES="A list of milestones, done in order.",
+)
+expose(
+    ScoreBand,
+    "Google's grading bands: RED 0.0–0.3, YELLOW 0.4–0.6, GREEN 0.7–1.0.",
+    RED="Below 0.4: little real progress.",
+    YELLOW="From 0.4 to below 0.7: progress, short of the target.",
+    GREEN="0.7 and above: delivered.",
+)
+expose(
+    BetStatus,
+    "Where a bet stands.",
+    PLACED="Open: its stake counts against the team's budget.",
+    VALIDATED="It worked: the hypothesis held.",
+    INVALIDATED="It did not work: the hypothesis failed.",
+    WITHDRAWN="Called off before it played out; its stake no longer counts.",
+)
+expose(
+    BetOutcome,
+    "How a placed bet ended.",
+    VALIDATED="The hypothesis held.",
+    INVALIDATED="The hypothesis failed.",
+    WITHDRAWN="Called off; its stake no longer counts against the budget.",
+)
+
+__all__ = [
+    "BetOutcome",
+    "BetStatus",
+    "CycleKind",
+    "CycleStatus",
+    "Measure",
+    "ObjectiveKind",
+    "ObjectiveStatus",
+    "ScoreBand",
+]

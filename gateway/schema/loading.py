@@ -1,0 +1,97 @@
+"""Loading entities for resolvers: through the request's DataLoaders, built into types.
+
+Types refer to each other both ways (a team lists its objectives, an objective names
+its team), so no type module imports another: relations resolve through these
+functions, and the types package fills :data:`BUILD` with each type's constructor
+from a view document (one table, in ``gateway.schema.types``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from domain.model.objective import objective_of
+from gateway.schema.context import Info
+from projections.handlers import Doc
+
+if TYPE_CHECKING:
+    from gateway.schema.types.bet import Bet
+    from gateway.schema.types.cycle import Cycle
+    from gateway.schema.types.key_result import KeyResult
+    from gateway.schema.types.objective import Objective
+    from gateway.schema.types.team import Team
+
+
+@dataclass
+class Builders:
+    """Each type's constructor from its view document."""
+
+    team: Callable[[Doc], Any] | None = None
+    cycle: Callable[[Doc], Any] | None = None
+    objective: Callable[..., Any] | None = None
+    key_result: Callable[..., Any] | None = None
+    bet: Callable[[Doc], Any] | None = None
+
+
+BUILD = Builders()
+
+
+def as_team(doc: Doc) -> Team:
+    assert BUILD.team is not None
+    return cast("Team", BUILD.team(doc))
+
+
+def as_cycle(doc: Doc) -> Cycle:
+    assert BUILD.cycle is not None
+    return cast("Cycle", BUILD.cycle(doc))
+
+
+def as_objective(doc: Doc, seen_at: datetime | None = None) -> Objective:
+    assert BUILD.objective is not None
+    return cast("Objective", BUILD.objective(doc, seen_at))
+
+
+def as_key_result(doc: Doc, seen_at: datetime | None = None) -> KeyResult:
+    assert BUILD.key_result is not None
+    return cast("KeyResult", BUILD.key_result(doc, seen_at))
+
+
+def as_bet(doc: Doc) -> Bet:
+    assert BUILD.bet is not None
+    return cast("Bet", BUILD.bet(doc))
+
+
+async def team(info: Info, team_id: str | None) -> Team | None:
+    doc = await info.context.loaders.team.load(str(team_id)) if team_id else None
+    return as_team(doc) if doc else None
+
+
+async def cycle(info: Info, cycle_id: str | None) -> Cycle | None:
+    doc = await info.context.loaders.cycle.load(str(cycle_id)) if cycle_id else None
+    return as_cycle(doc) if doc else None
+
+
+async def objective(info: Info, objective_id: str | None) -> Objective | None:
+    doc = await info.context.loaders.objective.load(str(objective_id)) if objective_id else None
+    return as_objective(doc) if doc else None
+
+
+async def key_result(info: Info, key_result_id: str | None) -> KeyResult | None:
+    """A key result, found in its objective's document (key results live there)."""
+    objective_id = objective_of(str(key_result_id)) if key_result_id else None
+    if objective_id is None:
+        return None
+    doc = await info.context.loaders.objective.load(str(objective_id))
+    for row in doc["key_results"] if doc else []:
+        if row["id"] == key_result_id:
+            return as_key_result(row)
+    return None
+
+
+async def bet(info: Info, bet_id: str | None) -> Bet | None:
+    doc = await info.context.loaders.bet.load(str(bet_id)) if bet_id else None
+    return as_bet(doc) if doc else None
+

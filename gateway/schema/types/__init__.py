@@ -1,0 +1,38 @@
+"""The GraphQL object types, one module each, each built from one view document.
+
+Scalar fields are copied from the document when the object is made (cheap to serve);
+relations are resolvers that go through the request's DataLoaders
+(``gateway.schema.loading``), which build related types through :data:`loading.BUILD`,
+filled here once for every type.
+"""
+
+from gateway.schema import loading
+from gateway.schema.types.alignment import Alignment, AlignmentNode
+from gateway.schema.types.audited import Audited
+from gateway.schema.types.bet import Bet
+from gateway.schema.types.check_in import CheckIn
+from gateway.schema.types.cycle import Cycle
+from gateway.schema.types.key_result import KeyResult, Milestone
+from gateway.schema.types.objective import Objective
+from gateway.schema.types.portfolio import Portfolio
+from gateway.schema.types.team import Team
+
+loading.BUILD.team = Team.from_doc
+loading.BUILD.cycle = Cycle.from_doc
+loading.BUILD.objective = Objective.from_doc
+loading.BUILD.key_result = KeyResult.from_doc
+loading.BUILD.bet = Bet.from_doc
+
+__all__ = [
+    "Alignment",
+    "AlignmentNode",
+    "Audited",
+    "Bet",
+    "CheckIn",
+    "Cycle",
+    "KeyResult",
+    "Milestone",
+    "Objective",
+    "Portfolio",
+    "Team",
+]

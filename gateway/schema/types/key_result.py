@@ -1,0 +1,135 @@
+"""The KeyResult type, with its milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from domain.model.scoring import band
+from gateway.schema import loading
+from gateway.schema.audit_trail import GradeCorrection, grade_corrections
+from gateway.schema.connection import After, Connection, First, page_of
+from gateway.schema.context import Info
+from gateway.schema.enums import Measure, ScoreBand
+from gateway.schema.types.audited import Audited, day, moment
+from gateway.schema.types.bet import Bet
+from gateway.schema.types.check_in import CheckIn, order
+from gateway.schema.types.lazy import LazyObjective
+from projections.handlers import Doc
+
+
+@strawberry.type(description="One milestone of a milestone-based key result.")
+class Milestone:
+    title: str = strawberry.field(description="What the milestone is.")
+    done: bool = strawberry.field(description="Whether it is done (milestones are done in order).")
+
+
+@strawberry.type(description="A measurable result that shows progress on an objective.")
+class KeyResult(Audited):
+    id: strawberry.ID = strawberry.field(description="The key result's opaque id.")
+    objective_id: strawberry.ID = strawberry.field(description="The objective it measures.")
+    title: str = strawberry.field(description="What is measured.")
+    weight: float = strawberry.field(description="Share in the objective's score.")
+    measure: Measure = strawberry.field(description="A metric or milestones.")
+    start_value: float | None = strawberry.field(
+        description="Where the metric started; null for milestones."
+    )
+    target_value: float | None = strawberry.field(
+        description="Where the metric should get to (it may lie below the start)."
+    )
+    unit: str = strawberry.field(description="The metric's unit, e.g. %; empty if none.")
+    current_value: float | None = strawberry.field(
+        description="The value of the check-in with the latest asOf."
+    )
+    milestones: list[Milestone] = strawberry.field(
+        description="The milestones in order, each done or not; empty for metrics."
+    )
+    milestones_done: int | None = strawberry.field(
+        description="How many milestones are done; null for metrics."
+    )
+    confidence: float | None = strawberry.field(
+        description="The latest confidence the team gave, 0–1; null if never."
+    )
+    as_of: date | None = strawberry.field(description="The asOf of the current value.")
+    score: float = strawberry.field(description="Progress on the 0.0–1.0 scale.")
+    score_band: ScoreBand = strawberry.field(description="The grading band of the score.")
+    final_grade: float | None = strawberry.field(
+        description="The grade of the closed cycle: the score frozen at close, or its "
+        "latest correction (regradeKeyResult)."
+    )
+    original_grade: float | None = strawberry.field(
+        description="The score frozen when the cycle closed, whatever regrades followed."
+    )
+    # With time travel (asOf), the moment this key result is seen at.
+    seen_at: strawberry.Private[datetime | None] = None
+
+    @classmethod
+    def from_doc(cls, doc: Doc, seen_at: datetime | None = None) -> KeyResult:
+        is_milestones = doc["measure"] == "MILESTONES"
+        done = int(doc["current"] or 0) if is_milestones else None
+        return cls(
+            id=strawberry.ID(doc["id"]),
+            objective_id=strawberry.ID(doc["objective_id"]),
+            title=doc["title"],
+            weight=doc["weight"],
+            measure=Measure(doc["measure"]),
+            start_value=doc["start_value"],
+            target_value=doc["target_value"],
+            unit=doc["unit"],
+            current_value=None if is_milestones else doc["current"],
+            milestones=[
+                Milestone(title=title, done=i < (done or 0))
+                for i, title in enumerate(doc["milestones"])
+            ],
+            milestones_done=done,
+            confidence=doc["confidence"],
+            as_of=day(doc["as_of"]),
+            score=doc["score"],
+            score_band=band(doc["score"]),
+            final_grade=doc["final_grade"],
+            original_grade=(
+                doc["final_grade"] if doc.get("original_grade") is None else doc["original_grade"]
+            ),
+            version=doc["version"],
+            created_at=datetime.fromisoformat(doc["created_at"]),
+            created_by=doc["created_by"],
+            updated_at=moment(doc["updated_at"]),
+            updated_by=doc["updated_by"],
+            seen_at=seen_at,
+        )
+
+    @strawberry.field(description="The objective this key result measures.")
+    async def objective(self, info: Info) -> LazyObjective:
+        objective = await loading.objective(info, self.objective_id)
+        assert objective is not None
+        return objective
+
+    @strawberry.field(
+        description="Check-ins, latest asOf first (on the same asOf, the one recorded last "
+        "first). A backdated check-in takes its place by asOf, so cursors stay valid."
+    )
+    async def check_ins(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[CheckIn]:
+        docs = await info.context.loaders.check_ins_by_key_result.load(str(self.id))
+        if self.seen_at is not None:  # as then known: recorded by that moment
+            docs = [d for d in docs if datetime.fromisoformat(d["recorded_at"]) <= self.seen_at]
+        ordered = sorted(docs, key=order, reverse=True)
+        return page_of(ordered, CheckIn.from_doc, first, after, order, descending=True)
+
+    @strawberry.field(description="Corrections of the grade after its cycle closed, oldest first.")
+    async def grade_corrections(self, info: Info) -> list[GradeCorrection]:
+        return await grade_corrections(info, str(self.id), self.seen_at)
+
+    @strawberry.field(description="The bets placed on this key result.")
+    async def bets(self, info: Info) -> list[Bet]:
+        docs = await info.context.loaders.bets_by_key_result.load(str(self.id))
+        return [Bet.from_doc(d) for d in docs]
+
+    @strawberry.field(
+        description="Objectives of the level below that cascade from this key result."
+    )
+    async def cascaded_objectives(self, info: Info) -> list[LazyObjective]:
+        docs = await info.context.loaders.objectives_by_parent_key_result.load(str(self.id))
+        return [loading.as_objective(d) for d in docs]

@@ -1,0 +1,65 @@
+"""The Team type."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway.schema import loading
+from gateway.schema.connection import After, Connection, First, page_of
+from gateway.schema.context import Info
+from gateway.schema.types.audited import Audited, stamps
+from gateway.schema.types.lazy import LazyObjective
+from projections.handlers import Doc
+
+
+@strawberry.type(description="A team: the organisation, a department or a team within one.")
+class Team(Audited):
+    id: strawberry.ID = strawberry.field(description="The team's opaque id.")
+    name: str = strawberry.field(description="The team's name.")
+    stake_unit: str = strawberry.field(description="What bets stake, e.g. person-days.")
+    check_in_cadence_days: int | None = strawberry.field(
+        description="Days the team lets pass between check-ins; null: the default."
+    )
+    parent_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> Team:
+        return cls(
+            id=strawberry.ID(doc["id"]),
+            name=doc["name"],
+            stake_unit=doc["stake_unit"],
+            check_in_cadence_days=doc.get("check_in_cadence_days"),
+            parent_id=doc["parent_id"],
+            **stamps(doc),
+        )
+
+    @strawberry.field(description="The team this one belongs to.")
+    async def parent(self, info: Info) -> Team | None:
+        return await loading.team(info, self.parent_id)
+
+    @strawberry.field(description="The teams directly below this one.")
+    async def children(self, info: Info) -> list[Team]:
+        docs = await info.context.loaders.teams_by_parent.load(str(self.id))
+        return [Team.from_doc(d) for d in docs]
+
+    @strawberry.field(
+        description="This team's objectives, optionally in one cycle, in creation order."
+    )
+    async def objectives(
+        self,
+        info: Info,
+        cycle_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives of this cycle."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[LazyObjective]:
+        loaders = info.context.loaders
+        if cycle_id is None:
+            docs = await loaders.objectives_by_team.load(str(self.id))
+        else:
+            docs = await loaders.objectives_by_team_and_cycle.load((str(self.id), str(cycle_id)))
+        return page_of(docs, loading.as_objective, first, after)
