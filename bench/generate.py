@@ -28,7 +28,7 @@ from uuid import UUID
 
 from domain.application.okra import Okra
 from domain.model.base import OkraAggregate, Stamp
-from domain.model.bet import Bet
+from domain.model.bet import Bet, BetStatus
 from domain.model.cycle import Cycle, CycleKind
 from domain.model.objective import Objective
 from domain.model.portfolio import Portfolio
@@ -431,11 +431,11 @@ class Generator:
                 expected_version=None,
                 outcome=outcome,
                 actual_impact=None
-                if outcome == "WITHDRAWN"
+                if outcome == BetStatus.WITHDRAWN
                 else round(bet.expected_impact * 0.8, 2),
                 learning="Generated.",
             )
-            if outcome == "WITHDRAWN":
+            if outcome == BetStatus.WITHDRAWN:
                 portfolio.release(stamp, bet.id)
             self.touch(bet, portfolio)
         stamp = self.stamp("ceo", quarter.ends + timedelta(days=3), 15)

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from domain.model.objective import Measure
 from domain.model.scoring import EXPECTED_GRADE, band
 from projections.postgres import create_pool
 
@@ -29,7 +30,7 @@ PAGE = 50
 
 
 def key_result(kr: dict[str, Any]) -> dict[str, Any]:
-    milestones = kr["measure"] == "MILESTONES"
+    milestones = kr["measure"] == Measure.MILESTONES
     return {
         "id": kr["id"],
         "title": kr["title"],

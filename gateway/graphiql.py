@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+from domain.model.cycle import CycleKind
+from domain.model.objective import Measure
 from projections.store import ViewStore
 from projections.views import CYCLES, OBJECTIVES
 
@@ -67,7 +69,7 @@ async def example_variables(store: ViewStore) -> dict[str, Any]:
     """Ids for the example: the latest open quarter (else any open cycle) and the first
     metric key result of its objectives, checked in at its current value."""
     cycles = await store.find(CYCLES, {"status": "OPEN"})
-    cycles.sort(key=lambda c: (c["kind"] == "QUARTERLY", c["starts_on"]))
+    cycles.sort(key=lambda c: (c["kind"] == CycleKind.QUARTERLY, c["starts_on"]))
     variables: dict[str, Any] = {"cycle": PLACEHOLDER, "keyResult": PLACEHOLDER, "value": 0}
     if not cycles:
         return variables
@@ -75,7 +77,7 @@ async def example_variables(store: ViewStore) -> dict[str, Any]:
     variables["cycle"] = cycle["id"]
     for objective in await store.find(OBJECTIVES, {"cycle_id": cycle["id"]}):
         for kr in objective["key_results"]:
-            if kr["measure"] == "METRIC":
+            if kr["measure"] == Measure.METRIC:
                 current = kr["current"] if kr["current"] is not None else kr["start_value"]
                 return variables | {"keyResult": kr["id"], "value": current}
     return variables

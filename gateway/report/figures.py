@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.model.cycle import CycleStatus
 from projections import audit, trends
 from projections import retrospective as retro
 from projections.handlers import Doc
@@ -118,7 +119,7 @@ async def gather(
         origins=await store.get(OBJECTIVES, origin_ids) if origin_ids else {},
         trends=team_trends,
         forecasts=retro.forecasts(facts, facts.objectives),
-        findings=facts.findings if cycle["status"] == "CLOSED" else None,
+        findings=facts.findings if cycle["status"] == CycleStatus.CLOSED else None,
         today=today,
     )
 

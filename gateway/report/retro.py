@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from domain.model.cycle import CycleStatus
 from domain.model.scoring import band
 from gateway.report import bars, plots, svg
 from gateway.report.figures import RetroFigures, as_json
@@ -200,7 +201,9 @@ def charts(figures: RetroFigures, data: dict[str, Any]) -> dict[str, Any]:
             ],
             digits=3,
             reference=(0.25, "0.25: always 50 %"),
-            empty="not scored yet" if figures.cycle["status"] != "CLOSED" else "no confidences",
+            empty="not scored yet"
+            if figures.cycle["status"] != CycleStatus.CLOSED
+            else "no confidences",
             label="Brier score per team (lower is better)",
             layout=bars.HALF,
         ),
@@ -275,7 +278,7 @@ def render(figures: RetroFigures, generated_at: datetime, position: int) -> str:
         severity=audit.SEVERITY,
         trends=list(zip(data["scoreTrends"], drawn["trends"], strict=True)),
         charts=drawn,
-        highlights=highlights(r, fig, closed=figures.cycle["status"] == "CLOSED"),
+        highlights=highlights(r, fig, closed=figures.cycle["status"] == CycleStatus.CLOSED),
         figures_json=embedded(data),
         generated_at=generated_at,
         position=position,

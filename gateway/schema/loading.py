@@ -94,4 +94,3 @@ async def key_result(info: Info, key_result_id: str | None) -> KeyResult | None:
 async def bet(info: Info, bet_id: str | None) -> Bet | None:
     doc = await info.context.loaders.bet.load(str(bet_id)) if bet_id else None
     return as_bet(doc) if doc else None
-

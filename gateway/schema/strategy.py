@@ -12,6 +12,7 @@ import strawberry
 from gateway.schema import loading
 from gateway.schema.choices import choice
 from gateway.schema.context import Info
+from gateway.schema.enums import ObjectiveStatus
 from gateway.schema.errors import not_found
 from gateway.schema.types import Cycle, Objective, Team
 from projections.handlers import Doc
@@ -100,7 +101,7 @@ async def build_strategy_map(info: Info, cycle_id: str | None) -> StrategyMap:
     else:
         open_cycles = [c["id"] for c in await store.find(CYCLES, {"status": "OPEN"})]
         docs = await store.find(OBJECTIVES, {"cycle_id": open_cycles}) if open_cycles else []
-    objectives = [d for d in docs if d["status"] != "ARCHIVED"]
+    objectives = [d for d in docs if d["status"] != ObjectiveStatus.ARCHIVED]
     return StrategyMap(
         defined=doc is not None,
         version=doc["version"] if doc else 0,

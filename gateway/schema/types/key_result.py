@@ -66,7 +66,7 @@ class KeyResult(Audited):
 
     @classmethod
     def from_doc(cls, doc: Doc, seen_at: datetime | None = None) -> KeyResult:
-        is_milestones = doc["measure"] == "MILESTONES"
+        is_milestones = doc["measure"] == Measure.MILESTONES
         done = int(doc["current"] or 0) if is_milestones else None
         return cls(
             id=strawberry.ID(doc["id"]),

@@ -14,9 +14,7 @@ import strawberry
 
 def _lazy(name: str, module: str) -> Any:
     """What ``Annotated["Name", strawberry.lazy(module)]`` resolves to, made once."""
-    return strawberry.lazy(f"gateway.schema.types.{module}").resolve_forward_ref(
-        ForwardRef(name)
-    )
+    return strawberry.lazy(f"gateway.schema.types.{module}").resolve_forward_ref(ForwardRef(name))
 
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ import strawberry
 
 from gateway.schema import loading
 from gateway.schema.context import Info
+from gateway.schema.enums import BetStatus
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
 from projections.handlers import Doc
@@ -41,7 +42,9 @@ class Portfolio:
 
     @strawberry.field(description="Sum of the expected value of the bets still placed.")
     def expected_value(self) -> float:
-        return sum(float(d["expected_value"]) for d in self.bet_docs if d["status"] == "PLACED")
+        return sum(
+            float(d["expected_value"]) for d in self.bet_docs if d["status"] == BetStatus.PLACED
+        )
 
     @strawberry.field(description="Sum of the actual impact of the resolved bets.")
     def realised_impact(self) -> float:
