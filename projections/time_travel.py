@@ -26,7 +26,7 @@ from domain.base import OkraAggregate
 from domain.bet import Bet
 from domain.objective import KeyResult, Objective
 from domain.portfolio import Portfolio
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.history import moment
 from projections.store import ViewStore
 from projections.views import HISTORY

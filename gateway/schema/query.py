@@ -29,7 +29,7 @@ from gateway.schema.types import (
     load_objective,
     load_team,
 )
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.views import BETS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS
 
 

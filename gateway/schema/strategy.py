@@ -15,7 +15,7 @@ from gateway.schema.context import Info
 from gateway.schema.errors import not_found
 from gateway.schema.mutation import MutationInput, _found, keep_required, run
 from gateway.schema.types import Cycle, Objective, Team, load_cycle, load_objective, load_team
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS
 
 ID = strawberry.ID

@@ -25,7 +25,7 @@ from gateway.schema.context import Info
 from gateway.schema.errors import not_found
 from gateway.schema.types import Alignment, KeyResult, Objective, Portfolio
 from projections import time_travel
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.views import BETS, CYCLES, OBJECTIVES
 
 AsOf = Annotated[

@@ -18,7 +18,7 @@ from gateway.schema.audit_trail import GradeCorrection, grade_corrections
 from gateway.schema.choices import choice
 from gateway.schema.connection import After, Connection, First, page_of
 from gateway.schema.context import Info
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 def _dt(value: str | None) -> datetime | None:
