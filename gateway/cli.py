@@ -56,7 +56,7 @@ def serve(
     """Serve the GraphQL gateway (GraphiQL at /graphql)."""
     import uvicorn
 
-    from gateway.app import create_app
+    from gateway.http.app import create_app
 
     settings = settings_from(
         host=host,

@@ -22,8 +22,8 @@ from pathlib import Path
 import psycopg
 from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app
 from gateway.backend import make_app
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from projections import audit
 from tests.api import Api

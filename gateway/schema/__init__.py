@@ -20,7 +20,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types.base import get_object_definition
 
-from gateway.result_cache import MarkCacheable
+from gateway.http.cache import MarkCacheable
 from gateway.schema import (
     audit,
     audit_trail,
