@@ -16,10 +16,12 @@ from domain.application import Okra
 from domain.errors import DomainError
 from domain.team import Team
 from domain.token import ApiToken
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
 from gateway.settings import Settings
-from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
 
-tokens = typer.Typer(help="Issue, list and revoke API tokens.", no_args_is_help=True)
+commands = typer.Typer(
+    name="token", help="Issue, list and revoke API tokens.", no_args_is_help=True
+)
 out = Console()
 err = Console(stderr=True)
 CLI_ACTOR = "okra-cli"
@@ -75,7 +77,7 @@ def explain(secret: str) -> None:
     )
 
 
-@tokens.command("create")
+@commands.command("create")
 def create(
     user: Annotated[str, typer.Option(help="Who the token speaks for (recorded on events).")],
     role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
@@ -99,7 +101,7 @@ def create(
     explain(secret)
 
 
-@tokens.command("list")
+@commands.command("list")
 def list_tokens(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     data_dir: DataDir = None,
@@ -138,7 +140,7 @@ def list_tokens(
     out.print(table)
 
 
-@tokens.command("revoke")
+@commands.command("revoke")
 def revoke(
     token_id: Annotated[str, typer.Argument(help="The id `okra token list` shows.")],
     data_dir: DataDir = None,
