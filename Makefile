@@ -36,6 +36,7 @@ chromium:
 test: $(STAMP) $(JS) chromium
 	$(BIN)/ruff check domain projections gateway tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest
 
 # The benchmark suite (bench/run.py): BENCH_QUICK=1 for a smoke run, BENCH_ROWS=W1,R1 for
@@ -48,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) okra-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) okra-data .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

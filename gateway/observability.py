@@ -1,8 +1,8 @@
 """Operating OKRA: structured logs with a request id, and Prometheus metrics.
 
-Every HTTP request gets an id (the caller's ``X-Request-ID`` if it sent a sane one),
-bound into the log context and echoed in the response, so the id a client sees on
-a masked error finds the log lines of that request. Metrics use bounded labels
+Shared by every process (the gateway, the projector, the CLI): the logging set-up,
+the metrics registry and the request id of the current context, which HTTP sets
+(:mod:`gateway.http.request_ids`) and masked errors name. Metrics use bounded labels
 only: an operation is named by its type and root fields, never by client text.
 """
 
@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import re
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import structlog
 from graphql import FieldNode, OperationDefinitionNode
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "okra_request_id", default=None
 )
-_SANE_ID = re.compile(r"^[\w.:-]{1,64}$")
 operations_log = logging.getLogger("okra.graphql")
 
 
@@ -63,33 +59,6 @@ def configure_logging(level: str = "info", json_logs: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
-
-
-class RequestIds:
-    """Gives each HTTP request an id: in the log context and in ``X-Request-ID``."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode(errors="ignore")
-        rid = given if _SANE_ID.match(given) else uuid.uuid4().hex[:16]
-        token = request_id.set(rid)
-        structlog.contextvars.bind_contextvars(request_id=rid)
-
-        async def tagged(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tagged)
-        finally:
-            structlog.contextvars.unbind_contextvars("request_id")
-            request_id.reset(token)
 
 
 class Metrics:

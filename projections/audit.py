@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import BETS, CYCLES, OBJECTIVES, STRATEGY_MAPS, TEAMS
 

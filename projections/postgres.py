@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from projections.handlers import Batch, Doc
+from projections.documents import Batch, Doc
 from projections.store import TrackingConflict, ViewStore, Where
 from projections.views import ALL_VIEWS, PROJECTION, View
 

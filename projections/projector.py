@@ -23,7 +23,8 @@ import anyio
 
 from domain.application.okra import Okra
 from domain.model.base import OkraAggregate
-from projections.handlers import Batch, Doc, apply, wanted
+from projections.documents import Batch, Doc
+from projections.handlers import apply, wanted
 from projections.store import TrackingConflict, ViewStore
 from projections.views import VIEWS_BY_NAME, View
 

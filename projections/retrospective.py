@@ -41,7 +41,7 @@ from statistics import fmean
 
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
 from projections import audit
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, TEAMS
 

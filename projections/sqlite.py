@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from projections.handlers import Batch, Doc
+from projections.documents import Batch, Doc
 from projections.store import TrackingConflict, ViewStore, Where
 from projections.views import ALL_VIEWS, PROJECTION, View
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.handlers import Batch, Doc
+from projections.documents import Batch, Doc
 from projections.views import ALL_VIEWS, PROJECTION, SCHEMA_VERSION, View
 
 

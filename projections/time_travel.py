@@ -26,7 +26,7 @@ from domain.model.base import OkraAggregate
 from domain.model.bet import Bet
 from domain.model.objective import KeyResult, Objective
 from domain.model.portfolio import Portfolio
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.history import moment
 from projections.store import ViewStore
 from projections.views import HISTORY

@@ -30,7 +30,7 @@ from statistics import fmean
 from typing import Any
 
 from domain.model import scoring
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.retrospective import archived
 from projections.store import ViewStore
 from projections.views import CHECK_INS, CYCLES, HISTORY, OBJECTIVES

@@ -30,8 +30,8 @@ from asgi_lifespan import LifespanManager
 
 from domain.application import commands as c
 from domain.application.access import Principal
-from gateway.app import create_app
 from gateway.backend import make_app, make_store
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from projections.history import moment
 from projections.postgres import PostgresViewStore

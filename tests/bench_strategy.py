@@ -23,8 +23,8 @@ import psycopg
 from asgi_lifespan import LifespanManager
 
 from domain.application import commands as c
-from gateway.app import create_app
 from gateway.backend import make_app
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from projections import audit
 from tests.api import Api

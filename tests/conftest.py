@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from tests import chromium
 from tests.api import Api

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app
 from gateway.audit_settings import AuditSettings
 from gateway.backend import make_app
 from gateway.demo import DemoClock, seed
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from tests.api import Api
 

@@ -7,7 +7,7 @@ import re
 
 from graphql import OperationDefinitionNode, parse, validate
 
-from gateway.graphiql import EXAMPLE_DOCUMENT, PLACEHOLDER
+from gateway.http.graphiql import EXAMPLE_DOCUMENT, PLACEHOLDER
 from gateway.schema import build_schema
 from tests.api import Api
 

@@ -12,9 +12,9 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from domain.model.scoring import metric_score, milestone_score
-from gateway.app import create_app
 from gateway.backend import make_app
 from gateway.demo import DemoClock, seed
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from tests.api import Api
 from tests.test_history_chain import Stored, verify

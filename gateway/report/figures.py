@@ -16,7 +16,7 @@ from typing import Any
 from domain.model.cycle import CycleStatus
 from projections import audit, trends
 from projections import retrospective as retro
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import CYCLES, OBJECTIVES, TEAMS
 

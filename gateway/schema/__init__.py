@@ -20,7 +20,6 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types.base import get_object_definition
 
-from gateway.result_cache import MarkCacheable
 from gateway.schema import (
     audit,
     audit_trail,
@@ -31,6 +30,7 @@ from gateway.schema import (
     subscription,
     trends,
 )
+from gateway.schema.cacheable import MarkCacheable
 from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.schema.execution import OkraExecutionContext
 from gateway.settings import Settings

@@ -29,7 +29,7 @@ from gateway.schema.connection import (
 )
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, camel
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.history import EVENT_TYPES, moment
 from projections.store import Between
 from projections.views import HISTORY

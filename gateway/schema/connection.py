@@ -21,7 +21,7 @@ import strawberry
 
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.store import Where
 from projections.views import View
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS, View
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from domain.model.objective import objective_of
 from gateway.schema.context import Info
-from projections.handlers import Doc
+from projections.documents import Doc
 
 if TYPE_CHECKING:
     from gateway.schema.types.bet import Bet

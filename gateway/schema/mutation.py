@@ -13,7 +13,6 @@ from domain.application.commands import Saved
 from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
-from gateway.schema.query import load_portfolio
 from gateway.schema.strategy import StrategyMap, build_strategy_map
 from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Portfolio, Team
 
@@ -22,7 +21,7 @@ key_result, bet = entity(loading.key_result), entity(loading.bet)
 
 
 async def portfolio(info: Info, saved: Saved, command: Any) -> Portfolio:
-    return await load_portfolio(info, str(command.team_id), str(command.cycle_id))
+    return await Portfolio.load(info, str(command.team_id), str(command.cycle_id))
 
 
 async def strategy_map(info: Info, saved: Saved, command: Any) -> StrategyMap:

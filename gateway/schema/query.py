@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 
-from domain.model.objective import objective_of
 from gateway.schema import loading, time_travel
 from gateway.schema.connection import After, Connection, First, paginate
 from gateway.schema.context import Info
@@ -15,7 +13,6 @@ from gateway.schema.enums import CycleKind, CycleStatus
 from gateway.schema.errors import not_found
 from gateway.schema.types import (
     Alignment,
-    AlignmentNode,
     Bet,
     Cycle,
     KeyResult,
@@ -23,8 +20,7 @@ from gateway.schema.types import (
     Portfolio,
     Team,
 )
-from projections.handlers import Doc
-from projections.views import BETS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS
+from projections.views import CYCLES, OBJECTIVES, TEAMS
 
 
 @strawberry.type
@@ -138,7 +134,7 @@ class Query:
     ) -> Portfolio:
         if as_of is not None:
             return await time_travel.portfolio_at(info, str(team_id), str(cycle_id), as_of)
-        return await load_portfolio(info, str(team_id), str(cycle_id))
+        return await Portfolio.load(info, str(team_id), str(cycle_id))
 
     @strawberry.field(
         description="The cycle's objectives as a tree through their parent key results, "
@@ -157,85 +153,4 @@ class Query:
             raise not_found("Cycle", cycle_id, "cycleId")
         if as_of is not None:
             return await time_travel.alignment_at(info, str(cycle_id), as_of)
-        return await build_alignment(info, str(cycle_id))
-
-
-async def load_portfolio(info: Info, team_id: str, cycle_id: str) -> Portfolio:
-    loaders = info.context.loaders
-    if await loaders.team.load(team_id) is None:
-        raise not_found("Team", team_id, "teamId")
-    if await loaders.cycle.load(cycle_id) is None:
-        raise not_found("Cycle", cycle_id, "cycleId")
-    store = info.context.backend.store
-    docs = await store.find(PORTFOLIOS, {"team_id": team_id, "cycle_id": cycle_id})
-    doc = docs[0] if docs else None
-    bets = await store.find(BETS, {"team_id": team_id, "cycle_id": cycle_id})
-    budget = doc["budget"] if doc else None
-    staked = doc["staked"] if doc else 0.0
-    return Portfolio(
-        team_id=strawberry.ID(team_id),
-        cycle_id=strawberry.ID(cycle_id),
-        budget=budget,
-        staked=staked,
-        available=None if budget is None else budget - staked,
-        version=doc["version"] if doc else 0,
-        bet_docs=bets,
-    )
-
-
-async def build_alignment(info: Info, cycle_id: str) -> Alignment:
-    """Objectives of the cycle, their ancestors up the cascade and their descendants."""
-    loaders = info.context.loaders
-    in_cycle = await loaders.objectives_by_cycle.load(cycle_id)
-    docs: dict[str, Doc] = {d["id"]: d for d in in_cycle}
-
-    frontier = list(in_cycle)
-    while frontier:
-        parent_ids = {
-            str(objective_of(d["parent_key_result_id"]))
-            for d in frontier
-            if d["parent_key_result_id"]
-        } - docs.keys()
-        loaded = [d for d in await loaders.objective.load_many(list(parent_ids)) if d]
-        docs.update((d["id"], d) for d in loaded)
-        frontier = loaded
-
-    frontier = list(in_cycle)
-    while frontier:
-        groups = await loaders.objectives_by_parent_key_result.load_many(
-            [kr["id"] for d in frontier for kr in d["key_results"]]
-        )
-        new = [d for group in groups for d in group if d["id"] not in docs]
-        docs.update((d["id"], d) for d in new)
-        frontier = new
-
-    return alignment_tree(docs, cycle_id)
-
-
-def alignment_tree(
-    docs: dict[str, Doc], cycle_id: str, seen_at: datetime | None = None
-) -> Alignment:
-    """The tree of these objectives through their parent key results (``seen_at``: as
-    rebuilt for that moment, see time travel)."""
-    children: dict[str | None, list[Doc]] = {}
-    for doc in sorted(docs.values(), key=lambda d: d["pos"]):
-        parent_kr = doc["parent_key_result_id"]
-        parent = str(objective_of(parent_kr)) if parent_kr else None
-        children.setdefault(parent if parent in docs else None, []).append(doc)
-
-    nodes: list[AlignmentNode] = []
-
-    def grow(doc: Doc, depth: int) -> AlignmentNode:
-        node = AlignmentNode(
-            objective=Objective.from_doc(doc, seen_at),
-            depth=depth,
-            in_cycle=doc["cycle_id"] == cycle_id,
-            parent_key_result_id=doc["parent_key_result_id"],
-            children=[],
-        )
-        nodes.append(node)
-        node.children = [grow(child, depth + 1) for child in children.get(doc["id"], [])]
-        return node
-
-    roots = [grow(doc, 0) for doc in children.get(None, [])]
-    return Alignment(roots=roots, nodes=nodes)
+        return await Alignment.build(info, str(cycle_id))

@@ -15,7 +15,7 @@ from gateway.schema.context import Info
 from gateway.schema.enums import ObjectiveStatus
 from gateway.schema.errors import not_found
 from gateway.schema.types import Cycle, Objective, Team
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS
 
 ID = strawberry.ID

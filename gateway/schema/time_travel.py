@@ -24,8 +24,9 @@ from gateway.schema.connection import Connection, Edge, page_of
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
 from gateway.schema.types import Alignment, KeyResult, Objective, Portfolio
+from gateway.schema.types.alignment import alignment_tree
 from projections import time_travel
-from projections.handlers import Doc
+from projections.documents import Doc
 from projections.views import BETS, CYCLES, OBJECTIVES
 
 AsOf = Annotated[
@@ -118,7 +119,6 @@ async def alignment_at(info: Info, cycle_id: str, at: datetime) -> Alignment:
     quarters, and those cascading from its key results now; one re-pointed since
     to a key result of an unrelated cycle is missed.
     """
-    from gateway.schema.query import alignment_tree
 
     at = utc(at)
     store = info.context.backend.store

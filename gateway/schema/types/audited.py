@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 def moment(value: str | None) -> datetime | None:

@@ -11,7 +11,7 @@ from gateway.schema.context import Info
 from gateway.schema.enums import BetStatus
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyCycle, LazyKeyResult, LazyTeam
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 @strawberry.type(description="An action treated as a bet on a key result, never a commitment.")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 @strawberry.type(description="A measurement of a key result, true as of a date.")

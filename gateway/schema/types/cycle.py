@@ -13,7 +13,7 @@ from gateway.schema.context import Info
 from gateway.schema.enums import CycleKind, CycleStatus
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyObjective
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 @strawberry.type(description="An annual or quarterly period that objectives belong to.")

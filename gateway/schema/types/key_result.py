@@ -16,7 +16,7 @@ from gateway.schema.types.audited import Audited, day, moment
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.check_in import CheckIn, order
 from gateway.schema.types.lazy import LazyObjective
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 @strawberry.type(description="One milestone of a milestone-based key result.")

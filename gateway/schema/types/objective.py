@@ -14,7 +14,7 @@ from gateway.schema.types.audited import Audited, stamps
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.key_result import KeyResult
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 @strawberry.type(description="A qualitative goal of a team for a cycle.")

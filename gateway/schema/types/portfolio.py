@@ -7,9 +7,11 @@ import strawberry
 from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import BetStatus
+from gateway.schema.errors import not_found
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
-from projections.handlers import Doc
+from projections.documents import Doc
+from projections.views import BETS, PORTFOLIOS
 
 
 @strawberry.type(description="A team's bets in a cycle and the stake budget they must fit.")
@@ -54,3 +56,26 @@ class Portfolio:
     async def stake_unit(self, info: Info) -> str:
         team = await loading.team(info, self.team_id)
         return team.stake_unit if team else ""
+
+    @classmethod
+    async def load(cls, info: Info, team_id: str, cycle_id: str) -> Portfolio:
+        loaders = info.context.loaders
+        if await loaders.team.load(team_id) is None:
+            raise not_found("Team", team_id, "teamId")
+        if await loaders.cycle.load(cycle_id) is None:
+            raise not_found("Cycle", cycle_id, "cycleId")
+        store = info.context.backend.store
+        docs = await store.find(PORTFOLIOS, {"team_id": team_id, "cycle_id": cycle_id})
+        doc = docs[0] if docs else None
+        bets = await store.find(BETS, {"team_id": team_id, "cycle_id": cycle_id})
+        budget = doc["budget"] if doc else None
+        staked = doc["staked"] if doc else 0.0
+        return cls(
+            team_id=strawberry.ID(team_id),
+            cycle_id=strawberry.ID(cycle_id),
+            budget=budget,
+            staked=staked,
+            available=None if budget is None else budget - staked,
+            version=doc["version"] if doc else 0,
+            bet_docs=bets,
+        )

@@ -11,7 +11,7 @@ from gateway.schema.connection import After, Connection, First, page_of
 from gateway.schema.context import Info
 from gateway.schema.types.audited import Audited, stamps
 from gateway.schema.types.lazy import LazyObjective
-from projections.handlers import Doc
+from projections.documents import Doc
 
 
 @strawberry.type(description="A team: the organisation, a department or a team within one.")

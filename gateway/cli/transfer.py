@@ -22,9 +22,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from domain.application.okra import Okra
-from gateway.settings import Settings
-from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
+from gateway.cli.serve import rebuild_views
 
+commands = typer.Typer()  # top-level commands: registered without a group name
 err = Console(stderr=True)
 BATCH = 1000
 
@@ -110,55 +111,43 @@ def import_events(
     return count
 
 
-def register(cli: typer.Typer) -> None:
-    @cli.command("export")
-    def export(
-        out: Annotated[
-            Path | None, typer.Option(help="Write here instead of standard output.")
-        ] = None,
-        data_dir: DataDir = None,
-        database_url: DatabaseUrl = None,
-        schema: Schema = None,
-    ) -> None:
-        """Write every event, in log order, as JSON lines (a backup, or a move)."""
-        settings = settings_from(
-            data_dir=data_dir, database_url=database_url, database_schema=schema
-        )
-        with open_app(settings) as app, progress_bar("Exporting") as progress:
-            if out is None:
-                count = export_events(app, sys.stdout, progress)
-            else:
-                with out.open("w", encoding="utf-8") as sink:
-                    count = export_events(app, sink, progress)
-        err.print(f"Exported {count:,} events.")
-
-    @cli.command("import")
-    def import_(
-        source: Annotated[Path, typer.Argument(help="A file `okra export` wrote.")],
-        into_non_empty: Annotated[
-            bool, typer.Option(help="Add to a store that already holds events.")
-        ] = False,
-        data_dir: DataDir = None,
-        database_url: DatabaseUrl = None,
-        schema: Schema = None,
-    ) -> None:
-        """Load an export into a store, then rebuild its views."""
-        settings = settings_from(
-            data_dir=data_dir, database_url=database_url, database_schema=schema
-        )
-        total = sum(1 for line in source.open(encoding="utf-8") if line.strip())
-        with open_app(settings) as app:
-            if app.recorder.max_notification_id() and not into_non_empty:
-                raise typer.BadParameter(
-                    "the store already holds events; pass --into-non-empty to add to it"
-                )
-            with source.open(encoding="utf-8") as lines, progress_bar("Importing") as progress:
-                count = import_events(app, read_lines(lines), progress, total)
-        err.print(f"Imported {count:,} events; rebuilding the views…")
-        asyncio.run(_rebuild(settings))
+@commands.command("export")
+def export(
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    schema: Schema = None,
+) -> None:
+    """Write every event, in log order, as JSON lines (a backup, or a move)."""
+    settings = settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    with open_app(settings) as app, progress_bar("Exporting") as progress:
+        if out is None:
+            count = export_events(app, sys.stdout, progress)
+        else:
+            with out.open("w", encoding="utf-8") as sink:
+                count = export_events(app, sink, progress)
+    err.print(f"Exported {count:,} events.")
 
 
-async def _rebuild(settings: Settings) -> None:
-    from gateway.cli import _rebuild as rebuild
-
-    await rebuild(settings)
+@commands.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="A file `okra export` wrote.")],
+    into_non_empty: Annotated[
+        bool, typer.Option(help="Add to a store that already holds events.")
+    ] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    schema: Schema = None,
+) -> None:
+    """Load an export into a store, then rebuild its views."""
+    settings = settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    total = sum(1 for line in source.open(encoding="utf-8") if line.strip())
+    with open_app(settings) as app:
+        if app.recorder.max_notification_id() and not into_non_empty:
+            raise typer.BadParameter(
+                "the store already holds events; pass --into-non-empty to add to it"
+            )
+        with source.open(encoding="utf-8") as lines, progress_bar("Importing") as progress:
+            count = import_events(app, read_lines(lines), progress, total)
+    err.print(f"Imported {count:,} events; rebuilding the views…")
+    asyncio.run(rebuild_views(settings))

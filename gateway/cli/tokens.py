@@ -19,10 +19,12 @@ from domain.model.errors import DomainError
 from domain.model.roles import Role
 from domain.model.team import Team
 from domain.model.token import ApiToken
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
 from gateway.settings import Settings
-from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
 
-tokens = typer.Typer(help="Issue, list and revoke API tokens.", no_args_is_help=True)
+commands = typer.Typer(
+    name="token", help="Issue, list and revoke API tokens.", no_args_is_help=True
+)
 out = Console()
 err = Console(stderr=True)
 CLI_ACTOR = "okra-cli"
@@ -85,7 +87,7 @@ def explain(secret: str) -> None:
     )
 
 
-@tokens.command("create")
+@commands.command("create")
 def create(
     user: Annotated[str, typer.Option(help="Who the token speaks for (recorded on events).")],
     role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
@@ -109,7 +111,7 @@ def create(
     explain(secret)
 
 
-@tokens.command("list")
+@commands.command("list")
 def list_tokens(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     data_dir: DataDir = None,
@@ -148,7 +150,7 @@ def list_tokens(
     out.print(table)
 
 
-@tokens.command("revoke")
+@commands.command("revoke")
 def revoke(
     token_id: Annotated[str, typer.Argument(help="The id `okra token list` shows.")],
     data_dir: DataDir = None,

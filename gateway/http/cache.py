@@ -12,7 +12,8 @@ new event moves the position and with it every key. The position is read from th
 store's tracking row (one small query), not from this process's watch, so answers
 stay exact when another process projects.
 
-Only successful queries are kept (a strawberry extension marks them): mutations,
+Only successful queries are kept (a strawberry extension marks them, see
+:mod:`gateway.schema.cacheable`): mutations,
 errors and subscriptions never are. Memory is bounded by :data:`MAX_BYTES`. While an
 answer is being computed, the same request at the same position waits for it
 instead of computing it too (no stampede after each event).
@@ -23,39 +24,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
+
+from gateway.schema.cacheable import CACHEABLE
 
 if TYPE_CHECKING:
     from gateway.backend import Backend
 
-CACHEABLE = "okra.cacheable"
 MAX_BYTES = 32_000_000  # of kept answers and their keys, all told
 MAX_ANSWER = 2_000_000  # one answer larger than this is not kept
 MAX_ANSWERS = 20_000  # however small they are
 ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body (key, headers, bookkeeping)
-
-
-class MarkCacheable(SchemaExtension):
-    """Marks a request whose operation was a query answered without errors."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        context = self.execution_context
-        request = getattr(context.context, "request", None)
-        result = context.result
-        if (
-            request is not None
-            and context.operation_type is OperationType.QUERY
-            and result is not None
-            and not getattr(result, "errors", None)
-        ):
-            request.scope[CACHEABLE] = True
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The ``okra`` command: serve the gateway, seed the demo, rebuild the views."""
+"""``okra serve``, ``demo``, ``project`` and ``rebuild``: running the gateway, seeding
+the demo organisation, and keeping or rebuilding the views."""
 
 from __future__ import annotations
 
@@ -11,30 +12,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from gateway import cli_schema, cli_store
 from gateway.backend import make_app
-from gateway.cli_audit import audit
-from gateway.cli_report import report
-from gateway.cli_token import bootstrap_admin, tokens
-from gateway.observability import configure_logging
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
+from gateway.cli.tokens import bootstrap_admin
 from gateway.settings import Settings
-from gateway.shell import DatabaseUrl, DataDir, Schema, settings_from
 
-cli = typer.Typer(
-    help="OKRA: event-sourced OKRs and bets with a GraphQL gateway.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+commands = typer.Typer()  # top-level commands: registered without a group name
 console = Console(stderr=True)
-cli.add_typer(tokens, name="token")
-cli.add_typer(audit, name="audit")
-cli.add_typer(report, name="report")
-cli_store.register(cli)
-cli_schema.register(cli)
 
 
-@cli.command()
+@commands.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
@@ -56,7 +43,7 @@ def serve(
     """Serve the GraphQL gateway (GraphiQL at /graphql)."""
     import uvicorn
 
-    from gateway.app import create_app
+    from gateway.http.app import create_app
 
     settings = settings_from(
         host=host,
@@ -84,7 +71,7 @@ def serve(
     )
 
 
-@cli.command()
+@commands.command()
 def demo(data_dir: DataDir = None, database_url: DatabaseUrl = None, schema: Schema = None) -> None:
     """Seed the demo organisation (only into an empty store)."""
     seed_demo(settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema))
@@ -92,7 +79,6 @@ def demo(data_dir: DataDir = None, database_url: DatabaseUrl = None, schema: Sch
 
 def seed_demo(settings: Settings) -> None:
     from gateway.demo import DemoClock, seed
-    from gateway.shell import open_app
 
     clock = DemoClock()
     with open_app(settings, lambda s: make_app(s, clock)) as app:
@@ -113,7 +99,7 @@ def seed_demo(settings: Settings) -> None:
         )
 
 
-@cli.command()
+@commands.command()
 def project(
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -147,16 +133,18 @@ async def _project(settings: Settings) -> None:
         await stop.wait()
 
 
-@cli.command()
+@commands.command()
 def rebuild(
     data_dir: DataDir = None, database_url: DatabaseUrl = None, schema: Schema = None
 ) -> None:
     """Rebuild every view from the event log, beside the live ones, then swap them in."""
     settings = settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
-    asyncio.run(_rebuild(settings))
+    asyncio.run(rebuild_views(settings))
 
 
-async def _rebuild(settings: Settings) -> None:
+async def rebuild_views(settings: Settings) -> None:
+    """Rebuild the views beside the live ones with a progress bar, then swap them in
+    (``okra import`` ends with it too)."""
     import anyio
 
     from gateway.backend import ensure_schema, make_app, make_store
@@ -193,13 +181,3 @@ async def _rebuild(settings: Settings) -> None:
     finally:
         await live.close()
         app.close()
-
-
-def main() -> None:
-    settings = Settings()
-    configure_logging(settings.log_level, settings.json_logs)
-    cli()
-
-
-if __name__ == "__main__":
-    main()

@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, settings_from
 from gateway.report.figures import ReportError, gather
 from gateway.report.retro import render
 from gateway.settings import Settings
-from gateway.shell import DatabaseUrl, DataDir, Schema, settings_from
 
 if TYPE_CHECKING:
     from gateway.backend import Backend
 
-report = typer.Typer(help="Reports as self-contained HTML pages.", no_args_is_help=True)
+commands = typer.Typer(
+    name="report", help="Reports as self-contained HTML pages.", no_args_is_help=True
+)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -69,7 +71,7 @@ def default_out(cycle_name: str) -> Path:
     return Path(f"retro-{re.sub(r'[^A-Za-z0-9._-]+', '-', cycle_name).strip('-')}.html")
 
 
-@report.command()
+@commands.command()
 def retro(
     cycle: Annotated[
         str, typer.Option(help="The cycle to look back on: its name (e.g. 2026-Q3) or id.")

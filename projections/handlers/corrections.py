@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from domain.model import scoring
 from domain.model.objective import Objective
-from projections.handlers import Batch, Doc, _key_result_changed, project
+from projections.documents import Batch, Doc, key_result_changed
+from projections.handlers.dispatch import project
 
 
 @project.register
 def _(event: Objective.ObjectiveCarriedOver, doc: Doc | None, pos: int, batch: Batch) -> Doc:
+    # A carried-over objective starts as any new one does (whichever module says how).
     created = project.dispatch(Objective.ObjectiveCreated)(event, doc, pos, batch)
     assert created is not None
     return {
@@ -33,6 +35,6 @@ def _(event: Objective.ObjectiveCarriedForward, doc: Doc, pos: int, batch: Batch
 
 @project.register
 def _(event: Objective.KeyResultRegraded, doc: Doc, pos: int, batch: Batch) -> Doc:
-    new = _key_result_changed(event, doc, pos, batch)
+    new = key_result_changed(event, doc)
     grade = scoring.weighted_mean((kr["weight"], kr["final_grade"]) for kr in new["key_results"])
     return {**new, "grade": grade, "original_grade": doc.get("original_grade", doc["grade"])}

@@ -7,25 +7,10 @@ even parsed, and after it has started to run.
 
 from __future__ import annotations
 
-import json
-
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-
-async def _error(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+from gateway.http.errors import error_response
 
 
 class BodyTooLarge(Exception):
@@ -46,7 +31,7 @@ class LimitBody:
         message = f"the request body exceeds {self.limit} bytes"
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _error(send, 413, "PAYLOAD_TOO_LARGE", message)
+            await error_response(413, message, code="PAYLOAD_TOO_LARGE")(scope, receive, send)
             return
         received = 0
 
@@ -61,7 +46,7 @@ class LimitBody:
         try:
             await self.app(scope, counted, send)
         except BodyTooLarge:
-            await _error(send, 413, "PAYLOAD_TOO_LARGE", message)
+            await error_response(413, message, code="PAYLOAD_TOO_LARGE")(scope, receive, send)
 
 
 class TimeBudget:
@@ -85,4 +70,5 @@ class TimeBudget:
         with anyio.move_on_after(self.seconds) as budget:
             await self.app(scope, receive, tracked)
         if budget.cancelled_caught and not started:
-            await _error(send, 503, "TIMEOUT", f"the request took longer than {self.seconds:g} s")
+            message = f"the request took longer than {self.seconds:g} s"
+            await error_response(503, message, code="TIMEOUT")(scope, receive, send)

@@ -15,8 +15,10 @@ from urllib.parse import parse_qs
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.http.errors import JSON, error_response
+from gateway.http.graphiql import is_page_request
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-JSON = "application/json"
 
 
 def negotiate(accept: str) -> str | None:
@@ -66,25 +68,9 @@ def _is_mutation(query: str, operation_name: str | None) -> bool:
     return any(d.operation != OperationType.QUERY for d in operations)
 
 
-async def _reply(
-    send: Send,
-    status: int,
-    message: str,
-    media: str = JSON,
-    headers: list[tuple[bytes, bytes]] | None = None,
-) -> None:
-    body = json.dumps({"errors": [{"message": message}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", media.encode()), *(headers or [])],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 class GraphQLOverHTTP:
+    """ASGI middleware in front of strawberry's HTTP handling (see the module's text)."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -95,29 +81,30 @@ class GraphQLOverHTTP:
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         accept = headers.get("accept", "")
         method = scope["method"]
-        if method == "GET" and "text/html" in accept and b"query=" not in scope["query_string"]:
+        if is_page_request(scope):
             await self.app(scope, receive, send)  # GraphiQL's page
             return
         media = negotiate(accept)
         if media is None:
-            await _reply(send, 406, f"cannot answer with {accept}; accept {GRAPHQL_RESPONSE}")
+            message = f"cannot answer with {accept}; accept {GRAPHQL_RESPONSE}"
+            await error_response(406, message)(scope, receive, send)
             return
         if method == "POST":
             content_type = headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type not in (JSON, "application/graphql+json"):
-                await _reply(send, 415, f"send the request as {JSON}", media)
+                message = f"send the request as {JSON}"
+                await error_response(415, message, media_type=media)(scope, receive, send)
                 return
         if method == "GET":
             params = parse_qs(scope["query_string"].decode())
             query = params.get("query", [""])[0]
             if _is_mutation(query, params.get("operationName", [None])[0]):
-                await _reply(
-                    send,
+                await error_response(
                     405,
                     "only queries may use GET: send mutations with POST",
-                    media,
-                    [(b"allow", b"POST")],
-                )
+                    media_type=media,
+                    headers={"Allow": "POST"},
+                )(scope, receive, send)
                 return
         if media == JSON:
             await self.app(scope, receive, send)

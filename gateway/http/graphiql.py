@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+from starlette.types import Scope
+
 from domain.model.cycle import CycleKind
 from domain.model.objective import Measure
 from projections.store import ViewStore
@@ -65,6 +67,16 @@ query Trend($keyResult: ID!) {
 PLACEHOLDER = "paste an id here"
 
 
+def is_page_request(scope: Scope) -> bool:
+    """Whether an HTTP request asks for GraphiQL's page rather than a GraphQL answer: a
+    browser's GET (it accepts HTML) without a query. The page is public (it runs
+    nothing), so authentication and the GraphQL-over-HTTP rules let it through."""
+    if scope["method"] != "GET":
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept and b"query=" not in scope.get("query_string", b"")
+
+
 async def example_variables(store: ViewStore) -> dict[str, Any]:
     """Ids for the example: the latest open quarter (else any open cycle) and the first
     metric key result of its objectives, checked in at its current value."""
@@ -104,5 +116,7 @@ def graphiql_page(template: str, document: str, variables: dict[str, Any]) -> st
         r"parameters\.variables,", "parameters.variables || EXAMPLE_VARIABLES,", page, count=1
     )
     if not (found and used):  # strawberry changed its template: fail loudly, not silently
-        raise RuntimeError("strawberry's GraphiQL template changed: update gateway/graphiql.py")
+        raise RuntimeError(
+            "strawberry's GraphiQL template changed: update gateway/http/graphiql.py"
+        )
     return page.replace("<title>Strawberry GraphiQL</title>", "<title>OKRA GraphiQL</title>")

@@ -13,14 +13,15 @@ from strawberry.printer import print_schema
 from gateway.schema import build_schema
 from gateway.settings import Settings
 
+commands = typer.Typer()  # a top-level command: registered without a group name
+
 
 def schema_sdl() -> str:
     """The SDL of exactly the schema ``create_app`` serves (limits do not change it)."""
     return print_schema(build_schema(Settings())) + "\n"
 
 
-def register(cli: typer.Typer) -> None:
-    @cli.command("schema")
-    def schema() -> None:
-        """Print the GraphQL schema as SDL (okra schema > schema.graphql)."""
-        typer.echo(schema_sdl(), nl=False)
+@commands.command("schema")
+def schema() -> None:
+    """Print the GraphQL schema as SDL (okra schema > schema.graphql)."""
+    typer.echo(schema_sdl(), nl=False)

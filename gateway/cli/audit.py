@@ -17,9 +17,11 @@ from rich.console import Console
 
 from domain.application.okra import Okra
 from domain.model.chain import BrokenLink, Verifier
-from gateway.shell import DatabaseUrl, DataDir, Schema, open_app, settings_from
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
 
-audit = typer.Typer(help="Check the event log's tamper-evident hash chain.", no_args_is_help=True)
+commands = typer.Typer(
+    name="audit", help="Check the event log's tamper-evident hash chain.", no_args_is_help=True
+)
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 PAGE = 1000
@@ -96,7 +98,7 @@ def describe(link: BrokenLink) -> str:
     )
 
 
-@audit.command()
+@commands.command()
 def verify(
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,

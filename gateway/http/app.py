@@ -1,0 +1,77 @@
+"""The Starlette application: GraphQL (and GraphiQL) at ``/graphql``, and probes.
+
+Assembly only: the endpoints are module-level functions reading ``request.app.state``
+(``backend``, ``stall``, and ``authenticator`` once started), and the middleware in
+front of GraphQL over HTTP is a list, outermost first, each refusing what it can
+before the next one does work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from domain.application.okra import utc_now
+from gateway.auth import Authenticator
+from gateway.backend import Backend
+from gateway.http.authentication import PRINCIPAL, Authenticate
+from gateway.http.cache import ResultCache
+from gateway.http.endpoint import OkraGraphQL
+from gateway.http.limits import LimitBody, TimeBudget
+from gateway.http.probes import Stall, healthz, metrics, readyz
+from gateway.http.request_ids import RequestIds
+from gateway.http.spec import GraphQLOverHTTP
+from gateway.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> Starlette:
+    settings = settings or Settings()
+    backend = Backend(settings, clock=clock)
+    graphql = OkraGraphQL(backend)
+    over_http = [
+        Middleware(LimitBody, limit=settings.max_body_bytes),
+        Middleware(TimeBudget, seconds=settings.request_timeout),
+        Middleware(GraphQLOverHTTP),
+        Middleware(Authenticate, public_read=settings.public_read),
+        # After authentication: answers are kept per principal.
+        Middleware(ResultCache, backend=backend, principal_key=PRINCIPAL),
+    ]
+    app = Starlette(
+        middleware=[Middleware(RequestIds)],
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+            Route("/graphql", graphql, methods=["GET", "POST"], middleware=over_http),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.backend = backend
+    app.state.stall = Stall()
+    return app
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Runs the backend; the authenticator is made once its stores are open."""
+    backend: Backend = app.state.backend
+    async with backend.running():
+        app.state.authenticator = Authenticator(
+            backend.settings, backend.store, lambda: backend.catch_up(2.0)
+        )
+        yield
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/graphql")

@@ -1,0 +1,104 @@
+"""Documents of objectives with their key results, and the check-in rows.
+
+Key results are rows inside their objective's document; each event about one
+replays onto the domain's ``KeyResult`` (see :func:`~projections.documents.key_result_changed`),
+so the document's scores are the domain's.
+"""
+
+from __future__ import annotations
+
+from domain.model.objective import KeyResult, Objective
+from projections.documents import (
+    Batch,
+    Doc,
+    created,
+    iso,
+    key_result_changed,
+    key_result_of,
+    key_result_row,
+    rescored,
+    revised,
+)
+from projections.handlers.dispatch import project
+from projections.views import CHECK_INS
+
+
+@project.register
+def _(event: Objective.ObjectiveCreated, doc: Doc | None, pos: int, batch: Batch) -> Doc:
+    return created(
+        event,
+        pos,
+        cycle_id=event.cycle_id,
+        team_id=event.team_id,
+        title=event.title,
+        description=event.description,
+        kind=event.kind,
+        status="ACTIVE",
+        parent_key_result_id=event.parent_key_result_id,
+        aligned_with=list(event.aligned_with),
+        key_results=[],
+        score=None,
+        grade=None,
+    )
+
+
+@project.register(Objective.ObjectiveUpdated)
+@project.register(Objective.ObjectiveAligned)
+def _(event: Objective.ObjectiveUpdated, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return revised(doc, event.changes)
+
+
+@project.register
+def _(event: Objective.KeyResultAdded, doc: Doc, pos: int, batch: Batch) -> Doc:
+    key_result = KeyResult(
+        id=event.key_result_id,
+        title=event.title,
+        weight=event.weight,
+        start_value=event.start_value,
+        target_value=event.target_value,
+        unit=event.unit,
+        milestones=list(event.milestones),
+    )
+    row = key_result_row(key_result, doc["id"], event, created=event)
+    return rescored(doc, [*doc["key_results"], row])
+
+
+@project.register
+def _(event: Objective.KeyResultEvent, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return key_result_changed(event, doc)
+
+
+@project.register
+def _(event: Objective.CheckInRecorded, doc: Doc, pos: int, batch: Batch) -> Doc:
+    batch.put(
+        CHECK_INS,
+        {
+            "id": str(pos),
+            "pos": pos,
+            "key_result_id": event.key_result_id,
+            "objective_id": str(event.originator_id),
+            "value": event.value,
+            "milestones_done": event.milestones_done,
+            "confidence": event.confidence,
+            "note": event.note,
+            "as_of": iso(event.as_of),
+            "recorded_at": iso(event.timestamp),
+            "actor": event.actor,
+        },
+    )
+    return key_result_changed(event, doc)
+
+
+@project.register
+def _(event: Objective.ObjectiveGraded, doc: Doc, pos: int, batch: Batch) -> Doc:
+    rows = []
+    for row in doc["key_results"]:
+        key_result = key_result_of(row)
+        event.evolve(key_result)
+        rows.append(key_result_row(key_result, doc["id"], event, previous=row))
+    return {
+        **rescored(doc, rows),
+        "status": "CLOSED",
+        "grade": event.grade,
+        "archived_at_close": doc["status"] == "ARCHIVED",
+    }

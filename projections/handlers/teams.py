@@ -1,0 +1,44 @@
+"""Documents of teams and cycles.
+
+A team's check-in cadence is a field of its document, absent until first set
+(readers default it to null: the configured default).
+"""
+
+from __future__ import annotations
+
+from domain.model.cycle import Cycle
+from domain.model.team import Team
+from projections.documents import Batch, Doc, created, iso
+from projections.handlers.dispatch import project
+
+
+@project.register
+def _(event: Team.TeamCreated, doc: Doc | None, pos: int, batch: Batch) -> Doc:
+    return created(
+        event, pos, name=event.name, parent_id=event.parent_id, stake_unit=event.stake_unit
+    )
+
+
+@project.register
+def _(event: Team.CheckInCadenceSet, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "check_in_cadence_days": event.days}
+
+
+@project.register
+def _(event: Cycle.CycleOpened, doc: Doc | None, pos: int, batch: Batch) -> Doc:
+    return created(
+        event,
+        pos,
+        name=event.name,
+        kind=event.kind,
+        parent_id=event.parent_id,
+        starts_on=iso(event.starts_on),
+        ends_on=iso(event.ends_on),
+        status="OPEN",
+        closed_at=None,
+    )
+
+
+@project.register
+def _(event: Cycle.CycleClosed, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "status": "CLOSED", "closed_at": iso(event.timestamp)}
