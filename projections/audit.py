@@ -19,22 +19,51 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
+from domain.model.bet import BetStatus
+from domain.model.cycle import CycleStatus
+from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import BETS, CYCLES, OBJECTIVES, STRATEGY_MAPS, TEAMS
 
-# In report order: most urgent first.
+
+class FindingKind(StrEnum):
+    """What the audit finds, in report order: most urgent first."""
+
+    COMMITTED_AT_RISK = "COMMITTED_AT_RISK"
+    TANGENT_BET = "TANGENT_BET"
+    ORPHAN_OBJECTIVE = "ORPHAN_OBJECTIVE"
+    UNSERVED_KEY_RESULT = "UNSERVED_KEY_RESULT"
+    STALE_KEY_RESULT = "STALE_KEY_RESULT"
+    OVERLOADED_TEAM = "OVERLOADED_TEAM"
+    UNTAGGED_OBJECTIVE = "UNTAGGED_OBJECTIVE"
+
+
+class Severity(StrEnum):
+    CRITICAL = "CRITICAL"
+    WARNING = "WARNING"
+    INFO = "INFO"
+
+
+class FindingEntityType(StrEnum):
+    TEAM = "TEAM"
+    OBJECTIVE = "OBJECTIVE"
+    KEY_RESULT = "KEY_RESULT"
+    BET = "BET"
+
+
 SEVERITY = {
-    "COMMITTED_AT_RISK": "CRITICAL",
-    "TANGENT_BET": "CRITICAL",
-    "ORPHAN_OBJECTIVE": "WARNING",
-    "UNSERVED_KEY_RESULT": "WARNING",
-    "STALE_KEY_RESULT": "WARNING",
-    "OVERLOADED_TEAM": "WARNING",
-    "UNTAGGED_OBJECTIVE": "INFO",
+    FindingKind.COMMITTED_AT_RISK: Severity.CRITICAL,
+    FindingKind.TANGENT_BET: Severity.CRITICAL,
+    FindingKind.ORPHAN_OBJECTIVE: Severity.WARNING,
+    FindingKind.UNSERVED_KEY_RESULT: Severity.WARNING,
+    FindingKind.STALE_KEY_RESULT: Severity.WARNING,
+    FindingKind.OVERLOADED_TEAM: Severity.WARNING,
+    FindingKind.UNTAGGED_OBJECTIVE: Severity.INFO,
 }
-KINDS = tuple(SEVERITY)
+KINDS = tuple(FindingKind)
 
 
 @dataclass(frozen=True)
@@ -49,8 +78,8 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str
-    entity_type: str  # TEAM, OBJECTIVE, KEY_RESULT or BET
+    kind: FindingKind
+    entity_type: FindingEntityType
     entity_id: str
     team_id: str
     message: str
@@ -59,7 +88,7 @@ class Finding:
     threshold: float | None = None
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> Severity:
         return SEVERITY[self.kind]
 
 
@@ -104,7 +133,7 @@ async def gather(store: ViewStore, cycle_id: str) -> Facts | None:
 def evaluated_on(cycle: Doc, today: date) -> date:
     """The day the audit judges the cycle at: today, or the day the cycle ended."""
     on = min(today, date.fromisoformat(cycle["ends_on"]))
-    if cycle["status"] == "CLOSED" and cycle.get("closed_at"):
+    if cycle["status"] == CycleStatus.CLOSED and cycle.get("closed_at"):
         on = min(on, datetime.fromisoformat(cycle["closed_at"]).date())
     return on
 
@@ -144,15 +173,15 @@ class _Audit:
         self.live = [
             o
             for o in facts.objectives
-            if o["status"] != "ARCHIVED" and not o.get("archived_at_close")
+            if o["status"] != ObjectiveStatus.ARCHIVED and not o.get("archived_at_close")
         ]
         self.served = Counter(
-            b["key_result_id"] for b in facts.bets if b["status"] != "WITHDRAWN"
+            b["key_result_id"] for b in facts.bets if b["status"] != BetStatus.WITHDRAWN
         ) + Counter(
             kr_id
             for kr_id, children in facts.cascaded.items()
             for child in children
-            if child["status"] != "ARCHIVED"
+            if child["status"] != ObjectiveStatus.ARCHIVED
         )
 
     def team_name(self, team_id: str) -> str:
@@ -171,8 +200,8 @@ class _Audit:
         if team and team["parent_id"] and not o["parent_key_result_id"] and not o["aligned_with"]:
             above = self.team_name(team["parent_id"])
             yield Finding(
-                "ORPHAN_OBJECTIVE",
-                "OBJECTIVE",
+                FindingKind.ORPHAN_OBJECTIVE,
+                FindingEntityType.OBJECTIVE,
                 o["id"],
                 o["team_id"],
                 f"“{title}” ({name}) cascades from no key result and aligns with no other "
@@ -182,8 +211,8 @@ class _Audit:
             )
         if self.facts.strategy_map and not o.get("values") and not o.get("constituents"):
             yield Finding(
-                "UNTAGGED_OBJECTIVE",
-                "OBJECTIVE",
+                FindingKind.UNTAGGED_OBJECTIVE,
+                FindingEntityType.OBJECTIVE,
                 o["id"],
                 o["team_id"],
                 f"“{title}” ({name}) serves no value or constituent of the strategy map: "
@@ -193,8 +222,8 @@ class _Audit:
         count = len(o["key_results"])
         if count > self.limits.max_key_results:
             yield Finding(
-                "OVERLOADED_TEAM",
-                "TEAM",
+                FindingKind.OVERLOADED_TEAM,
+                FindingEntityType.TEAM,
                 o["team_id"],
                 o["team_id"],
                 f"“{title}” ({name}) has {count} key results, more than "
@@ -209,13 +238,13 @@ class _Audit:
         where = f"“{title}” of “{o['title']}” ({name})"
         confidence = kr["confidence"]
         if (
-            o["kind"] == "COMMITTED"
+            o["kind"] == ObjectiveKind.COMMITTED
             and confidence is not None
             and confidence < self.limits.at_risk_confidence
         ):
             yield Finding(
-                "COMMITTED_AT_RISK",
-                "KEY_RESULT",
+                FindingKind.COMMITTED_AT_RISK,
+                FindingEntityType.KEY_RESULT,
                 kr["id"],
                 o["team_id"],
                 f"Committed key result {where} stands at confidence {confidence:g}, below "
@@ -228,8 +257,8 @@ class _Audit:
         if self.elapsed > self.limits.unserved_after and not self.served[kr["id"]]:
             days = (self.on - self.starts).days
             yield Finding(
-                "UNSERVED_KEY_RESULT",
-                "KEY_RESULT",
+                FindingKind.UNSERVED_KEY_RESULT,
+                FindingEntityType.KEY_RESULT,
                 kr["id"],
                 o["team_id"],
                 f"Key result {where} has no bet and no objective cascading from it "
@@ -254,8 +283,8 @@ class _Audit:
             quiet = f"in the {gap} days since it was set"
         if gap > cadence:
             yield Finding(
-                "STALE_KEY_RESULT",
-                "KEY_RESULT",
+                FindingKind.STALE_KEY_RESULT,
+                FindingEntityType.KEY_RESULT,
                 kr["id"],
                 o["team_id"],
                 f"Key result {where} has had no check-in {quiet}, longer than the team's "
@@ -271,8 +300,8 @@ class _Audit:
             if count > self.limits.max_objectives:
                 name = self.team_name(team_id)
                 yield Finding(
-                    "OVERLOADED_TEAM",
-                    "TEAM",
+                    FindingKind.OVERLOADED_TEAM,
+                    FindingEntityType.TEAM,
                     team_id,
                     team_id,
                     f"{name} has {count} objectives in {self.facts.cycle['name']}, more than "
@@ -287,9 +316,9 @@ class _Audit:
             objective = self.facts.by_id.get(bet["objective_id"])
             progress = self.progress(bet)
             if (
-                bet["status"] != "WITHDRAWN"
+                bet["status"] != BetStatus.WITHDRAWN
                 and objective is not None
-                and objective["status"] != "ARCHIVED"
+                and objective["status"] != ObjectiveStatus.ARCHIVED
                 and progress is not None
                 and progress > 0
             ):
@@ -300,7 +329,7 @@ class _Audit:
                 by_unit.setdefault(self.unit(bet), []).append(costs[bet["id"]])
         medians = {unit: statistics.median(values) for unit, values in by_unit.items()}
         for bet in self.facts.bets:
-            if bet["status"] == "PLACED":
+            if bet["status"] == BetStatus.PLACED:
                 yield from self.tangent(bet, costs.get(bet["id"]), medians)
 
     def tangent(self, bet: Doc, cost: float | None, medians: dict[str, float]) -> Iterable[Finding]:
@@ -312,10 +341,10 @@ class _Audit:
         what = f"“{key_result['title']}”" if key_result else "its key result"
         stakes = f"Bet “{bet['title']}” ({name}) stakes {bet['stake']:g} {unit}"
         status = objective["status"]
-        if status in ("CLOSED", "ARCHIVED"):
+        if status in (ObjectiveStatus.CLOSED, ObjectiveStatus.ARCHIVED):
             yield Finding(
-                "TANGENT_BET",
-                "BET",
+                FindingKind.TANGENT_BET,
+                FindingEntityType.BET,
                 bet["id"],
                 bet["team_id"],
                 f"{stakes} on {what}, whose objective “{objective['title']}” is "
@@ -327,8 +356,8 @@ class _Audit:
         progress = self.progress(bet)
         if progress is not None and progress <= 0:
             yield Finding(
-                "TANGENT_BET",
-                "BET",
+                FindingKind.TANGENT_BET,
+                FindingEntityType.BET,
                 bet["id"],
                 bet["team_id"],
                 f"{stakes} but expects no progress on {what}: restate the impact it should "
@@ -344,8 +373,8 @@ class _Audit:
         ratio = cost / median
         if ratio > self.limits.stake_factor:
             yield Finding(
-                "TANGENT_BET",
-                "BET",
+                FindingKind.TANGENT_BET,
+                FindingEntityType.BET,
                 bet["id"],
                 bet["team_id"],
                 f"{stakes} for an expected {progress:.0%} of {what}, {ratio:.1f}× what the "

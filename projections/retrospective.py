@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
 
+from domain.model.bet import BetStatus
+from domain.model.cycle import CycleStatus
+from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
 from projections import audit
 from projections.documents import Doc
@@ -98,7 +101,7 @@ class Scorecard:
     calibration: Calibration
     carried_over: list[CarriedOver]
     carried_forward: int
-    findings: dict[str, int] | None  # kind -> count, for a closed cycle
+    findings: dict[audit.FindingKind, int] | None  # kind -> count, for a closed cycle
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,9 @@ class CycleFacts:
 
 def archived(objective: Doc) -> bool:
     """Archived, or archived when its cycle closed (closing grades those too)."""
-    return objective["status"] == "ARCHIVED" or bool(objective.get("archived_at_close"))
+    return objective["status"] == ObjectiveStatus.ARCHIVED or bool(
+        objective.get("archived_at_close")
+    )
 
 
 def _round(value: float | None) -> float | None:
@@ -136,7 +141,7 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def objective_grade(doc: Doc) -> float | None:
-    grade: float | None = doc["grade"] if doc["status"] == "CLOSED" else doc["score"]
+    grade: float | None = doc["grade"] if doc["status"] == ObjectiveStatus.CLOSED else doc["score"]
     return grade
 
 
@@ -160,7 +165,7 @@ def bet_summary(bets: Sequence[Doc], stake_units: dict[str, str]) -> BetSummary:
     tally = Counter(b["status"] for b in bets)
     spent: dict[str, float] = defaultdict(float)
     for bet in bets:
-        if bet["status"] != "WITHDRAWN":
+        if bet["status"] != BetStatus.WITHDRAWN:
             spent[stake_units.get(bet["team_id"], "")] += bet["stake"]
     impact = sum(
         b["actual_impact"] or 0.0 for b in bets if b["status"] in ("VALIDATED", "INVALIDATED")
@@ -188,7 +193,7 @@ class Forecast:
 
 def forecasts(facts: CycleFacts, objectives: Sequence[Doc]) -> list[Forecast]:
     """The confidences calibration scores: none before the cycle closes."""
-    if facts.cycle["status"] != "CLOSED":
+    if facts.cycle["status"] != CycleStatus.CLOSED:
         return []
     found = []
     for objective in objectives:
@@ -217,10 +222,12 @@ def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | Non
     rows = [(o, kr) for o in objectives for kr in o["key_results"]]
     average = _mean(objective_grade(o) for o in objectives)
     before = _mean(objective_grade(o) for o in mine(compared.objectives)) if compared else None
-    committed = [reached(o, kr) for o, kr in rows if o["kind"] == "COMMITTED"]
-    aspirational = _mean(objective_grade(o) for o in objectives if o["kind"] == "ASPIRATIONAL")
+    committed = [reached(o, kr) for o, kr in rows if o["kind"] == ObjectiveKind.COMMITTED]
+    aspirational = _mean(
+        objective_grade(o) for o in objectives if o["kind"] == ObjectiveKind.ASPIRATIONAL
+    )
     findings = None
-    if facts.findings is not None and facts.cycle["status"] == "CLOSED":
+    if facts.findings is not None and facts.cycle["status"] == CycleStatus.CLOSED:
         counted = Counter(f.kind for f in facts.findings if team_id in (None, f.team_id))
         findings = {kind: counted[kind] for kind in audit.KINDS}
     return Scorecard(
@@ -289,7 +296,7 @@ async def gather(
     team_ids = sorted({o["team_id"] for o in objectives} | {b["team_id"] for b in bets})
     teams = await store.get(TEAMS, team_ids)
     findings = None
-    if cycle["status"] == "CLOSED":
+    if cycle["status"] == CycleStatus.CLOSED:
         audited = await audit.gather(store, cycle_id)
         findings = audit.audit(audited, today, thresholds) if audited is not None else None
     return CycleFacts(

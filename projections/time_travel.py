@@ -23,7 +23,7 @@ from uuid import UUID
 from domain.application.okra import Okra
 from domain.model import scoring
 from domain.model.base import OkraAggregate
-from domain.model.bet import Bet
+from domain.model.bet import Bet, BetStatus
 from domain.model.objective import KeyResult, Objective
 from domain.model.portfolio import Portfolio
 from projections.documents import Doc
@@ -162,7 +162,7 @@ def objective_doc(objective: Objective, stream: StreamAt) -> Doc:
 
 
 def bet_doc(bet: Bet, stream: StreamAt) -> Doc:
-    resolved = bet.status != "PLACED"
+    resolved = bet.status != BetStatus.PLACED
     return {
         "id": str(bet.id),
         **_stamps(stream),

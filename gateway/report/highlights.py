@@ -11,6 +11,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from projections.audit import Severity
+
 Fig = Callable[[str, float | None, str], Markup]
 ORG = "retrospective.organisation"
 
@@ -101,7 +103,7 @@ def highlights(r: dict[str, Any], fig: Fig, *, closed: bool) -> list[Markup]:
         )
     if o["findings"] is not None:
         total = sum(f["count"] for f in o["findings"])
-        critical = sum(f["count"] for f in o["findings"] if f["severity"] == "CRITICAL")
+        critical = sum(f["count"] for f in o["findings"] if f["severity"] == Severity.CRITICAL)
         said.append(
             Markup("The alignment audit found {} {}, {} of them critical.").format(
                 total, _plural(total, "issue"), critical

@@ -27,6 +27,7 @@ from gateway.report.figures import RetroFigures, as_json
 from gateway.report.highlights import highlights
 from projections import audit
 from projections import retrospective as retro
+from projections.audit import FindingKind
 
 BET_KINDS = (
     svg.Kind("validated", "won (validated)", "#2f8f5f"),
@@ -35,13 +36,13 @@ BET_KINDS = (
     svg.Kind("open", "open", "#1f4e79", "outline", svg.TEXT),
 )
 KIND_NAMES = {
-    "COMMITTED_AT_RISK": "Committed at risk",
-    "TANGENT_BET": "Tangent bet",
-    "ORPHAN_OBJECTIVE": "Orphan objective",
-    "UNSERVED_KEY_RESULT": "Unserved key result",
-    "STALE_KEY_RESULT": "Stale key result",
-    "OVERLOADED_TEAM": "Overloaded team",
-    "UNTAGGED_OBJECTIVE": "Untagged objective",
+    FindingKind.COMMITTED_AT_RISK: "Committed at risk",
+    FindingKind.TANGENT_BET: "Tangent bet",
+    FindingKind.ORPHAN_OBJECTIVE: "Orphan objective",
+    FindingKind.UNSERVED_KEY_RESULT: "Unserved key result",
+    FindingKind.STALE_KEY_RESULT: "Stale key result",
+    FindingKind.OVERLOADED_TEAM: "Overloaded team",
+    FindingKind.UNTAGGED_OBJECTIVE: "Untagged objective",
 }
 RELIABILITY_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 

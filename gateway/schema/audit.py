@@ -6,73 +6,18 @@ The retrospective of a closed cycle includes its audit: it calls
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from gateway.schema import loading
-from gateway.schema.choices import choice
 from gateway.schema.context import Info
+from gateway.schema.enums import FindingEntityType, FindingKind, Severity
 from gateway.schema.errors import not_found
 from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Team
 from projections import audit
-
-
-@strawberry.enum(description="What the audit found; the README explains each and its threshold.")
-class FindingKind(Enum):
-    COMMITTED_AT_RISK = choice(
-        "COMMITTED_AT_RISK",
-        description="A committed key result's latest confidence is below the threshold.",
-    )
-    TANGENT_BET = choice(
-        "TANGENT_BET",
-        description="A bet on a closed or archived objective, expecting no progress, or "
-        "staking far more per expected progress than the cycle's median.",
-    )
-    ORPHAN_OBJECTIVE = choice(
-        "ORPHAN_OBJECTIVE",
-        description="An objective below the top level that cascades from nothing and aligns "
-        "with nothing.",
-    )
-    UNSERVED_KEY_RESULT = choice(
-        "UNSERVED_KEY_RESULT",
-        description="Past the first part of the cycle, a key result with no bet and no "
-        "objective cascading from it.",
-    )
-    STALE_KEY_RESULT = choice(
-        "STALE_KEY_RESULT",
-        description="A key result without a check-in for longer than its team's cadence.",
-    )
-    OVERLOADED_TEAM = choice(
-        "OVERLOADED_TEAM",
-        description="A team with too many objectives in the cycle, or an objective with too "
-        "many key results.",
-    )
-    UNTAGGED_OBJECTIVE = choice(
-        "UNTAGGED_OBJECTIVE",
-        description="An objective serving no value or constituent of the strategy map.",
-    )
-
-
-assert tuple(k.value for k in FindingKind) == audit.KINDS, "FindingKind lags the audit's kinds"
-
-
-@strawberry.enum(description="CRITICAL: act now; WARNING: an alignment gap; INFO: hygiene.")
-class Severity(Enum):
-    CRITICAL = choice("CRITICAL", description="Act now.")
-    WARNING = choice("WARNING", description="An alignment gap.")
-    INFO = choice("INFO", description="Hygiene.")
-
-
-@strawberry.enum(description="The kind of entity a finding is about.")
-class FindingEntityType(Enum):
-    TEAM = choice("TEAM", description="The finding is about a team.")
-    OBJECTIVE = choice("OBJECTIVE", description="The finding is about an objective.")
-    KEY_RESULT = choice("KEY_RESULT", description="The finding is about a key result.")
-    BET = choice("BET", description="The finding is about a bet.")
-
 
 AuditEntity = Annotated[
     Team | Objective | KeyResult | Bet,
@@ -99,9 +44,9 @@ class Finding:
     @classmethod
     def of(cls, finding: audit.Finding) -> Finding:
         return cls(
-            kind=FindingKind(finding.kind),
-            severity=Severity(finding.severity),
-            entity_type=FindingEntityType(finding.entity_type),
+            kind=finding.kind,
+            severity=finding.severity,
+            entity_type=finding.entity_type,
             entity_id=strawberry.ID(finding.entity_id),
             message=finding.message,
             measured=finding.measured,
@@ -149,13 +94,9 @@ class AlignmentAudit:
 
     @strawberry.field(description="The number of findings of each kind found, in report order.")
     def counts(self) -> list[FindingCount]:
-        tally: dict[str, int] = {}
-        for finding in self.findings:
-            tally[finding.kind.value] = tally.get(finding.kind.value, 0) + 1
+        tally = Counter(finding.kind for finding in self.findings)
         return [
-            FindingCount(
-                kind=FindingKind(kind), severity=Severity(audit.SEVERITY[kind]), count=count
-            )
+            FindingCount(kind=kind, severity=audit.SEVERITY[kind], count=count)
             for kind, count in tally.items()
         ]
 

@@ -1,8 +1,8 @@
-"""The domain's enumerations, exposed to GraphQL with a description for each value.
+"""The enumerations, exposed to GraphQL with a description for each value.
 
 Each enumeration is defined once, as a ``StrEnum`` where its values come from (the
-domain model for OKR states and kinds); this module only tells GraphQL what each
-value means. Resolvers and inputs use the domain's members as they are.
+domain model for OKR states and kinds, the audit for what it finds); this module only
+tells GraphQL what each value means. Resolvers and inputs use the domain's members as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from domain.model.bet import BetOutcome, BetStatus
 from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
 from domain.model.scoring import ScoreBand
+from projections.audit import FindingEntityType, FindingKind, Severity
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -85,14 +86,47 @@ expose(
     INVALIDATED="The hypothesis failed.",
     WITHDRAWN="Called off; its stake no longer counts against the budget.",
 )
+expose(
+    FindingKind,
+    "What the audit found; the README explains each and its threshold.",
+    COMMITTED_AT_RISK="A committed key result's latest confidence is below the threshold.",
+    TANGENT_BET="A bet on a closed or archived objective, expecting no progress, or staking "
+    "far more per expected progress than the cycle's median.",
+    ORPHAN_OBJECTIVE="An objective below the top level that cascades from nothing and aligns "
+    "with nothing.",
+    UNSERVED_KEY_RESULT="Past the first part of the cycle, a key result with no bet and no "
+    "objective cascading from it.",
+    STALE_KEY_RESULT="A key result without a check-in for longer than its team's cadence.",
+    OVERLOADED_TEAM="A team with too many objectives in the cycle, or an objective with too "
+    "many key results.",
+    UNTAGGED_OBJECTIVE="An objective serving no value or constituent of the strategy map.",
+)
+expose(
+    Severity,
+    "CRITICAL: act now; WARNING: an alignment gap; INFO: hygiene.",
+    CRITICAL="Act now.",
+    WARNING="An alignment gap.",
+    INFO="Hygiene.",
+)
+expose(
+    FindingEntityType,
+    "The kind of entity a finding is about.",
+    TEAM="The finding is about a team.",
+    OBJECTIVE="The finding is about an objective.",
+    KEY_RESULT="The finding is about a key result.",
+    BET="The finding is about a bet.",
+)
 
 __all__ = [
     "BetOutcome",
     "BetStatus",
     "CycleKind",
     "CycleStatus",
+    "FindingEntityType",
+    "FindingKind",
     "Measure",
     "ObjectiveKind",
     "ObjectiveStatus",
     "ScoreBand",
+    "Severity",
 ]

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.schema import loading
-from gateway.schema.audit import FindingCount, FindingKind, Severity
+from gateway.schema.audit import FindingCount
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import Cycle, Objective, Team
@@ -163,9 +163,7 @@ class Scorecard:
                 None
                 if card.findings is None
                 else [
-                    FindingCount(
-                        kind=FindingKind(kind), severity=Severity(audit.SEVERITY[kind]), count=n
-                    )
+                    FindingCount(kind=kind, severity=audit.SEVERITY[kind], count=n)
                     for kind, n in card.findings.items()
                 ]
             ),

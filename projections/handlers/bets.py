@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.model.bet import Bet
+from domain.model.bet import Bet, BetStatus
 from domain.model.portfolio import Portfolio
 from projections.documents import Batch, Doc, created, iso
 from projections.handlers.dispatch import project
@@ -23,7 +23,7 @@ def _(event: Bet.BetPlaced, doc: Doc | None, pos: int, batch: Batch) -> Doc:
         odds=event.odds,
         expected_impact=event.expected_impact,
         expected_value=event.odds * event.expected_impact,
-        status="PLACED",
+        status=BetStatus.PLACED,
         actual_impact=None,
         learning="",
         resolved_at=None,

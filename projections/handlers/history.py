@@ -19,9 +19,9 @@ from functools import singledispatch
 from typing import Any
 
 from domain.model.base import OkraAggregate
-from domain.model.bet import Bet
-from domain.model.cycle import Cycle
-from domain.model.objective import Objective
+from domain.model.bet import Bet, BetStatus
+from domain.model.cycle import Cycle, CycleStatus
+from domain.model.objective import Objective, ObjectiveStatus
 from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
 from domain.model.team import Team
@@ -165,7 +165,7 @@ def _(event: Objective.KeyResultRegraded, before: Doc | None, after: Doc | None)
 @changes.register
 def _(event: Objective.ObjectiveGraded, before: Doc | None, after: Doc | None) -> list[Change]:
     return [
-        change("status", before["status"] if before else None, "CLOSED"),
+        change("status", before["status"] if before else None, ObjectiveStatus.CLOSED),
         change("grade", None, event.grade),
         change("final_grades", None, dict(event.grades)),
     ]
@@ -185,12 +185,12 @@ def _(event: Cycle.ObjectiveScheduled, before: Doc | None, after: Doc | None) ->
 
 @changes.register
 def _(event: Cycle.CycleClosed, before: Doc | None, after: Doc | None) -> list[Change]:
-    return [change("status", "OPEN", "CLOSED")]
+    return [change("status", CycleStatus.OPEN, CycleStatus.CLOSED)]
 
 
 @changes.register
 def _(event: Bet.BetResolved, before: Doc | None, after: Doc | None) -> list[Change]:
-    found = [change("status", before["status"] if before else "PLACED", event.outcome)]
+    found = [change("status", before["status"] if before else BetStatus.PLACED, event.outcome)]
     if event.actual_impact is not None:
         found.append(change("actual_impact", None, event.actual_impact))
     if event.learning:

@@ -7,7 +7,7 @@ so the document's scores are the domain's.
 
 from __future__ import annotations
 
-from domain.model.objective import KeyResult, Objective
+from domain.model.objective import KeyResult, Objective, ObjectiveStatus
 from projections.documents import (
     Batch,
     Doc,
@@ -98,7 +98,7 @@ def _(event: Objective.ObjectiveGraded, doc: Doc, pos: int, batch: Batch) -> Doc
         rows.append(key_result_row(key_result, doc["id"], event, previous=row))
     return {
         **rescored(doc, rows),
-        "status": "CLOSED",
+        "status": ObjectiveStatus.CLOSED,
         "grade": event.grade,
-        "archived_at_close": doc["status"] == "ARCHIVED",
+        "archived_at_close": doc["status"] == ObjectiveStatus.ARCHIVED,
     }

@@ -6,7 +6,7 @@ A team's check-in cadence is a field of its document, absent until first set
 
 from __future__ import annotations
 
-from domain.model.cycle import Cycle
+from domain.model.cycle import Cycle, CycleStatus
 from domain.model.team import Team
 from projections.documents import Batch, Doc, created, iso
 from projections.handlers.dispatch import project
@@ -34,11 +34,11 @@ def _(event: Cycle.CycleOpened, doc: Doc | None, pos: int, batch: Batch) -> Doc:
         parent_id=event.parent_id,
         starts_on=iso(event.starts_on),
         ends_on=iso(event.ends_on),
-        status="OPEN",
+        status=CycleStatus.OPEN,
         closed_at=None,
     )
 
 
 @project.register
 def _(event: Cycle.CycleClosed, doc: Doc, pos: int, batch: Batch) -> Doc:
-    return {**doc, "status": "CLOSED", "closed_at": iso(event.timestamp)}
+    return {**doc, "status": CycleStatus.CLOSED, "closed_at": iso(event.timestamp)}
