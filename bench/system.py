@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.pgcluster import MACHINE_URL, ThrowawayCluster, can_connect, ensure_database
+from tests.support.pgcluster import MACHINE_URL, ThrowawayCluster, can_connect, ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

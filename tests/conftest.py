@@ -1,24 +1,28 @@
-"""Fixtures: every behaviour test runs once on SQLite and once on PostgreSQL."""
+"""Fixtures: every behaviour test runs once on SQLite and once on PostgreSQL.
+
+The suite runs in one process or several (pytest-xdist, ``make test``): what a run
+reports at its end (the PostgreSQL and Chromium it had, the fuzzing it did) is said
+by the process that prints, with the workers' fuzz counts sent to it when they end.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from asgi_lifespan import LifespanManager
 
-from gateway.http.app import create_app
 from gateway.settings import Settings
-from tests import chromium
-from tests.api import Api
-from tests.pgcluster import Provisioned, provision
-from tests.processes import SPAWNED
+from tests.support import chromium
+from tests.support.api import Api, running
+from tests.support.pgcluster import Provisioned, provision
+from tests.support.processes import SPAWNED
 
 _provisioned: Provisioned | None = None
 
@@ -32,23 +36,56 @@ def postgres() -> Provisioned:
     return _provisioned
 
 
-def pytest_report_header() -> list[str]:
+UNIT = Path(__file__).parent / "unit"
+FUZZ = "tests.e2e.test_fuzz"  # its FUZZED counts the inputs tried per backend
+_fuzzed_by_workers: Counter[str] = Counter()
+
+
+def _unit_only(config: pytest.Config) -> bool:
+    """Whether only the unit tier runs (``make test-fast``): it needs neither a
+    database nor a browser, so none is looked for."""
+    paths = [config.invocation_params.dir / str(arg).split("::")[0] for arg in config.args]
+    return bool(paths) and all(path.resolve().is_relative_to(UNIT) for path in paths)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    if _unit_only(config):
+        return ["Unit tier only: no PostgreSQL, no Chromium needed"]
     return [
         f"PostgreSQL for tests: {postgres().how}",
         f"Chromium for tests: {chromium.executable() or 'not installed'}",
     ]
 
 
+def _fuzzed() -> Counter[str]:
+    fuzz = sys.modules.get(FUZZ)
+    return Counter(fuzz.FUZZED if fuzz is not None else {})
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its fuzz counts to the controller (``workeroutput``
+    travels with the worker's last message)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzzed"] = dict(_fuzzed())
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's, on the controller
+def pytest_testnodedown(node: Any, error: object) -> None:
+    _fuzzed_by_workers.update(getattr(node, "workeroutput", {}).get("fuzzed", {}))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if postgres().url is None:
-        terminalreporter.write_sep("!", "PostgreSQL tests were NOT run", red=True, bold=True)
-        terminalreporter.write_line(postgres().how, red=True)
-    if chromium.executable() is None:
-        terminalreporter.write_sep("!", "Chromium tests were NOT run", red=True, bold=True)
-        terminalreporter.write_line(chromium.MISSING, red=True)
-    fuzz = sys.modules.get("tests.test_fuzz")
-    if fuzz is not None and fuzz.FUZZED:
-        tried = ", ".join(f"{n} on {backend}" for backend, n in sorted(fuzz.FUZZED.items()))
+    if not _unit_only(terminalreporter.config):
+        if postgres().url is None:
+            terminalreporter.write_sep("!", "PostgreSQL tests were NOT run", red=True, bold=True)
+            terminalreporter.write_line(postgres().how, red=True)
+        if chromium.executable() is None:
+            terminalreporter.write_sep("!", "Chromium tests were NOT run", red=True, bold=True)
+            terminalreporter.write_line(chromium.MISSING, red=True)
+    fuzzed = _fuzzed() + _fuzzed_by_workers
+    if fuzzed:
+        tried = ", ".join(f"{n} on {backend}" for backend, n in sorted(fuzzed.items()))
         terminalreporter.write_line(f"Fuzzed mutation inputs: {tried}.")
 
 
@@ -98,17 +135,6 @@ def settings(request: pytest.FixtureRequest, tmp_path: object) -> Settings:
     url = request.getfixturevalue("pg_url")
     schema = request.getfixturevalue("pg_schema")
     return Settings(database_url=url, database_schema=schema, data_dir=tmp_path, poll_interval=0.2)
-
-
-@contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[Api]:
-    """The real app on these settings, and a client speaking HTTP to it."""
-    app = create_app(settings)
-    async with (
-        LifespanManager(app, startup_timeout=60) as manager,
-        Api.connect(manager.app, app) as client,
-    ):
-        yield client
 
 
 @pytest.fixture

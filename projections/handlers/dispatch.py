@@ -44,11 +44,12 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
 
 def view_of(event: OkraAggregate.Event) -> View | None:
     """The view holding the document of the event's aggregate (some have none)."""
-    return _view_of_type(type(event))
+    return view_of_type(type(event))
 
 
 @cache  # asked several times per event projected, always of a few dozen classes
-def _view_of_type(event_type: type) -> View | None:
+def view_of_type(event_type: type) -> View | None:
+    """The view holding the documents of that event class's aggregate."""
     return _VIEW_OF_AGGREGATE.get(event_type.__qualname__.split(".", 1)[0])
 
 
