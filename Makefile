@@ -1,10 +1,11 @@
-# OKRA: `make run` serves the demo; `make test` runs every test. Both set up .venv first.
+# OKRA: `make run` serves the demo; `make test` runs every test (`make test-fast`: the unit
+# tier, in seconds). All set up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test test-fast lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,11 +34,20 @@ chromium:
 	      { apt-get update -qq >/dev/null 2>&1 && $(APT_CHROMIUM) >/dev/null 2>&1; }; }; } || \
 	  echo "!!! Chromium not installed: the report rendering tests will say so and be skipped (CI fails)"
 
+# Test processes (pytest-xdist) for the whole suite. The tests wait on PostgreSQL,
+# subprocesses and sockets as much as they compute: on two cores, two workers halve
+# the suite's time; four save a little more at twice the load on a shared machine.
+WORKERS ?= 2
+
 test: $(STAMP) $(JS) chromium
 	$(BIN)/ruff check domain projections gateway tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal
+
+# Pure tests only: no database, no HTTP, no processes.
+test-fast: $(STAMP)
+	$(BIN)/pytest tests/unit
 
 # The benchmark suite (bench/run.py): BENCH_QUICK=1 for a smoke run, BENCH_ROWS=W1,R1 for
 # some rows. wrk (Debian package) drives the saturation rows; installed here when we can.

@@ -3,7 +3,7 @@
 The table is generated from the settings models themselves (and the ``okra`` flags
 that set the same fields), so it stays complete and true:
 
-    .venv/bin/python -m tests.test_configuration     # prints the Markdown table
+    .venv/bin/python -m tests.unit.test_configuration     # prints the Markdown table
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_every_setting_has_a_description_and_the_readme_names_it() -> None:
     missing = [name for name, _, _ in rows() if f"`{name}`" not in readme]
     assert missing == [], (
         "README.md's configuration table lacks these; regenerate it with "
-        "`.venv/bin/python -m tests.test_configuration`"
+        "`.venv/bin/python -m tests.unit.test_configuration`"
     )
 
 
