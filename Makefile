@@ -40,7 +40,7 @@ chromium:
 WORKERS ?= 2
 
 test: $(STAMP) $(JS) chromium
-	$(BIN)/ruff check domain projections gateway tests
+	$(BIN)/ruff check domain projections gateway tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest -n $(WORKERS) --dist worksteal

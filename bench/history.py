@@ -30,6 +30,8 @@ from asgi_lifespan import LifespanManager
 
 from domain.application import commands as c
 from domain.application.access import Principal
+from domain.model.cycle import CycleKind
+from domain.model.roles import Role
 from gateway.backend import make_app, make_store
 from gateway.http.app import create_app
 from gateway.settings import Settings
@@ -155,11 +157,14 @@ async def audit_pages(settings: Settings) -> None:
 
 async def time_travel(settings: Settings) -> None:
     domain = make_app(settings)
-    admin = Principal("bench", "admin")
+    admin = Principal("bench", Role.ADMIN)
     team = domain.handle(c.CreateTeam(name="Bench"), admin).id
     cycle = domain.handle(
         c.OpenCycle(
-            name="Bench year", kind="ANNUAL", starts_on=date(2020, 1, 1), ends_on=date(2030, 12, 31)
+            name="Bench year",
+            kind=CycleKind.ANNUAL,
+            starts_on=date(2020, 1, 1),
+            ends_on=date(2030, 12, 31),
         ),
         admin,
     ).id

@@ -23,6 +23,7 @@ import psycopg
 from asgi_lifespan import LifespanManager
 
 from domain.application import commands as c
+from domain.model.cycle import CycleKind
 from gateway.backend import make_app
 from gateway.http.app import create_app
 from gateway.settings import Settings
@@ -51,14 +52,17 @@ def seed(app_settings: Settings) -> str:
         org = app.handle(c.CreateTeam(name="Org"), "bench").id
         year = app.handle(
             c.OpenCycle(
-                name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+                name="2026",
+                kind=CycleKind.ANNUAL,
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
             ),
             "bench",
         ).id
         quarter = app.handle(
             c.OpenCycle(
                 name="2026-Q4",
-                kind="QUARTERLY",
+                kind=CycleKind.QUARTERLY,
                 parent_id=year,
                 starts_on=date(2026, 10, 1),
                 ends_on=date(2026, 12, 31),
@@ -84,9 +88,7 @@ def seed(app_settings: Settings) -> str:
                     "bench",
                 ).id
                 started = time.perf_counter()
-                app.handle(
-                    c.TagObjective(id=objective, expected_version=None, values=["A"]), "bench"
-                )
+                app.handle(c.TagObjective(id=objective, expected_version=1, values=["A"]), "bench")
                 tagging.append(time.perf_counter() - started)
                 for k in range(KEY_RESULTS):
                     kr = app.handle(
