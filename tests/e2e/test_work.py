@@ -17,7 +17,7 @@ from gateway.backend import make_store
 from gateway.settings import Settings
 from projections.projector import Projector
 from tests.builders import make_key_results
-from tests.support.api import Api
+from tests.support.api import Api, running
 from tests.support.sql import statements
 from tests.support.work import event_statements, write_transactions
 
@@ -121,10 +121,21 @@ DASHBOARD = """query($c: ID!) { objectives(cycleId: $c, first: 50) {
   totalCount nodes { title score keyResults { title score currentValue } bets { title } } } }"""
 
 
-async def test_an_unchanged_dashboard_is_answered_from_one_position_read(api: Api) -> None:
+async def test_an_unchanged_dashboard_is_answered_from_one_position_read(
+    settings: Settings,
+) -> None:
     """The second identical query reads only the views' position; the next event moves
-    the position, so the query after a check-in shows it (read-your-writes holds)."""
+    the position, so the query after a check-in shows it (read-your-writes holds).
+
+    The background catch-up poll also reads the position; it is set apart here (an hour),
+    so that only the request's own reads are counted, however slow the machine."""
+    async with running(settings.model_copy(update={"poll_interval": 3600})) as api:
+        await answered_from_one_position_read(api)
+
+
+async def answered_from_one_position_read(api: Api) -> None:
     key_results = seed(api)
+    assert await api.backend.catch_up()
     cycle = (await api.data("{ cycles { nodes { id } } }"))["cycles"]["nodes"][0]["id"]
     first = await api.data(DASHBOARD, c=cycle)
     async with statements(api.backend.store) as seen:

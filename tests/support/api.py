@@ -61,12 +61,11 @@ class Api:
         """A real API token for that person (issued once, through the domain)."""
         key = (user, role, teams)
         if key not in self.tokens:
-            saved = self.backend.app.handle(
+            saved = await self.backend.handle(
                 IssueToken(user=user, role=Role(role), team_ids=list(teams)), "tests"
-            )
+            )  # which waits until the views show it
             secret = saved.secret
             assert secret is not None
-            await self.backend.watch.wait_for(saved.position, seconds=10)
             self.tokens[key] = secret
             self.token_ids[secret] = saved.id
         return self.tokens[key]
