@@ -28,6 +28,7 @@ from gateway.schema import (
     retrospective,
     strategy,
     subscription,
+    time_travel,
     trends,
 )
 from gateway.schema.cacheable import MarkCacheable
@@ -40,6 +41,7 @@ Query = merge_types(
     "Query",
     (
         query.Query,
+        time_travel.TimeTravelQuery,
         strategy.StrategyQuery,
         audit.AuditQuery,
         audit_trail.AuditTrailQuery,
