@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         "anonymous ones, possible with OKRA_PUBLIC_READ, get no schema and no "
         '"Did you mean" suggestions), true (everyone) or false (no one).',
     )
+    graphiql_cdn: bool = Field(
+        False,
+        description="Load GraphiQL's scripts and styles from unpkg.com (the same pinned "
+        "files, checked by subresource integrity) instead of the copies the server ships.",
+    )
     ready_max_lag: int = Field(
         1_000, description="Most events the views may trail the log by and still be ready."
     )
