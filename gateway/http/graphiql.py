@@ -42,17 +42,17 @@ EXAMPLE_DOCUMENT = """\
 
 # The open quarter: every objective with its key results, latest check-ins and bets.
 query Dashboard($cycle: ID!) {
-  cycle(id: $cycle) { name startsOn endsOn status }
+  cycle(id: $cycle) { id name startsOn endsOn status }
   objectives(cycleId: $cycle, first: 50) {
     totalCount
     nodes {
-      id title kind score scoreBand expectedGrade
-      team { name }
+      id version title kind score scoreBand expectedGrade
+      team { id name }
       keyResults {
-        id title score confidence currentValue targetValue unit
-        checkIns(first: 3) { nodes { value confidence asOf note recordedBy } }
+        id version title score confidence currentValue targetValue unit
+        checkIns(first: 3) { nodes { id value confidence asOf note recordedBy } }
       }
-      bets { title stake odds expectedValue status }
+      bets { id version title stake odds expectedValue status }
     }
   }
 }
@@ -61,8 +61,9 @@ query Dashboard($cycle: ID!) {
 mutation CheckIn($keyResult: ID!, $value: Float!) {
   recordCheckIn(input: { keyResultId: $keyResult, value: $value, confidence: 0.7,
                          note: "Checked in from GraphiQL" }) {
-    title score currentValue confidence version
-    objective { title score }
+    id version title score currentValue confidence
+    checkIns(first: 3) { nodes { id value confidence asOf note recordedBy } }
+    objective { id score }
   }
 }
 
