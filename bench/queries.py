@@ -31,7 +31,7 @@ AUDIT_PAGE = """query Audit($entity: ID!) {
 
 # T1: an objective as it stood at a moment.
 TIME_TRAVEL = """query AsOf($id: ID!, $asOf: DateTime!) {
-  objective(id: $id, asOf: $asOf) {
+  objectiveAsOf(id: $id, asOf: $asOf) {
     id title score version
     keyResults { id score currentValue confidence }
   }

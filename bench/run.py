@@ -562,8 +562,8 @@ def measure_gateway_pg(big: Store) -> None:
                 a1.command = "BENCH_ROWS=A1 make bench"
         if wanted("T1"):
             t1 = ROWS["T1"]
-            if not schema_has("objective", "asOf"):
-                t1.not_available = "the schema has no objective(id, asOf) query yet (issue 4)"
+            if not schema_has("objectiveAsOf", "asOf"):
+                t1.not_available = "the schema has no objectiveAsOf(id, asOf) query"
             else:
                 now = datetime.now(tz=UTC)
                 lines = [
@@ -583,7 +583,7 @@ def measure_gateway_pg(big: Store) -> None:
                     server.url, token, queries.TIME_TRAVEL, json.loads(lines[0])["variables"]
                 )
                 if "errors" in answer:
-                    raise RuntimeError(f"objective(asOf) failed: {answer['errors']}")
+                    raise RuntimeError(f"objectiveAsOf failed: {answer['errors']}")
                 say("T1: time travel, one client…")
                 t1.figure, results = latencies(url, body_file, token, rate=None, connections=1)
                 t1.extra["p50_ms"] = [r.p50 for r in results]

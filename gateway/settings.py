@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.audit_settings import AuditSettings
+
+
+class Introspection(StrEnum):
+    """Who may introspect the schema (``OKRA_INTROSPECTION``)."""
+
+    AUTHENTICATED = "authenticated"  # signed-in requests only (the default)
+    ON = "true"  # everyone
+    OFF = "false"  # no one
 
 
 class Settings(BaseSettings):
@@ -75,9 +84,16 @@ class Settings(BaseSettings):
     request_timeout: float = Field(
         15.0, description="Seconds a request may take before it is answered with TIMEOUT."
     )
-    introspection: bool | None = Field(
-        None,
-        description="Allow introspection (default: on with SQLite, off with PostgreSQL).",
+    introspection: Introspection = Field(
+        Introspection.AUTHENTICATED,
+        description="Who may introspect the schema: authenticated (signed-in requests; "
+        "anonymous ones, possible with OKRA_PUBLIC_READ, get no schema and no "
+        '"Did you mean" suggestions), true (everyone) or false (no one).',
+    )
+    graphiql_cdn: bool = Field(
+        False,
+        description="Load GraphiQL's scripts and styles from unpkg.com (the same pinned "
+        "files, checked by subresource integrity) instead of the copies the server ships.",
     )
     ready_max_lag: int = Field(
         1_000, description="Most events the views may trail the log by and still be ready."
@@ -93,6 +109,19 @@ class Settings(BaseSettings):
     )
     audit: AuditSettings = Field(default_factory=AuditSettings, description="OKRA_AUDIT_*")
 
+    @field_validator("introspection", mode="before")
+    @classmethod
+    def _switch(cls, value: object) -> object:
+        """true/false as any spelling of a boolean (1, yes, off, …), as before."""
+        if isinstance(value, bool):
+            return Introspection.ON if value else Introspection.OFF
+        spelled = str(value).strip().lower()
+        if spelled in ("1", "yes", "on", "y", "t"):
+            return Introspection.ON
+        if spelled in ("0", "no", "off", "n", "f"):
+            return Introspection.OFF
+        return spelled
+
     @model_validator(mode="after")
     def _jwt_is_checked(self) -> Settings:
         if (self.jwt_secret or self.jwt_jwks_url) and not (self.jwt_issuer and self.jwt_audience):
@@ -104,10 +133,6 @@ class Settings(BaseSettings):
         if self.log_format == "auto":
             return not sys.stderr.isatty()
         return self.log_format == "json"
-
-    @property
-    def introspection_enabled(self) -> bool:
-        return self.introspection if self.introspection is not None else not self.database_url
 
     @property
     def is_postgres(self) -> bool:

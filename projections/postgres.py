@@ -181,8 +181,11 @@ class PostgresViewStore(ViewStore):
         limit: int | None = None,
         after: int | None = None,
         descending: bool = False,
+        before: int | None = None,
     ) -> list[Doc]:
-        sql, params = self.select_statement(view, where, limit, after, descending=descending)
+        sql, params = self.select_statement(
+            view, where, limit, after, descending=descending, before=before
+        )
         return [row[0] for row in await self.pool.fetch(sql, *params)]
 
     async def count(self, view: View, where: Where) -> int:

@@ -127,8 +127,11 @@ class SQLiteViewStore(ViewStore):
         limit: int | None = None,
         after: int | None = None,
         descending: bool = False,
+        before: int | None = None,
     ) -> list[Doc]:
-        sql, params = self.select_statement(view, where, limit, after, descending=descending)
+        sql, params = self.select_statement(
+            view, where, limit, after, descending=descending, before=before
+        )
         return [json.loads(row[0]) for row in self.conn.execute(sql, params)]
 
     async def count(self, view: View, where: Where) -> int:

@@ -109,9 +109,11 @@ class ViewStore(ABC):
         limit: int | None = None,
         after: int | None = None,
         descending: bool = False,
+        before: int | None = None,
     ) -> list[Doc]:
         """Documents matching every filter, in log order (or newest first, with
-        ``descending``), optionally past a ``pos`` in that order."""
+        ``descending``), optionally past a ``pos`` in that order (``after``) and short
+        of another (``before``)."""
 
     @abstractmethod
     async def count(self, view: View, where: Where) -> int: ...
@@ -199,12 +201,14 @@ class ViewStore(ABC):
         after: int | None = None,
         what: str = "doc",
         descending: bool = False,
+        before: int | None = None,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        if after is not None:
-            params.append(after)
-            clauses.append(f"pos {'<' if descending else '>'} {self.placeholder(len(params))}")
+        for position, below in ((after, descending), (before, not descending)):
+            if position is not None:
+                params.append(position)
+                clauses.append(f"pos {'<' if below else '>'} {self.placeholder(len(params))}")
         for column, value in where.items():
             if column not in ("id", *view.column_names):
                 raise ValueError(f"{view.name} cannot be filtered by {column}")

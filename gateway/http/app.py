@@ -14,9 +14,11 @@ from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from domain.application.okra import utc_now
 from gateway.auth import Authenticator
@@ -24,6 +26,7 @@ from gateway.backend import Backend
 from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
 from gateway.http.endpoint import OkraGraphQL
+from gateway.http.graphiql import ASSETS, STATIC
 from gateway.http.limits import LimitBody, TimeBudget
 from gateway.http.probes import Stall, healthz, metrics, readyz
 from gateway.http.request_ids import RequestIds
@@ -54,6 +57,11 @@ def create_app(
             Route("/metrics", metrics),
             Route("/graphql", graphql, methods=["GET", "POST"], middleware=over_http),
             WebSocketRoute("/graphql", graphql),
+            # GraphiQL's own files (public, like its page): 3.5 MB of script, sent gzipped.
+            Mount(
+                ASSETS.rstrip("/"),
+                app=GZipMiddleware(StaticFiles(directory=STATIC), minimum_size=1024),
+            ),
         ],
         lifespan=lifespan,
     )

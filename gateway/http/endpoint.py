@@ -41,7 +41,8 @@ class OkraGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL, opening on OKRA's example document with ids from this store."""
         variables = await example_variables(self.backend.store)
-        return HTMLResponse(graphiql_page(self.graphql_ide_html, EXAMPLE_DOCUMENT, variables))
+        cdn = self.backend.settings.graphiql_cdn
+        return HTMLResponse(graphiql_page(EXAMPLE_DOCUMENT, variables, cdn))
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -1,18 +1,29 @@
-"""GraphiQL opening on a document that runs as it is: the dashboard of the open
-quarter, a check-in and a trend, with their variables filled in from the store.
+"""GraphiQL, served whole by the gateway: the page, its scripts and its styles.
 
-strawberry serves GraphiQL from one HTML template; the page is that template with
-its welcome text replaced by OKRA's example document and default variables. The
-variables are opaque ids only (an open cycle, one of its key results), which give
-nobody without a token anything to read.
+The page opens on a document that runs as it is (the dashboard of the open quarter, a
+check-in and a trend) with its variables filled in from the store; they are opaque
+ids only (an open cycle, one of its key results), which give nobody without a token
+anything to read.
+
+GraphiQL's own files (React, GraphiQL, its explorer plugin) ship with OKRA as package
+data (``static/npm``: the npm registry's files byte for byte, with their licences), so
+the page works where the server has no internet and, more to the point, where the
+browser has none beyond the server. ``OKRA_GRAPHIQL_CDN=true`` loads the same files
+from unpkg.com instead. Either way each is pinned by its SHA-384 (subresource
+integrity), and the page carries the Content-Security-Policy it needs, which names
+nothing but the server (and, with the CDN, unpkg.com).
 """
 
 from __future__ import annotations
 
 import json
-import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
 from starlette.types import Scope
 
 from domain.model.cycle import CycleKind
@@ -31,17 +42,17 @@ EXAMPLE_DOCUMENT = """\
 
 # The open quarter: every objective with its key results, latest check-ins and bets.
 query Dashboard($cycle: ID!) {
-  cycle(id: $cycle) { name startsOn endsOn status }
+  cycle(id: $cycle) { id name startsOn endsOn status }
   objectives(cycleId: $cycle, first: 50) {
     totalCount
     nodes {
-      id title kind score scoreBand expectedGrade
-      team { name }
+      id version title kind score scoreBand expectedGrade
+      team { id name }
       keyResults {
-        id title score confidence currentValue targetValue unit
-        checkIns(first: 3) { nodes { value confidence asOf note recordedBy } }
+        id version title score confidence currentValue targetValue unit
+        checkIns(first: 3) { nodes { id value confidence asOf note recordedBy } }
       }
-      bets { title stake odds expectedValue status }
+      bets { id version title stake odds expectedValue status }
     }
   }
 }
@@ -50,8 +61,9 @@ query Dashboard($cycle: ID!) {
 mutation CheckIn($keyResult: ID!, $value: Float!) {
   recordCheckIn(input: { keyResultId: $keyResult, value: $value, confidence: 0.7,
                          note: "Checked in from GraphiQL" }) {
-    title score currentValue confidence version
-    objective { title score }
+    id version title score currentValue confidence
+    checkIns(first: 3) { nodes { id value confidence asOf note recordedBy } }
+    objective { id score }
   }
 }
 
@@ -95,28 +107,111 @@ async def example_variables(store: ViewStore) -> dict[str, Any]:
     return variables
 
 
-def _script_literal(value: Any) -> str:
-    """JSON as a JavaScript literal that cannot end the <script> element it sits in."""
-    return json.dumps(value, indent=2).replace("<", "\\u003c")
+STATIC = Path(__file__).parent / "static"  # served at ASSETS
+ASSETS = "/graphiql/"
+CDN = "https://unpkg.com/"
 
 
-def graphiql_page(template: str, document: str, variables: dict[str, Any]) -> str:
-    """strawberry's GraphiQL page, opening on ``document`` with ``variables``."""
-    page, found = re.subn(
-        r"const EXAMPLE_QUERY = `.*?`;",
-        lambda _: (
-            f"const EXAMPLE_QUERY = {_script_literal(document)};\n"
-            f"      const EXAMPLE_VARIABLES = {_script_literal(json.dumps(variables, indent=2))};"
-        ),
-        template,
-        count=1,
-        flags=re.S,
-    )
-    page, used = re.subn(
-        r"parameters\.variables,", "parameters.variables || EXAMPLE_VARIABLES,", page, count=1
-    )
-    if not (found and used):  # strawberry changed its template: fail loudly, not silently
-        raise RuntimeError(
-            "strawberry's GraphiQL template changed: update gateway/http/graphiql.py"
+@dataclass(frozen=True)
+class Asset:
+    """A file of an npm package, as the registry publishes it."""
+
+    package: str  # name@version
+    path: str  # inside the package
+    integrity: str  # sha384-…, what the browser checks
+
+    @property
+    def relative(self) -> str:
+        return f"{self.package}/{self.path}"
+
+
+SCRIPTS = (
+    Asset(
+        "react@18.2.0",
+        "umd/react.production.min.js",
+        "sha384-tMH8h3BGESGckSAVGZ82T9n90ztNXxvdwvdM6UoR56cYcf+0iGXBliJ29D+wZ/x8",
+    ),
+    Asset(
+        "react-dom@18.2.0",
+        "umd/react-dom.production.min.js",
+        "sha384-bm7MnzvK++ykSwVJ2tynSE5TRdN+xL418osEVF2DE/L/gfWHj91J2Sphe582B1Bh",
+    ),
+    Asset(
+        "graphiql@3.8.3",
+        "graphiql.min.js",
+        "sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie",
+    ),
+    Asset(
+        "@graphiql/plugin-explorer@1.0.2",
+        "dist/index.umd.js",
+        "sha384-2oonKe47vfHIZnmB6ZZ10vl7T0Y+qrHQF2cmNTaFDuPshpKqpUMGMc9jgj9MLDZ9",
+    ),
+)
+STYLES = (
+    Asset(
+        "graphiql@3.8.3",
+        "graphiql.min.css",
+        "sha384-Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2JfJ/PTRiPKf0aM",
+    ),
+    Asset(
+        "@graphiql/plugin-explorer@1.0.2",
+        "dist/style.css",
+        "sha384-5DFJlDPW2tSATRbM8kzoP1j194jexLswuNmClWoRr2Q0x7R68JIQzPHZ02Faktwi",
+    ),
+)
+
+
+def content_security_policy(cdn: bool = False) -> str:
+    """What the page needs, and nothing more: its scripts and styles from the server
+    (or the CDN), GraphQL over HTTP and websockets to the server, inline styles (React
+    and CodeMirror set them) and the fonts and icons GraphiQL inlines as data: URLs.
+    The example is a JSON data block, which runs nothing."""
+    source = f"'self' {CDN.rstrip('/')}" if cdn else "'self'"
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {source}",
+            f"style-src {source} 'unsafe-inline'",
+            "font-src 'self' data:",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
         )
-    return page.replace("<title>Strawberry GraphiQL</title>", "<title>OKRA GraphiQL</title>")
+    )
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("gateway.http", "templates"), autoescape=True
+    )
+    return environment.get_template("graphiql.html")
+
+
+def _script_literal(value: Any) -> Markup:
+    """JSON that cannot end the <script> element it sits in (nor be HTML-escaped: a
+    data block's text is read as it is)."""
+    return Markup(json.dumps(value).replace("<", "\\u003c"))
+
+
+def graphiql_page(document: str, variables: dict[str, Any], cdn: bool = False) -> str:
+    """GraphiQL's page, opening on ``document`` with ``variables``."""
+    base = CDN if cdn else f"{ASSETS}npm/"
+
+    def located(assets: tuple[Asset, ...]) -> list[dict[str, str]]:
+        return [{"url": base + a.relative, "integrity": a.integrity} for a in assets]
+
+    example = {
+        "query": document,
+        "variables": json.dumps(variables, indent=2),
+        "assets": base,
+        "cdn": cdn,
+    }
+    return _template().render(
+        policy=content_security_policy(cdn),
+        styles=located(STYLES),
+        scripts=located(SCRIPTS),
+        own=ASSETS,
+        example=_script_literal(example),
+    )

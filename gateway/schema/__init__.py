@@ -9,7 +9,6 @@ import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -28,11 +27,13 @@ from gateway.schema import (
     retrospective,
     strategy,
     subscription,
+    time_travel,
     trends,
 )
 from gateway.schema.cacheable import MarkCacheable
 from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.schema.execution import OkraExecutionContext
+from gateway.schema.introspection import GuardIntrospection
 from gateway.settings import Settings
 
 # Each feature contributes its own Query/Mutation class; merged here into one schema.
@@ -40,6 +41,7 @@ Query = merge_types(
     "Query",
     (
         query.Query,
+        time_travel.TimeTravelQuery,
         strategy.StrategyQuery,
         audit.AuditQuery,
         audit_trail.AuditTrailQuery,
@@ -89,11 +91,10 @@ def build_schema(
         lambda: ParserCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: GuardIntrospection(settings.introspection),
         lambda: ValidationCache(maxsize=256),
         MarkCacheable,
     ]
-    if not settings.introspection_enabled:
-        extensions.append(DisableIntrospection)
     return OkraSchema(
         query=Query,
         mutation=Mutation,

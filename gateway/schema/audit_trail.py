@@ -19,13 +19,12 @@ from strawberry.scalars import JSON
 from gateway.schema.choices import choice
 from gateway.schema.connection import (
     After,
+    Before,
     Connection,
-    Edge,
     First,
-    PageInfo,
-    check_first,
-    decode_cursor,
-    encode_cursor,
+    Last,
+    Page,
+    paginate,
 )
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, camel
@@ -211,33 +210,10 @@ def where_of(filter: AuditTrailFilter | None) -> dict[str, Any]:
 
 
 async def audit_trail(
-    info: Info,
-    filter: AuditTrailFilter | None,
-    first: int | None,
-    after: str | None,
-    order: HistoryOrder,
+    info: Info, filter: AuditTrailFilter | None, page: Page, order: HistoryOrder
 ) -> Connection[AuditEntry]:
-    size = check_first(first)
-    after_pos = decode_cursor(after) if after else None
-    where = where_of(filter)
-    store = info.context.backend.store
     descending = order is HistoryOrder.NEWEST_FIRST
-    docs = await store.find(HISTORY, where, limit=size + 1, after=after_pos, descending=descending)
-    edges = [Edge(cursor=encode_cursor(d["pos"]), node=AuditEntry.from_doc(d)) for d in docs[:size]]
-
-    async def count() -> int:
-        return await store.count(HISTORY, where)
-
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(docs) > size,
-            has_previous_page=after_pos is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        counter=count,
-    )
+    return await paginate(info, HISTORY, where_of(filter), AuditEntry.from_doc, page, descending)
 
 
 @strawberry.type
@@ -256,9 +232,12 @@ class AuditTrailQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         order: Annotated[
             HistoryOrder,
             strawberry.argument(description="Newest first (the default) or oldest first."),
         ] = HistoryOrder.NEWEST_FIRST,
     ) -> Connection[AuditEntry]:
-        return await audit_trail(info, filter, first, after, order)
+        page = Page.of(first, after, last, before)
+        return await audit_trail(info, filter, page, order)

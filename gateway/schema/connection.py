@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -29,11 +30,12 @@ T = TypeVar("T")
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 100
 
-# The paging arguments, described once for every connection.
+# The paging arguments, described once for every connection (Relay's four).
 First = Annotated[
     int | None,
     strawberry.argument(
-        description=f"How many items to return, 0–{PAGE_SIZE_MAX} (default {PAGE_SIZE})."
+        description=f"How many items to return from the start (after `after`), "
+        f"0–{PAGE_SIZE_MAX}; the default when neither first nor last is given is {PAGE_SIZE}."
     ),
 ]
 After = Annotated[
@@ -42,24 +44,39 @@ After = Annotated[
         description="Return the items after this cursor (a previous page's endCursor)."
     ),
 ]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"How many items to return from the end (before `before`), "
+        f"0–{PAGE_SIZE_MAX}; not together with first."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Return the items before this cursor (a later page's startCursor)."
+    ),
+]
 
 
 def encode_cursor(pos: int) -> str:
     return base64.urlsafe_b64encode(f"pos:{pos}".encode()).decode()
 
 
-def _not_a_cursor() -> OkraError:
-    return OkraError("after: not a cursor this API handed out", "BAD_USER_INPUT", "after")
+def _not_a_cursor(argument: str) -> OkraError:
+    return OkraError(
+        f"{argument}: not a cursor this API handed out", "BAD_USER_INPUT", argument
+    )
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, argument: str = "after") -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         if kind != "pos":
             raise ValueError(kind)
         return int(value)
     except ValueError:
-        raise _not_a_cursor() from None
+        raise _not_a_cursor(argument) from None
 
 
 Key = tuple[str | int, ...]
@@ -69,14 +86,14 @@ def encode_key_cursor(key: Key) -> str:
     return base64.urlsafe_b64encode(f"key:{json.dumps(list(key))}".encode()).decode()
 
 
-def decode_key_cursor(cursor: str) -> Key:
+def decode_key_cursor(cursor: str, argument: str = "after") -> Key:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         key = json.loads(value) if kind == "key" else None
     except ValueError:
-        raise _not_a_cursor() from None
+        raise _not_a_cursor(argument) from None
     if not isinstance(key, list) or not all(isinstance(part, str | int) for part in key):
-        raise _not_a_cursor()
+        raise _not_a_cursor(argument)
     return tuple(key)
 
 
@@ -84,14 +101,57 @@ def _same_shape(a: Key, b: Key) -> bool:
     return len(a) == len(b) and all(type(x) is type(y) for x, y in zip(a, b, strict=True))
 
 
+@dataclass(frozen=True)
+class Page:
+    """The four paging arguments of a connection, checked: a page of ``size`` items
+    from the start of what lies between the cursors, or (``backward``, with ``last``)
+    from its end, as the Relay specification lays it out."""
+
+    size: int
+    backward: bool = False
+    after: str | None = None
+    before: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Page:
+        if first is not None and last is not None:
+            raise OkraError(
+                "last: give first or last, not both", "BAD_USER_INPUT", "last"
+            )
+        argument, size = ("last", last) if last is not None else ("first", first)
+        size = PAGE_SIZE if size is None else size
+        if not 0 <= size <= PAGE_SIZE_MAX:
+            raise OkraError(
+                f"{argument}: must be between 0 and {PAGE_SIZE_MAX}", "BAD_USER_INPUT", argument
+            )
+        return cls(size, last is not None, after or None, before or None)
+
+    def positions(self) -> tuple[int | None, int | None]:
+        """The log positions of the cursors (lists in log order)."""
+        return (
+            decode_cursor(self.after) if self.after else None,
+            decode_cursor(self.before, "before") if self.before else None,
+        )
+
+
 @strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether items follow this page.")
+    has_next_page: bool = strawberry.field(
+        description="Whether items follow this page: exact when paging forward (first); "
+        "backward, whether the page was asked for before a cursor."
+    )
     has_previous_page: bool = strawberry.field(
-        description="Whether this page was asked for after a cursor."
+        description="Whether items precede this page: exact when paging backward (last); "
+        "forward, whether the page was asked for after a cursor."
     )
     start_cursor: str | None = strawberry.field(
-        description="The cursor of the first item of the page; null if empty."
+        description="The cursor of the first item; pass it as before for the page before."
     )
     end_cursor: str | None = strawberry.field(
         description="The cursor of the last item; pass it as after for the next page."
@@ -122,39 +182,44 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def check_first(first: int | None) -> int:
-    size = PAGE_SIZE if first is None else first
-    if not 0 <= size <= PAGE_SIZE_MAX:
-        raise OkraError(f"first: must be between 0 and {PAGE_SIZE_MAX}", "BAD_USER_INPUT", "first")
-    return size
-
-
 async def paginate(
     info: Info,
     view: View,
     where: Where,
     make: Callable[[Doc], T],
-    first: int | None,
-    after: str | None,
+    page: Page,
+    descending: bool = False,
 ) -> Connection[T]:
-    size = check_first(first)
-    after_pos = decode_cursor(after) if after else None
-    docs = await info.context.backend.store.find(view, where, limit=size + 1, after=after_pos)
-    page = docs[:size]
-    edges = [Edge(cursor=encode_cursor(d["pos"]), node=make(d)) for d in page]
+    """A page of a view's documents in log order (newest first with ``descending``),
+    read in SQL: ``size + 1`` rows from the right end, the one past the page telling
+    whether more lie beyond it."""
     store = info.context.backend.store
+    after, before = page.positions()
+    if page.backward:  # the same range read from its far end, then turned round
+        docs = await store.find(
+            view, where, page.size + 1, after=before, before=after, descending=not descending
+        )
+        items = docs[: page.size][::-1]
+    else:
+        docs = await store.find(
+            view, where, page.size + 1, after=after, before=before, descending=descending
+        )
+        items = docs[: page.size]
+    more = len(docs) > page.size
+    edges = [Edge(cursor=encode_cursor(d["pos"]), node=make(d)) for d in items]
 
     async def count() -> int:
         return await store.count(view, where)
 
-    return _connection(edges, len(docs) > size, after_pos is not None, count)
+    if page.backward:
+        return _connection(edges, earlier=more, later=before is not None, count=count)
+    return _connection(edges, earlier=after is not None, later=more, count=count)
 
 
 def page_of(
     docs: Sequence[Doc],
     make: Callable[[Doc], T],
-    first: int | None,
-    after: str | None,
+    page: Page,
     key: Callable[[Doc], Key] | None = None,
     descending: bool = False,
 ) -> Connection[T]:
@@ -162,43 +227,64 @@ def page_of(
 
     Without ``key`` the list is in log order and its cursors are those of the
     top-level lists (log positions); with ``key`` (the list sorted by it,
-    ``descending`` or not) the cursor holds the sort key, and ``after`` keeps what
-    sorts past it.
+    ``descending`` or not) the cursor holds the sort key.
     """
-    size = check_first(first)
-    rest: Sequence[Doc] = docs
-    if after and key is None:
-        after_pos = decode_cursor(after)
-        rest = [d for d in docs if d["pos"] > after_pos]
-    elif after and key is not None:
-        mark: Any = decode_key_cursor(after)
-        keyed = [(key(d), d) for d in docs]
-        if keyed and not _same_shape(mark, keyed[0][0]):
-            raise _not_a_cursor()
-        rest = [d for k, d in keyed if (k < mark if descending else k > mark)]
-    page = rest[:size]
+    sort_key: Callable[[Doc], Any] = key or (lambda d: d["pos"])
+    keys = [sort_key(d) for d in docs]
+
+    def mark(cursor: str, argument: str) -> Any:
+        if key is None:
+            return decode_cursor(cursor, argument)
+        found = decode_key_cursor(cursor, argument)
+        if keys and not _same_shape(found, keys[0]):
+            raise _not_a_cursor(argument)
+        return found
+
+    def beyond(k: Any, m: Any) -> bool:  # k comes after m in the list's order
+        return bool(k < m if descending else k > m)
+
+    low = sum(1 for k in keys if not beyond(k, mark(page.after, "after"))) if page.after else 0
+    high = (
+        sum(1 for k in keys if beyond(mark(page.before, "before"), k))
+        if page.before
+        else len(docs)
+    )
+    high = max(low, high)
+    if page.backward:
+        start, end = max(low, high - page.size), high
+    else:
+        start, end = low, min(high, low + page.size)
     edges = [
         Edge(
-            cursor=encode_cursor(d["pos"]) if key is None else encode_key_cursor(key(d)),
+            cursor=encode_cursor(d["pos"]) if key is None else encode_key_cursor(keys[i]),
             node=make(d),
         )
-        for d in page
+        for i, d in enumerate(docs[start:end], start)
     ]
     total = len(docs)
 
     async def count() -> int:
         return total
 
-    return _connection(edges, len(rest) > size, bool(after), count)
+    # As the Relay specification words it: exact toward the end being paged from,
+    # and toward the cursor on the other side, whether anything lies past it.
+    crowded = high - low > page.size
+    if page.backward:
+        return _connection(edges, earlier=crowded, later=high < len(docs), count=count)
+    return _connection(edges, earlier=low > 0, later=crowded, count=count)
 
 
 def _connection(
-    edges: list[Edge[T]], more: bool, earlier: bool, count: Callable[[], Awaitable[int]]
+    edges: list[Edge[T]],
+    *,
+    earlier: bool,
+    later: bool,
+    count: Callable[[], Awaitable[int]],
 ) -> Connection[T]:
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=more,
+            has_next_page=later,
             has_previous_page=earlier,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,

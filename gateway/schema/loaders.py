@@ -19,11 +19,12 @@ Load = Callable[[list[str]], Awaitable[Sequence[Any]]]
 class Loaders:
     def __init__(self, store: ViewStore) -> None:
         self.store = store
-        self.team = self._one(TEAMS)
-        self.cycle = self._one(CYCLES)
-        self.objective = self._one(OBJECTIVES)
-        self.bet = self._one(BETS)
-        self.portfolio = self._one(PORTFOLIOS)
+        self._by_id: dict[str, DataLoader[str, Doc | None]] = {}
+        self.team = self.one(TEAMS)
+        self.cycle = self.one(CYCLES)
+        self.objective = self.one(OBJECTIVES)
+        self.bet = self.one(BETS)
+        self.portfolio = self.one(PORTFOLIOS)
         self.teams_by_parent = self._many(TEAMS, "parent_id")
         self.cycles_by_parent = self._many(CYCLES, "parent_id")
         self.objectives_by_parent_key_result = self._many(OBJECTIVES, "parent_key_result_id")
@@ -33,11 +34,6 @@ class Loaders:
         self.bets_by_key_result = self._many(BETS, "key_result_id")
         self.check_ins_by_key_result = self._many(CHECK_INS, "key_result_id")
         self._all: list[DataLoader[Any, Any]] = [
-            self.team,
-            self.cycle,
-            self.objective,
-            self.bet,
-            self.portfolio,
             self.teams_by_parent,
             self.cycles_by_parent,
             self.objectives_by_parent_key_result,
@@ -50,15 +46,19 @@ class Loaders:
 
     def clear(self) -> None:
         """Forget what this request read: a mutation has just changed the views."""
-        for loader in self._all:
+        for loader in (*self._by_id.values(), *self._all):
             loader.clear_all()
 
-    def _one(self, view: View) -> DataLoader[str, Doc | None]:
-        async def load(ids: list[str]) -> list[Doc | None]:
-            docs = await self.store.get(view, ids)
-            return [docs.get(i) for i in ids]
+    def one(self, view: View) -> DataLoader[str, Doc | None]:
+        """The view's documents by id (one loader per view and request, made on first use)."""
+        if view.name not in self._by_id:
 
-        return DataLoader(load_fn=load)
+            async def load(ids: list[str]) -> list[Doc | None]:
+                docs = await self.store.get(view, ids)
+                return [docs.get(i) for i in ids]
+
+            self._by_id[view.name] = DataLoader(load_fn=load)
+        return self._by_id[view.name]
 
     def _many(self, view: View, column: str) -> DataLoader[str, list[Doc]]:
         async def load(keys: list[str]) -> list[list[Doc]]:

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+import anyio
+
 from domain.model.objective import objective_of
+from gateway.schema.audit_trail import utc
 from gateway.schema.context import Info
+from projections import time_travel
 from projections.documents import Doc
 
 if TYPE_CHECKING:
@@ -31,8 +35,8 @@ class Builders:
 
     team: Callable[[Doc], Any] | None = None
     cycle: Callable[[Doc], Any] | None = None
-    objective: Callable[..., Any] | None = None
-    key_result: Callable[..., Any] | None = None
+    objective: Callable[[Doc], Any] | None = None
+    key_result: Callable[[Doc], Any] | None = None
     bet: Callable[[Doc], Any] | None = None
 
 
@@ -49,14 +53,14 @@ def as_cycle(doc: Doc) -> Cycle:
     return cast("Cycle", BUILD.cycle(doc))
 
 
-def as_objective(doc: Doc, seen_at: datetime | None = None) -> Objective:
+def as_objective(doc: Doc) -> Objective:
     assert BUILD.objective is not None
-    return cast("Objective", BUILD.objective(doc, seen_at))
+    return cast("Objective", BUILD.objective(doc))
 
 
-def as_key_result(doc: Doc, seen_at: datetime | None = None) -> KeyResult:
+def as_key_result(doc: Doc) -> KeyResult:
     assert BUILD.key_result is not None
-    return cast("KeyResult", BUILD.key_result(doc, seen_at))
+    return cast("KeyResult", BUILD.key_result(doc))
 
 
 def as_bet(doc: Doc) -> Bet:
@@ -94,3 +98,33 @@ async def key_result(info: Info, key_result_id: str | None) -> KeyResult | None:
 async def bet(info: Info, bet_id: str | None) -> Bet | None:
     doc = await info.context.loaders.bet.load(str(bet_id)) if bet_id else None
     return as_bet(doc) if doc else None
+
+
+# -- time travel: documents as they were recorded at a moment -------------------------
+
+
+def created_by(doc: Doc, at: datetime) -> bool:
+    """Whether the entity of a current document existed at ``at`` (nothing is deleted)."""
+    return datetime.fromisoformat(doc["created_at"]) <= at
+
+
+async def documents_at(info: Info, ids: list[str], at: datetime) -> dict[str, Doc]:
+    """The documents of these entities rebuilt from the log as of ``at`` (absent: not
+    created by then)."""
+    backend = info.context.backend
+    return await time_travel.documents_at(
+        backend.app, backend.store, ids, utc(at), anyio.to_thread.run_sync
+    )
+
+
+async def objective_doc_at(info: Info, objective_id: str, at: datetime) -> Doc | None:
+    doc = (await documents_at(info, [objective_id], at)).get(objective_id)
+    return doc if doc and "key_results" in doc else None
+
+
+async def key_result_row_at(info: Info, key_result_id: str, at: datetime) -> Doc | None:
+    """A key result's row as of ``at``, from its objective's rebuilt document."""
+    objective_id = objective_of(key_result_id)
+    doc = await objective_doc_at(info, str(objective_id), at) if objective_id else None
+    rows = doc["key_results"] if doc else []
+    return next((kr for kr in rows if kr["id"] == key_result_id), None)

@@ -2,32 +2,87 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import strawberry
 
-from gateway.schema import loading, time_travel
-from gateway.schema.connection import After, Connection, First, paginate
+from gateway.schema import loading
+from gateway.schema.connection import After, Before, Connection, First, Last, Page, paginate
 from gateway.schema.context import Info
 from gateway.schema.enums import CycleKind, CycleStatus
-from gateway.schema.errors import not_found
+from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import (
     Alignment,
     Bet,
     Cycle,
     KeyResult,
+    Node,
     Objective,
     Portfolio,
     Team,
 )
+from gateway.schema.types.node import find_node
 from projections.views import CYCLES, OBJECTIVES, TEAMS
+
+NODES_MAX = 100
+
+# The filters of a list of objectives, now or as of a moment.
+OfCycle = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only the objectives of this cycle.")
+]
+OfTeam = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only the objectives of this team.")
+]
+
+
+def objectives_of(cycle_id: strawberry.ID | None, team_id: strawberry.ID | None) -> dict[str, Any]:
+    where: dict[str, Any] = {}
+    if cycle_id is not None:
+        where["cycle_id"] = str(cycle_id)
+    if team_id is not None:
+        where["team_id"] = str(team_id)
+    return where
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="Any object with an id (Relay's object identification): the id of a "
+        "team, cycle, objective, key result, check-in, bet, portfolio, strategy map or of an "
+        "answer given asOf. Null for an id no field handed out."
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's id.")],
+    ) -> Node | None:
+        return await find_node(info, str(id))
+
+    @strawberry.field(
+        description=f"Several objects by id at once, in the order asked (at most {NODES_MAX}); "
+        "null in the place of an id no field handed out."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="The objects' ids.")],
+    ) -> list[Node | None]:
+        if len(ids) > NODES_MAX:
+            raise OkraError(f"ids: at most {NODES_MAX}", "BAD_USER_INPUT", "ids")
+        return list(await asyncio.gather(*(find_node(info, str(i)) for i in ids)))
+
     @strawberry.field(description="Every team, in the order they were created.")
-    async def teams(self, info: Info, first: First = None, after: After = None) -> Connection[Team]:
-        return await paginate(info, TEAMS, {}, Team.from_doc, first, after)
+    async def teams(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Team]:
+        page = Page.of(first, after, last, before)
+        return await paginate(info, TEAMS, {}, Team.from_doc, page)
 
     @strawberry.field(description="One team, or null.")
     async def team(
@@ -49,13 +104,16 @@ class Query:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Cycle]:
+        page = Page.of(first, after, last, before)
         where: dict[str, Any] = {}
         if kind is not None:
             where["kind"] = kind.value
         if status is not None:
             where["status"] = status.value
-        return await paginate(info, CYCLES, where, Cycle.from_doc, first, after)
+        return await paginate(info, CYCLES, where, Cycle.from_doc, page)
 
     @strawberry.field(description="One cycle, or null.")
     async def cycle(
@@ -69,36 +127,23 @@ class Query:
     async def objectives(
         self,
         info: Info,
-        cycle_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only the objectives of this cycle."),
-        ] = None,
-        team_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only the objectives of this team."),
-        ] = None,
+        cycle_id: OfCycle = None,
+        team_id: OfTeam = None,
         first: First = None,
         after: After = None,
-        as_of: time_travel.AsOf = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Objective]:
-        where: dict[str, Any] = {}
-        if cycle_id is not None:
-            where["cycle_id"] = str(cycle_id)
-        if team_id is not None:
-            where["team_id"] = str(team_id)
-        if as_of is not None:
-            return await time_travel.objectives_at(info, where, first, after, as_of)
-        return await paginate(info, OBJECTIVES, where, Objective.from_doc, first, after)
+        page = Page.of(first, after, last, before)
+        where = objectives_of(cycle_id, team_id)
+        return await paginate(info, OBJECTIVES, where, Objective.from_doc, page)
 
     @strawberry.field(description="One objective, or null.")
     async def objective(
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The objective's id.")],
-        as_of: time_travel.AsOf = None,
     ) -> Objective | None:
-        if as_of is not None:
-            return await time_travel.objective_at(info, str(id), as_of)
         return await loading.objective(info, id)
 
     @strawberry.field(description="One key result, or null.")
@@ -106,10 +151,7 @@ class Query:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The key result's id.")],
-        as_of: time_travel.AsOf = None,
     ) -> KeyResult | None:
-        if as_of is not None:
-            return await time_travel.key_result_at(info, str(id), as_of)
         return await loading.key_result(info, id)
 
     @strawberry.field(description="One bet, or null.")
@@ -130,10 +172,7 @@ class Query:
         cycle_id: Annotated[
             strawberry.ID, strawberry.argument(description="The cycle of those bets.")
         ],
-        as_of: time_travel.AsOf = None,
     ) -> Portfolio:
-        if as_of is not None:
-            return await time_travel.portfolio_at(info, str(team_id), str(cycle_id), as_of)
         return await Portfolio.load(info, str(team_id), str(cycle_id))
 
     @strawberry.field(
@@ -147,10 +186,7 @@ class Query:
             strawberry.ID,
             strawberry.argument(description="The cycle whose objectives make the tree."),
         ],
-        as_of: time_travel.AsOf = None,
     ) -> Alignment:
         if await loading.cycle(info, cycle_id) is None:
             raise not_found("Cycle", cycle_id, "cycleId")
-        if as_of is not None:
-            return await time_travel.alignment_at(info, str(cycle_id), as_of)
         return await Alignment.build(info, str(cycle_id))

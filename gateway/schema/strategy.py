@@ -14,7 +14,8 @@ from gateway.schema.choices import choice
 from gateway.schema.context import Info
 from gateway.schema.enums import ObjectiveStatus
 from gateway.schema.errors import not_found
-from gateway.schema.types import Cycle, Objective, Team
+from gateway.schema.types import Cycle, Node, Objective, Team
+from gateway.schema.types.node import derived_id
 from projections.documents import Doc
 from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS
 
@@ -58,9 +59,15 @@ class StrategyEntry:
 
 @strawberry.type(
     description="The organisation's values and constituents, each with the objectives of "
-    "a cycle (or of every open cycle) that serve it."
+    "a cycle (or of every open cycle) that serve it. Its id names the map seen from that "
+    "scope: the answers for two cycles are two objects."
 )
-class StrategyMap:
+class StrategyMap(Node):
+    derived = True
+    id: ID = strawberry.field(
+        description="The map seen from its scope (a cycle, or every open cycle): opaque, "
+        "stable, and answered again by node(id:)."
+    )
     defined: bool = strawberry.field(description="False until defineStrategyMap is first run.")
     version: int = strawberry.field(description="0 until defined; send it as expectedVersion.")
     values: list[StrategyEntry] = strawberry.field(
@@ -77,6 +84,10 @@ class StrategyMap:
     )
     cycle_id: strawberry.Private[str | None]
     untagged: strawberry.Private[list[Doc]]
+
+    @classmethod
+    async def find(cls, info: Info, key: str) -> StrategyMap | None:
+        return await find_strategy_map(info, key)
 
     @strawberry.field(description="The cycle in scope; null means every open cycle.")
     async def cycle(self, info: Info) -> Cycle | None:
@@ -103,6 +114,7 @@ async def build_strategy_map(info: Info, cycle_id: str | None) -> StrategyMap:
         docs = await store.find(OBJECTIVES, {"cycle_id": open_cycles}) if open_cycles else []
     objectives = [d for d in docs if d["status"] != ObjectiveStatus.ARCHIVED]
     return StrategyMap(
+        id=derived_id(StrategyMap.__name__, cycle_id or ""),
         defined=doc is not None,
         version=doc["version"] if doc else 0,
         values=_entries(doc, objectives, "values", StrategyEntryKind.VALUE),
@@ -116,6 +128,13 @@ async def build_strategy_map(info: Info, cycle_id: str | None) -> StrategyMap:
             if doc is not None and not o.get("values") and not o.get("constituents")
         ],
     )
+
+
+async def find_strategy_map(info: Info, key: str) -> StrategyMap | None:
+    """The map seen from the cycle a strategy map's id names (every open one if none)."""
+    if key and await loading.cycle(info, key) is None:
+        return None
+    return await build_strategy_map(info, key or None)
 
 
 def _entries(

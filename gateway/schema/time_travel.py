@@ -1,12 +1,13 @@
-"""The ``asOf`` path of the queries: the state as it was recorded at a moment.
+"""Time travel: the state as it was recorded at a moment, under fields of its own.
 
 Which entities existed then is read from the current documents (an objective never
 changes cycle or team, a bet never changes key result, and nothing is deleted: an
 entity existed at a moment if it was created by then). What they looked like is
 rebuilt from the event log (:mod:`projections.time_travel`). Only the entities a
-page shows are rebuilt. The objects returned carry the moment, so their key
-results' check-ins are those recorded by then; other relations (team, cycle,
-children, bets) answer the present: ask for them with ``asOf`` at the top level.
+page shows are rebuilt. The answers are types of their own (``ObjectiveAsOf``, …,
+see :mod:`gateway.schema.types.as_of`) so that no client cache mistakes the past for
+the present; their key results' check-ins are those recorded by then, and other
+relations (team, cycle, children, bets) answer the present.
 """
 
 from __future__ import annotations
@@ -14,105 +15,70 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-import anyio
 import strawberry
 
 from domain.model.objective import objective_of
-from domain.model.portfolio import Portfolio as PortfolioAggregate
-from gateway.schema.audit_trail import utc
-from gateway.schema.connection import Connection, Edge, page_of
+from gateway.schema import loading
+from gateway.schema.connection import (
+    After,
+    Before,
+    Connection,
+    Edge,
+    First,
+    Last,
+    Page,
+    page_of,
+)
 from gateway.schema.context import Info
 from gateway.schema.errors import not_found
-from gateway.schema.types import Alignment, KeyResult, Objective, Portfolio
-from gateway.schema.types.alignment import alignment_tree
-from projections import time_travel
+from gateway.schema.query import OfCycle, OfTeam, objectives_of
+from gateway.schema.types import AlignmentAsOf, KeyResultAsOf, ObjectiveAsOf, PortfolioAsOf
+from gateway.schema.types.as_of import instant, moment_key
 from projections.documents import Doc
-from projections.views import BETS, CYCLES, OBJECTIVES
+from projections.views import CYCLES, OBJECTIVES
 
 AsOf = Annotated[
-    datetime | None,
+    datetime,
     strawberry.argument(
-        description="Time travel: the state as it was recorded at this moment (targets, "
-        "weights, alignment, scores as then known: only check-ins recorded by then "
-        "count). Without a time zone, UTC."
+        description="The moment: the state as it was recorded then (targets, weights, "
+        "alignment, scores as then known: only check-ins recorded by then count). "
+        "Without a time zone, UTC."
     ),
 ]
 
+ObjectiveId = Annotated[strawberry.ID, strawberry.argument(description="The objective's id.")]
+KeyResultId = Annotated[strawberry.ID, strawberry.argument(description="The key result's id.")]
+PortfolioTeam = Annotated[
+    strawberry.ID, strawberry.argument(description="The team whose bets it holds.")
+]
+PortfolioCycle = Annotated[
+    strawberry.ID, strawberry.argument(description="The cycle of those bets.")
+]
+TreeCycle = Annotated[
+    strawberry.ID, strawberry.argument(description="The cycle whose objectives make the tree.")
+]
 
-def created_by(doc: Doc, at: datetime) -> bool:
-    return datetime.fromisoformat(doc["created_at"]) <= at
-
-
-async def documents_at(info: Info, ids: list[str], at: datetime) -> dict[str, Doc]:
-    backend = info.context.backend
-    return await time_travel.documents_at(
-        backend.app, backend.store, ids, at, anyio.to_thread.run_sync
-    )
-
-
-async def objective_at(info: Info, objective_id: str, at: datetime) -> Objective | None:
-    at = utc(at)
-    doc = (await documents_at(info, [objective_id], at)).get(objective_id)
-    return Objective.from_doc(doc, at) if doc and "key_results" in doc else None
-
-
-async def key_result_at(info: Info, key_result_id: str, at: datetime) -> KeyResult | None:
-    objective_id = objective_of(key_result_id)
-    if objective_id is None:
-        return None
-    objective = await objective_at(info, str(objective_id), at)
-    if objective is None:
-        return None
-    return next((kr for kr in objective.key_results if kr.id == key_result_id), None)
+created_by = loading.created_by
+documents_at = loading.documents_at
 
 
 async def objectives_at(
-    info: Info,
-    where: dict[str, str],
-    first: int | None,
-    after: str | None,
-    at: datetime,
-) -> Connection[Objective]:
-    at = utc(at)
+    info: Info, where: dict[str, str], page: Page, at: datetime
+) -> Connection[ObjectiveAsOf]:
     current = await info.context.backend.store.find(OBJECTIVES, where)
-    page = page_of([d for d in current if created_by(d, at)], lambda d: d, first, after)
-    rebuilt = await documents_at(info, [e.node["id"] for e in page.edges], at)
+    found = page_of([d for d in current if created_by(d, at)], lambda d: d, page)
+    rebuilt = await documents_at(info, [e.node["id"] for e in found.edges], at)
     return Connection(
         edges=[
-            Edge(cursor=e.cursor, node=Objective.from_doc(rebuilt[e.node["id"]], at))
-            for e in page.edges
+            Edge(cursor=e.cursor, node=ObjectiveAsOf.from_doc(rebuilt[e.node["id"]], at))
+            for e in found.edges
         ],
-        page_info=page.page_info,
-        counter=page.counter,
+        page_info=found.page_info,
+        counter=found.counter,
     )
 
 
-async def portfolio_at(info: Info, team_id: str, cycle_id: str, at: datetime) -> Portfolio:
-    at = utc(at)
-    loaders = info.context.loaders
-    if await loaders.team.load(team_id) is None:
-        raise not_found("Team", team_id, "teamId")
-    if await loaders.cycle.load(cycle_id) is None:
-        raise not_found("Cycle", cycle_id, "cycleId")
-    bets = await info.context.backend.store.find(BETS, {"team_id": team_id, "cycle_id": cycle_id})
-    portfolio_id = str(PortfolioAggregate.id_for(team_id, cycle_id))
-    wanted = [portfolio_id, *(b["id"] for b in bets if created_by(b, at))]
-    rebuilt = await documents_at(info, wanted, at)
-    doc = rebuilt.get(portfolio_id)
-    budget = doc["budget"] if doc else None
-    staked = doc["staked"] if doc else 0.0
-    return Portfolio(
-        team_id=strawberry.ID(team_id),
-        cycle_id=strawberry.ID(cycle_id),
-        budget=budget,
-        staked=staked,
-        available=None if budget is None else budget - staked,
-        version=doc["version"] if doc else 0,
-        bet_docs=[rebuilt[b] for b in wanted[1:] if b in rebuilt],
-    )
-
-
-async def alignment_at(info: Info, cycle_id: str, at: datetime) -> Alignment:
+async def alignment_at(info: Info, cycle_id: str, at: datetime) -> AlignmentAsOf:
     """The cycle's tree as it stood: objectives created by then, linked as they were.
 
     Descendants are looked for among the objectives of the cycle, of its year or
@@ -120,7 +86,6 @@ async def alignment_at(info: Info, cycle_id: str, at: datetime) -> Alignment:
     to a key result of an unrelated cycle is missed.
     """
 
-    at = utc(at)
     store = info.context.backend.store
     cycle = await info.context.loaders.cycle.load(cycle_id)
     assert cycle is not None
@@ -159,4 +124,71 @@ async def alignment_at(info: Info, cycle_id: str, at: datetime) -> Alignment:
             if d["parent_key_result_id"] in key_results and d["id"] not in tree
         ]
         tree.update((d["id"], d) for d in frontier)
-    return alignment_tree(tree, cycle_id, at)
+    return AlignmentAsOf.of(tree, cycle_id, at)
+
+
+@strawberry.type
+class TimeTravelQuery:
+    @strawberry.field(
+        description="One objective as it was recorded at a moment, or null if it did not "
+        "exist then."
+    )
+    async def objective_as_of(
+        self, info: Info, id: ObjectiveId, as_of: AsOf
+    ) -> ObjectiveAsOf | None:
+        return await ObjectiveAsOf.find(info, moment_key(str(id), as_of))
+
+    @strawberry.field(
+        description="Objectives of a cycle and/or a team as they were recorded at a moment "
+        "(those created by then), in creation order."
+    )
+    async def objectives_as_of(
+        self,
+        info: Info,
+        as_of: AsOf,
+        cycle_id: OfCycle = None,
+        team_id: OfTeam = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ObjectiveAsOf]:
+        page = Page.of(first, after, last, before)
+        where = objectives_of(cycle_id, team_id)
+        return await objectives_at(info, where, page, instant(as_of))
+
+    @strawberry.field(
+        description="One key result as it was recorded at a moment, or null if it did not "
+        "exist then."
+    )
+    async def key_result_as_of(
+        self, info: Info, id: KeyResultId, as_of: AsOf
+    ) -> KeyResultAsOf | None:
+        return await KeyResultAsOf.find(info, moment_key(str(id), as_of))
+
+    @strawberry.field(
+        description="A team's bets in a cycle and its stake budget as they were recorded "
+        "at a moment."
+    )
+    async def portfolio_as_of(
+        self,
+        info: Info,
+        team_id: PortfolioTeam,
+        cycle_id: PortfolioCycle,
+        as_of: AsOf,
+    ) -> PortfolioAsOf:
+        return await PortfolioAsOf.load(info, str(team_id), str(cycle_id), instant(as_of))
+
+    @strawberry.field(
+        description="The cycle's objectives as a tree through their parent key results, as "
+        "it stood at a moment, with the ancestors and descendants of then."
+    )
+    async def alignment_as_of(
+        self,
+        info: Info,
+        cycle_id: TreeCycle,
+        as_of: AsOf,
+    ) -> AlignmentAsOf:
+        if await loading.cycle(info, cycle_id) is None:
+            raise not_found("Cycle", cycle_id, "cycleId")
+        return await alignment_at(info, str(cycle_id), instant(as_of))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLType
@@ -30,11 +30,14 @@ BOUNDED = {
     "KeyResult.gradeCorrections": "regrades of one key result after its cycle closed",
     "AuditEntry.changes": "the fields one event changed",
     "ScoreTrend.points": "one per day or week of the range, at most 400",
+    "Query.nodes": "the objects asked for by id, at most 100",
 }
 # Reports computed for one cycle, sized by it: their lists are the report.
 REPORTS = {
     "Alignment",
     "AlignmentNode",
+    "AlignmentAsOf",
+    "AlignmentNodeAsOf",
     "StrategyMap",
     "StrategyEntry",
     "AlignmentAudit",
@@ -76,14 +79,18 @@ def test_every_list_that_grows_is_a_connection() -> None:
             continue
         for field_name, field in kind.fields.items():
             where = f"{type_name}.{field_name}"
-            if is_list(field.type) and where not in BOUNDED:
+            # An answer given asOf holds what the entity held: bounded alike.
+            present = f"{type_name.removesuffix('AsOf')}.{field_name}"
+            if is_list(field.type) and not {where, present} & BOUNDED.keys():
                 unbounded.append(where)
     assert unbounded == [], "make these connections, or say in BOUNDED why they stay small"
-    # Connections that take a page size take a cursor too.
+    # Every connection pages both ways (Relay's first/after and last/before).
     for type_name, kind in own.items():
         for field_name, field in kind.fields.items():
             if named(field.type).name in connections:
-                assert {"first", "after"} <= field.args.keys(), f"{type_name}.{field_name}"
+                assert {"first", "after", "last", "before"} <= field.args.keys(), (
+                    f"{type_name}.{field_name}"
+                )
 
 
 async def test_check_ins_page_latest_first_and_cursors_survive_backdating(api: Api) -> None:
@@ -199,3 +206,137 @@ async def test_pages_hold_at_most_a_hundred_and_cursors_are_checked(api: Api) ->
             a=cursor,
         )
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+
+
+async def walk(api: Api, query: str, path: list[str], backward: bool, **variables: Any) -> Any:
+    """Every item of a connection, page by page of two, from its start (first/after)
+    or from its end (last/before); and each page's pageInfo."""
+    items: list[Any] = []
+    infos: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        paging = {"last": 2, "before": cursor} if backward else {"first": 2, "after": cursor}
+        data = await api.data(query, **variables, **paging)
+        for key in path:
+            data = data[key]
+        nodes = [edge["node"] for edge in data["edges"]]
+        items = nodes + items if backward else items + nodes
+        infos.append(data["pageInfo"])
+        more = data["pageInfo"]["hasPreviousPage" if backward else "hasNextPage"]
+        if not more:
+            return items, infos
+        cursor = data["pageInfo"]["startCursor" if backward else "endCursor"]
+
+
+PAGED = (
+    "edges { cursor node { FIELDS } } "
+    "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+)
+ARGS = "first: $first, after: $after, last: $last, before: $before"
+VARS = "$first: Int, $after: String, $last: Int, $before: String"
+
+
+async def test_every_connection_pages_backward_too(api: Api) -> None:
+    """last/before walk each list from its end, page by page, to what first/after
+    walk from its start; pageInfo as the Relay specification says."""
+    acme, year = await api.team("Acme"), await api.year()
+    for n in range(2):
+        await api.team(f"Team {n}", acme)
+    q1 = await api.cycle("2026-Q1", "2026-01-01", "2026-03-31", parent=year)
+    await api.cycle("2026-Q2", "2026-04-01", "2026-06-30", parent=year)
+    for n in range(5):
+        await api.objective(q1, acme, f"Objective {n}")
+    kr = await api.key_result((await api.objective(year, acme, "Annual"))["id"])
+    today = date.today()
+    for n in range(5):
+        await api.check_in(kr["id"], value=n, asOf=str(today - timedelta(days=10 - n)))
+    moment = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+
+    lists = {
+        "teams": (f"query({VARS}) {{ teams({ARGS}) {{ {PAGED} }} }}", ["teams"], {}),
+        "cycles": (f"query({VARS}) {{ cycles({ARGS}) {{ {PAGED} }} }}", ["cycles"], {}),
+        "objectives": (
+            f"query({VARS}, $c: ID!) {{ objectives(cycleId: $c, {ARGS}) {{ {PAGED} }} }}",
+            ["objectives"],
+            {"c": q1},
+        ),
+        "objectivesAsOf": (
+            f"query({VARS}, $c: ID!, $at: DateTime!) {{ objectivesAsOf(cycleId: $c, "
+            f"asOf: $at, {ARGS}) {{ {PAGED.replace('FIELDS', 'entityId')} }} }}",
+            ["objectivesAsOf"],
+            {"c": q1, "at": moment},
+        ),
+        "team.objectives": (
+            f"query({VARS}, $t: ID!) {{ team(id: $t) {{ objectives({ARGS}) {{ {PAGED} }} }} }}",
+            ["team", "objectives"],
+            {"t": acme},
+        ),
+        "cycle.objectives": (
+            f"query({VARS}, $c: ID!) {{ cycle(id: $c) {{ objectives({ARGS}) {{ {PAGED} }} }} }}",
+            ["cycle", "objectives"],
+            {"c": q1},
+        ),
+        "keyResult.checkIns": (
+            f"query({VARS}, $k: ID!) {{ keyResult(id: $k) {{ checkIns({ARGS}) "
+            f"{{ {PAGED.replace('FIELDS', 'value')} }} }} }}",
+            ["keyResult", "checkIns"],
+            {"k": kr["id"]},
+        ),
+        "auditTrail": (
+            f"query({VARS}) {{ auditTrail({ARGS}) {{ {PAGED.replace('FIELDS', 'position')} }} }}",
+            ["auditTrail"],
+            {},
+        ),
+        "auditTrail oldest first": (
+            f"query({VARS}) {{ auditTrail(order: OLDEST_FIRST, {ARGS}) "
+            f"{{ {PAGED.replace('FIELDS', 'position')} }} }}",
+            ["auditTrail"],
+            {},
+        ),
+    }
+    for name, (query, path, variables) in lists.items():
+        query = query.replace("FIELDS", "id")
+        forward, ahead = await walk(api, query, path, False, **variables)
+        backward, behind = await walk(api, query, path, True, **variables)
+        assert len(forward) >= 3, name
+        assert backward == forward, name
+        # Backward, hasPreviousPage is exact: true on every page but the first one.
+        assert [i["hasPreviousPage"] for i in behind] == [True] * (len(behind) - 1) + [False]
+        # and hasNextPage says whether the page was asked for before a cursor.
+        assert [i["hasNextPage"] for i in behind] == [False] + [True] * (len(behind) - 1)
+        assert [i["hasNextPage"] for i in ahead] == [True] * (len(ahead) - 1) + [False]
+
+        # Between two cursors: what lies strictly between, from either end.
+        everything = await api.data(query, **variables, first=100)
+        for key in path:
+            everything = everything[key]
+        edges = everything["edges"]
+        after, before = edges[0]["cursor"], edges[-1]["cursor"]
+        inside = [e["node"] for e in edges[1:-1]]
+        for paging in ({"first": 100}, {"last": 100}, {"first": 1}, {"last": 1}):
+            page = await api.data(query, **variables, after=after, before=before, **paging)
+            for key in path:
+                page = page[key]
+            expected = inside if 100 in paging.values() else (
+                inside[:1] if "first" in paging else inside[-1:]
+            )
+            assert [e["node"] for e in page["edges"]] == expected, (name, paging)
+            info = page["pageInfo"]
+            crowded = len(inside) > 1 and 1 in paging.values()
+            if "first" in paging:
+                assert info["hasNextPage"] is crowded, (name, paging)
+            else:
+                assert info["hasPreviousPage"] is crowded, (name, paging)
+
+
+async def test_first_and_last_together_are_refused(api: Api) -> None:
+    await api.team("Acme")
+    error = await api.error("{ teams(first: 1, last: 1) { totalCount } }")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "last"}
+    for query in ("{ teams(last: 101) { totalCount } }", "{ teams(last: -1) { totalCount } }"):
+        error = await api.error(query)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "last"}
+    error = await api.error('{ teams(before: "garbage") { totalCount } }')
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "before"}
+    page = await api.data("{ teams(last: 0) { edges { cursor } pageInfo { hasPreviousPage } } }")
+    assert page["teams"] == {"edges": [], "pageInfo": {"hasPreviousPage": True}}

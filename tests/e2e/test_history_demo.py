@@ -160,8 +160,8 @@ async def test_the_lowered_target_through_the_audit_trail_and_time_travel(demo: 
     assert changes[0]["reason"] == change["reason"]
 
     moment = datetime.fromisoformat(change["recordedAt"])
-    query = """query($id: ID!, $at: DateTime) {
-        keyResult(id: $id, asOf: $at) { targetValue score } }"""
+    query = """query($id: ID!, $at: DateTime!) {
+        keyResult: keyResultAsOf(id: $id, asOf: $at) { targetValue score } }"""
     before = await demo.data(
         query, id=change["entityId"], at=(moment - timedelta(microseconds=1)).isoformat()
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from gateway.settings import Settings
+from typing import Any
+
+from gateway.settings import Introspection, Settings
 from tests.support.api import Api, running
 
 INTROSPECT = "{ __schema { queryType { name } } }"
@@ -47,15 +49,59 @@ async def test_request_body_size_is_capped(settings: Settings) -> None:
         assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
-async def test_introspection_follows_the_store_unless_configured(settings: Settings) -> None:
-    expected = not settings.database_url  # on with SQLite, off with PostgreSQL
-    async with running(settings) as api:
-        body = await api.post(INTROSPECT)
-        assert ("errors" not in body) is expected, body
-    flipped = settings.model_copy(update={"introspection": not expected})
-    async with running(flipped) as api:
-        body = await api.post(INTROSPECT)
-        assert ("errors" in body) is expected, body
+TYPO = "{ teams { nodes { nmae } } }"  # graphql-core: Did you mean 'name'?
+ENUM_TYPO = "query($k: CycleKind) { cycles(kind: $k) { totalCount } }"
+
+
+async def anonymous(api: Api, query: str, **variables: Any) -> dict[str, Any]:
+    response = await api.client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_introspection_is_for_people_signed_in(settings: Settings) -> None:
+    """By default (OKRA_INTROSPECTION=authenticated), on either store: a token
+    introspects, an anonymous reader (OKRA_PUBLIC_READ) does not, and is not told
+    field or enum names through suggestions either."""
+    async with running(settings.model_copy(update={"public_read": True})) as api:
+        assert "errors" not in await api.post(INTROSPECT)
+        error = await api.error(TYPO)
+        assert "Did you mean 'name'?" in error["message"]
+
+        refused = await anonymous(api, INTROSPECT)
+        assert refused["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert "introspection" in refused["errors"][0]["message"]
+        typo = (await anonymous(api, TYPO))["errors"][0]["message"]
+        assert typo == "Cannot query field 'nmae' on type 'Team'."
+        enum = (await anonymous(api, ENUM_TYPO, k="ANUAL"))["errors"][0]["message"]
+        assert "ANUAL" in enum and "Did you mean" not in enum
+        # What anonymous readers may read still answers.
+        assert (await anonymous(api, "{ teams { totalCount } }"))["data"]["teams"] == {
+            "totalCount": 0
+        }
+        # The signed-in request after it still gets its suggestions (errors are shared
+        # by the validation cache, never edited in place).
+        assert "Did you mean 'name'?" in (await api.error(TYPO))["message"]
+
+
+async def test_introspection_can_be_opened_or_closed_to_everyone(settings: Settings) -> None:
+    opened = settings.model_copy(update={"public_read": True, "introspection": Introspection.ON})
+    async with running(opened) as api:
+        assert "errors" not in await anonymous(api, INTROSPECT)
+        assert "Did you mean" in (await anonymous(api, TYPO))["errors"][0]["message"]
+    closed = settings.model_copy(update={"introspection": Introspection.OFF})
+    async with running(closed) as api:
+        refused = await api.post(INTROSPECT)
+        assert refused["data"] is None and "introspection" in refused["errors"][0]["message"]
+        assert "Did you mean" not in (await api.error(TYPO))["message"]
+
+
+def test_introspection_takes_the_old_boolean_spellings() -> None:
+    assert Settings(introspection=True).introspection is Introspection.ON
+    assert Settings(introspection="0").introspection is Introspection.OFF
+    assert Settings(introspection="Authenticated").introspection is Introspection.AUTHENTICATED
+    assert Settings().introspection is Introspection.AUTHENTICATED
 
 
 async def test_a_slow_request_is_answered_with_a_timeout(settings: Settings) -> None:

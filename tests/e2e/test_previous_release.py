@@ -98,7 +98,8 @@ async def test_a_store_of_the_previous_release_keeps_working(
         assert checked["checkIns"]["totalCount"] == kr["checkIns"]["totalCount"] + 1
         # Time travel replays old events (and starts from the old snapshot).
         before = await api.data(
-            'query($id: ID!) { objective(id: $id, asOf: "2026-12-04T00:00:00Z") { id title } }',
+            'query($id: ID!) { objective: objectiveAsOf(id: $id, asOf: "2026-12-04T00:00:00Z") '
+            "{ entityId title } }",
             token=ADMIN,
             id=recovery["id"],
         )

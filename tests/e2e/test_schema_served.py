@@ -15,7 +15,7 @@ from graphql import (
     print_schema,
 )
 
-from gateway.settings import Settings
+from gateway.settings import Introspection, Settings
 from tests.support.api import running
 from tests.support.processes import okra
 
@@ -35,7 +35,7 @@ def test_okra_schema_prints_the_committed_sdl() -> None:
 
 
 async def test_the_served_schema_is_the_committed_one(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "okra-data", introspection=True)
+    settings = Settings(data_dir=tmp_path / "okra-data", introspection=Introspection.ON)
     async with running(settings) as api:
         answer = await api.data(
             get_introspection_query(

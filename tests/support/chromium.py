@@ -94,6 +94,13 @@ class Page:
             raise RuntimeError(answer["exceptionDetails"])
         return answer["result"].get("value")
 
+    def click(self, x: float, y: float) -> None:
+        """A real mouse click (press and release) at that point of the viewport."""
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call(
+                "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1
+            )
+
     def screenshot(self, clip: dict[str, float] | None = None) -> bytes:
         params: dict[str, Any] = {"format": "png", "captureBeyondViewport": True}
         if clip is not None:
@@ -144,8 +151,18 @@ class Browser:
         return page
 
 
+# Every request that leaves the machine fails: names resolve to nothing but the
+# loopback address, and whatever is not loopback (an address typed as digits too)
+# goes through a proxy that is not there. The server under test stays reachable.
+OFFLINE = (
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
+)
+
+
 @contextlib.contextmanager
-def browser() -> Iterator[Browser]:
+def browser(*flags: str) -> Iterator[Browser]:
+    """A headless Chromium; ``flags`` are added to its command line (e.g. OFFLINE)."""
     binary = require()
     # Chromium's helper processes may still write to the profile after the browser has
     # exited (seen under load, with test processes in parallel): a profile that cannot
@@ -153,7 +170,7 @@ def browser() -> Iterator[Browser]:
     profiles = tempfile.TemporaryDirectory(prefix="okra-chromium-", ignore_cleanup_errors=True)
     with profiles as profile:
         process = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [binary, *FLAGS, *flags, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

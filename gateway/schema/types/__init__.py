@@ -7,14 +7,20 @@ filled here once for every type.
 """
 
 from gateway.schema import loading
-from gateway.schema.types.alignment import Alignment, AlignmentNode
+from gateway.schema.types.alignment import (
+    Alignment,
+    AlignmentAsOf,
+    AlignmentNode,
+    AlignmentNodeAsOf,
+)
 from gateway.schema.types.audited import Audited
-from gateway.schema.types.bet import Bet
-from gateway.schema.types.check_in import CheckIn
+from gateway.schema.types.bet import Bet, BetAsOf
+from gateway.schema.types.check_in import CheckIn, CheckInAsOf
 from gateway.schema.types.cycle import Cycle
-from gateway.schema.types.key_result import KeyResult, Milestone
-from gateway.schema.types.objective import Objective
-from gateway.schema.types.portfolio import Portfolio
+from gateway.schema.types.key_result import KeyResult, KeyResultAsOf, Milestone
+from gateway.schema.types.node import Node
+from gateway.schema.types.objective import Objective, ObjectiveAsOf
+from gateway.schema.types.portfolio import Portfolio, PortfolioAsOf
 from gateway.schema.types.team import Team
 
 loading.BUILD.team = Team.from_doc
@@ -25,14 +31,22 @@ loading.BUILD.bet = Bet.from_doc
 
 __all__ = [
     "Alignment",
+    "AlignmentAsOf",
     "AlignmentNode",
+    "AlignmentNodeAsOf",
     "Audited",
     "Bet",
+    "BetAsOf",
     "CheckIn",
+    "CheckInAsOf",
     "Cycle",
     "KeyResult",
+    "KeyResultAsOf",
     "Milestone",
+    "Node",
     "Objective",
+    "ObjectiveAsOf",
     "Portfolio",
+    "PortfolioAsOf",
     "Team",
 ]

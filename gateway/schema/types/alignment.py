@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from domain.model.objective import objective_of
 from gateway.schema.context import Info
-from gateway.schema.types.objective import Objective
+from gateway.schema.types.objective import Objective, ObjectiveAsOf
 from projections.documents import Doc
 
+OBJECTIVE_DOC = "The objective at this place in the tree."
+CHILDREN_DOC = "The objectives that cascade from its key results."
+ROOTS_DOC = "The objectives with no parent in the tree, each with its descendants."
+NODES_DOC = "Every node, depth-first, for clients that prefer a flat list."
 
-@strawberry.type(description="An objective in the alignment tree, with the ones cascading from it.")
-class AlignmentNode:
-    objective: Objective = strawberry.field(description="The objective at this place in the tree.")
+
+@strawberry.type
+class AlignmentPlace:
+    """Where an objective stands in the tree, now or as of a moment."""
+
     depth: int = strawberry.field(description="0 for a root of the tree.")
     in_cycle: bool = strawberry.field(
         description="False for an ancestor or descendant from another cycle."
@@ -22,19 +30,18 @@ class AlignmentNode:
     parent_key_result_id: strawberry.ID | None = strawberry.field(
         description="The key result it cascades from; null if none."
     )
-    children: list[AlignmentNode] = strawberry.field(
-        description="The objectives that cascade from its key results."
-    )
+
+
+@strawberry.type(description="An objective in the alignment tree, with the ones cascading from it.")
+class AlignmentNode(AlignmentPlace):
+    objective: Objective = strawberry.field(description=OBJECTIVE_DOC)
+    children: list[AlignmentNode] = strawberry.field(description=CHILDREN_DOC)
 
 
 @strawberry.type(description="A cycle's objectives as a tree through their parent key results.")
 class Alignment:
-    roots: list[AlignmentNode] = strawberry.field(
-        description="The objectives with no parent in the tree, each with its descendants."
-    )
-    nodes: list[AlignmentNode] = strawberry.field(
-        description="Every node, depth-first, for clients that prefer a flat list."
-    )
+    roots: list[AlignmentNode] = strawberry.field(description=ROOTS_DOC)
+    nodes: list[AlignmentNode] = strawberry.field(description=NODES_DOC)
 
     @classmethod
     async def build(cls, info: Info, cycle_id: str) -> Alignment:
@@ -68,25 +75,52 @@ async def build_alignment(info: Info, cycle_id: str) -> Alignment:
         docs.update((d["id"], d) for d in new)
         frontier = new
 
-    return alignment_tree(docs, cycle_id)
+    roots, nodes = alignment_tree(docs, cycle_id, AlignmentNode, Objective.from_doc)
+    return Alignment(roots=roots, nodes=nodes)
+
+
+@strawberry.type(description="An objective in the alignment tree as it stood at a past moment.")
+class AlignmentNodeAsOf(AlignmentPlace):
+    objective: ObjectiveAsOf = strawberry.field(description=OBJECTIVE_DOC)
+    children: list[AlignmentNodeAsOf] = strawberry.field(description=CHILDREN_DOC)
+
+
+@strawberry.type(
+    description="A cycle's objectives as a tree through their parent key results, as it "
+    "stood at a past moment (alignmentAsOf)."
+)
+class AlignmentAsOf:
+    seen_at: datetime = strawberry.field(description="The moment the tree is shown at (UTC).")
+    roots: list[AlignmentNodeAsOf] = strawberry.field(description=ROOTS_DOC)
+    nodes: list[AlignmentNodeAsOf] = strawberry.field(description=NODES_DOC)
+
+    @classmethod
+    def of(cls, docs: dict[str, Doc], cycle_id: str, at: datetime) -> AlignmentAsOf:
+        roots, nodes = alignment_tree(
+            docs, cycle_id, AlignmentNodeAsOf, lambda doc: ObjectiveAsOf.from_doc(doc, at)
+        )
+        return cls(seen_at=at, roots=roots, nodes=nodes)
 
 
 def alignment_tree(
-    docs: dict[str, Doc], cycle_id: str, seen_at: datetime | None = None
-) -> Alignment:
-    """The tree of these objectives through their parent key results (``seen_at``: as
-    rebuilt for that moment, see time travel)."""
+    docs: dict[str, Doc],
+    cycle_id: str,
+    node_type: Callable[..., Any],
+    make: Callable[[Doc], Any],
+) -> tuple[list[Any], list[Any]]:
+    """The roots and the depth-first nodes of the tree of these objectives through
+    their parent key results, as ``node_type`` with objectives made by ``make``."""
     children: dict[str | None, list[Doc]] = {}
     for doc in sorted(docs.values(), key=lambda d: d["pos"]):
         parent_kr = doc["parent_key_result_id"]
         parent = str(objective_of(parent_kr)) if parent_kr else None
         children.setdefault(parent if parent in docs else None, []).append(doc)
 
-    nodes: list[AlignmentNode] = []
+    nodes: list[Any] = []
 
-    def grow(doc: Doc, depth: int) -> AlignmentNode:
-        node = AlignmentNode(
-            objective=Objective.from_doc(doc, seen_at),
+    def grow(doc: Doc, depth: int) -> Any:
+        node = node_type(
+            objective=make(doc),
             depth=depth,
             in_cycle=doc["cycle_id"] == cycle_id,
             parent_key_result_id=doc["parent_key_result_id"],
@@ -97,4 +131,4 @@ def alignment_tree(
         return node
 
     roots = [grow(doc, 0) for doc in children.get(None, [])]
-    return Alignment(roots=roots, nodes=nodes)
+    return roots, nodes

@@ -1,22 +1,27 @@
-"""The Bet type."""
+"""The Bet type, and BetAsOf: a bet as recorded at a past moment."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import BetStatus
+from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyCycle, LazyKeyResult, LazyTeam
+from gateway.schema.types.node import Node
 from projections.documents import Doc
+from projections.views import BETS
 
 
-@strawberry.type(description="An action treated as a bet on a key result, never a commitment.")
-class Bet(Audited):
-    id: strawberry.ID = strawberry.field(description="The bet's opaque id.")
+@strawberry.type
+class BetFields(Audited):
+    """What a bet shows, now or as of a moment."""
+
     title: str = strawberry.field(description="What the team will do.")
     hypothesis: str = strawberry.field(
         description="Why the team expects it to move the key result; empty if not given."
@@ -42,10 +47,9 @@ class Bet(Audited):
     team_id: strawberry.ID = strawberry.field(description="The team that placed it.")
     cycle_id: strawberry.ID = strawberry.field(description="The cycle it was placed in.")
 
-    @classmethod
-    def from_doc(cls, doc: Doc) -> Bet:
-        return cls(
-            id=strawberry.ID(doc["id"]),
+    @staticmethod
+    def fields_of(doc: Doc) -> dict[str, Any]:
+        return dict(
             title=doc["title"],
             hypothesis=doc["hypothesis"],
             stake=doc["stake"],
@@ -85,3 +89,31 @@ class Bet(Audited):
     async def stake_unit(self, info: Info) -> str:
         team = await loading.team(info, self.team_id)
         return team.stake_unit if team else ""
+
+
+@strawberry.type(description="An action treated as a bet on a key result, never a commitment.")
+class Bet(Node, BetFields, stored_in=BETS):
+    id: strawberry.ID = strawberry.field(description="The bet's opaque id.")
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> Bet:
+        return cls(id=strawberry.ID(doc["id"]), **cls.fields_of(doc))
+
+
+@strawberry.type(
+    description="A bet as it was recorded at a past moment (the bets of portfolioAsOf)."
+)
+class BetAsOf(AsOfFields, Node, BetFields):
+    derived = True
+
+    @classmethod
+    def from_doc(cls, doc: Doc, at: datetime) -> BetAsOf:
+        return cls(**cls.identity(doc["id"], at), **cls.fields_of(doc))
+
+    @classmethod
+    async def find(cls, info: Info, key: str) -> BetAsOf | None:
+        async def bet_at(bet_id: str, at: datetime) -> Doc | None:
+            doc = (await loading.documents_at(info, [bet_id], at)).get(bet_id)
+            return doc if doc is not None and "stake" in doc else None  # a bet's, not another's
+
+        return await cls.rebuilt(key, bet_at)

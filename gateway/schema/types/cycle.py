@@ -8,16 +8,18 @@ from typing import Annotated
 import strawberry
 
 from gateway.schema import loading
-from gateway.schema.connection import After, Connection, First, page_of
+from gateway.schema.connection import After, Before, Connection, First, Last, Page, page_of
 from gateway.schema.context import Info
 from gateway.schema.enums import CycleKind, CycleStatus
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.node import Node
 from projections.documents import Doc
+from projections.views import CYCLES
 
 
 @strawberry.type(description="An annual or quarterly period that objectives belong to.")
-class Cycle(Audited):
+class Cycle(Node, Audited, stored_in=CYCLES):
     id: strawberry.ID = strawberry.field(description="The cycle's opaque id.")
     name: str = strawberry.field(description='The cycle\'s unique name, e.g. "2026" or "2026-Q4".')
     kind: CycleKind = strawberry.field(description="Annual or quarterly.")
@@ -64,10 +66,13 @@ class Cycle(Audited):
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LazyObjective]:
+        page = Page.of(first, after, last, before)
         loaders = info.context.loaders
         if team_id is None:
             docs = await loaders.objectives_by_cycle.load(str(self.id))
         else:
             docs = await loaders.objectives_by_team_and_cycle.load((str(team_id), str(self.id)))
-        return page_of(docs, loading.as_objective, first, after)
+        return page_of(docs, loading.as_objective, page)

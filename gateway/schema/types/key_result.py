@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import strawberry
 
 from domain.model.scoring import band
 from gateway.schema import loading
 from gateway.schema.audit_trail import GradeCorrection, grade_corrections
-from gateway.schema.connection import After, Connection, First, page_of
+from gateway.schema.connection import After, Before, Connection, First, Last, Page, page_of
 from gateway.schema.context import Info
 from gateway.schema.enums import Measure, ScoreBand
+from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, day, moment
 from gateway.schema.types.bet import Bet
-from gateway.schema.types.check_in import CheckIn, order
+from gateway.schema.types.check_in import CheckIn, CheckInAsOf, order
 from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.node import Node
 from projections.documents import Doc
 
 
@@ -25,9 +28,10 @@ class Milestone:
     done: bool = strawberry.field(description="Whether it is done (milestones are done in order).")
 
 
-@strawberry.type(description="A measurable result that shows progress on an objective.")
-class KeyResult(Audited):
-    id: strawberry.ID = strawberry.field(description="The key result's opaque id.")
+@strawberry.type
+class KeyResultFields(Audited):
+    """What a key result shows, now or as of a moment."""
+
     objective_id: strawberry.ID = strawberry.field(description="The objective it measures.")
     title: str = strawberry.field(description="What is measured.")
     weight: float = strawberry.field(description="Share in the objective's score.")
@@ -61,15 +65,16 @@ class KeyResult(Audited):
     original_grade: float | None = strawberry.field(
         description="The score frozen when the cycle closed, whatever regrades followed."
     )
-    # With time travel (asOf), the moment this key result is seen at.
-    seen_at: strawberry.Private[datetime | None] = None
+    own_id: strawberry.Private[str]
+    # The moment of a time-travel answer; None for the present.
+    at: strawberry.Private[datetime | None] = None
 
-    @classmethod
-    def from_doc(cls, doc: Doc, seen_at: datetime | None = None) -> KeyResult:
+    @staticmethod
+    def fields_of(doc: Doc) -> dict[str, Any]:
         is_milestones = doc["measure"] == Measure.MILESTONES
         done = int(doc["current"] or 0) if is_milestones else None
-        return cls(
-            id=strawberry.ID(doc["id"]),
+        return dict(
+            own_id=doc["id"],
             objective_id=strawberry.ID(doc["objective_id"]),
             title=doc["title"],
             weight=doc["weight"],
@@ -96,7 +101,6 @@ class KeyResult(Audited):
             created_by=doc["created_by"],
             updated_at=moment(doc["updated_at"]),
             updated_by=doc["updated_by"],
-            seen_at=seen_at,
         )
 
     @strawberry.field(description="The objective this key result measures.")
@@ -105,31 +109,89 @@ class KeyResult(Audited):
         assert objective is not None
         return objective
 
-    @strawberry.field(
-        description="Check-ins, latest asOf first (on the same asOf, the one recorded last "
-        "first). A backdated check-in takes its place by asOf, so cursors stay valid."
-    )
-    async def check_ins(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[CheckIn]:
-        docs = await info.context.loaders.check_ins_by_key_result.load(str(self.id))
-        if self.seen_at is not None:  # as then known: recorded by that moment
-            docs = [d for d in docs if datetime.fromisoformat(d["recorded_at"]) <= self.seen_at]
-        ordered = sorted(docs, key=order, reverse=True)
-        return page_of(ordered, CheckIn.from_doc, first, after, order, descending=True)
-
     @strawberry.field(description="Corrections of the grade after its cycle closed, oldest first.")
     async def grade_corrections(self, info: Info) -> list[GradeCorrection]:
-        return await grade_corrections(info, str(self.id), self.seen_at)
+        return await grade_corrections(info, self.own_id, self.at)
 
     @strawberry.field(description="The bets placed on this key result.")
     async def bets(self, info: Info) -> list[Bet]:
-        docs = await info.context.loaders.bets_by_key_result.load(str(self.id))
+        docs = await info.context.loaders.bets_by_key_result.load(self.own_id)
         return [Bet.from_doc(d) for d in docs]
 
     @strawberry.field(
         description="Objectives of the level below that cascade from this key result."
     )
     async def cascaded_objectives(self, info: Info) -> list[LazyObjective]:
-        docs = await info.context.loaders.objectives_by_parent_key_result.load(str(self.id))
+        docs = await info.context.loaders.objectives_by_parent_key_result.load(self.own_id)
         return [loading.as_objective(d) for d in docs]
+
+
+CHECK_INS_DOC = (
+    "Check-ins, latest asOf first (on the same asOf, the one recorded last first). A "
+    "backdated check-in takes its place by asOf, so cursors stay valid."
+)
+
+
+async def check_ins_of(info: Info, key_result: KeyResultFields) -> list[Doc]:
+    """The key result's check-ins in the connection's order: latest asOf first; with
+    time travel, those recorded by the moment (as then known)."""
+    docs = await info.context.loaders.check_ins_by_key_result.load(key_result.own_id)
+    if key_result.at is not None:
+        docs = [d for d in docs if datetime.fromisoformat(d["recorded_at"]) <= key_result.at]
+    return sorted(docs, key=order, reverse=True)
+
+
+@strawberry.type(description="A measurable result that shows progress on an objective.")
+class KeyResult(Node, KeyResultFields):
+    id: strawberry.ID = strawberry.field(description="The key result's opaque id.")
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> KeyResult:
+        return cls(id=strawberry.ID(doc["id"]), **cls.fields_of(doc))
+
+    @classmethod
+    async def find(cls, info: Info, key: str) -> KeyResult | None:
+        return await loading.key_result(info, key)
+
+    @strawberry.field(description=CHECK_INS_DOC)
+    async def check_ins(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[CheckIn]:
+        page = Page.of(first, after, last, before)
+        docs = await check_ins_of(info, self)
+        return page_of(docs, CheckIn.from_doc, page, order, descending=True)
+
+
+@strawberry.type(
+    description="A key result as it was recorded at a past moment (keyResultAsOf, and "
+    "the key results of objectiveAsOf): targets, weights and scores as then known."
+)
+class KeyResultAsOf(AsOfFields, Node, KeyResultFields):
+    derived = True
+
+    @classmethod
+    def from_doc(cls, doc: Doc, at: datetime) -> KeyResultAsOf:
+        return cls(**cls.identity(doc["id"], at), at=at, **cls.fields_of(doc))
+
+    @classmethod
+    async def find(cls, info: Info, key: str) -> KeyResultAsOf | None:
+        return await cls.rebuilt(key, lambda kr, at: loading.key_result_row_at(info, kr, at))
+
+    @strawberry.field(description=CHECK_INS_DOC + " Only those recorded by seenAt.")
+    async def check_ins(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[CheckInAsOf]:
+        page = Page.of(first, after, last, before)
+        docs = await check_ins_of(info, self)
+        at = self.seen_at
+        return page_of(docs, lambda d: CheckInAsOf.from_doc(d, at), page, order, descending=True)

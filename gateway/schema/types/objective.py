@@ -1,8 +1,9 @@
-"""The Objective type."""
+"""The Objective type, and ObjectiveAsOf: an objective as recorded at a past moment."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -10,16 +11,21 @@ from domain.model.scoring import EXPECTED_GRADE, band
 from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import ObjectiveKind, ObjectiveStatus, ScoreBand
+from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, stamps
 from gateway.schema.types.bet import Bet
-from gateway.schema.types.key_result import KeyResult
+from gateway.schema.types.key_result import KeyResult, KeyResultAsOf
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
+from gateway.schema.types.node import Node
 from projections.documents import Doc
+from projections.views import OBJECTIVES
 
 
-@strawberry.type(description="A qualitative goal of a team for a cycle.")
-class Objective(Audited):
-    id: strawberry.ID = strawberry.field(description="The objective's opaque id.")
+@strawberry.type
+class ObjectiveFields(Audited):
+    """What an objective shows, now or as of a moment. Relations other than the key
+    results answer the present (ask for them with asOf at the top level)."""
+
     title: str = strawberry.field(description="What the team wants to achieve.")
     description: str = strawberry.field(description="Why it matters; empty if not given.")
     kind: ObjectiveKind = strawberry.field(
@@ -38,9 +44,6 @@ class Objective(Audited):
     expected_grade: float = strawberry.field(
         description="1.0 for committed objectives, 0.7 for aspirational ones."
     )
-    key_results: list[KeyResult] = strawberry.field(
-        description="Its key results, in the order they were added."
-    )
     cycle_id: strawberry.ID = strawberry.field(description="The cycle it belongs to.")
     team_id: strawberry.ID = strawberry.field(description="The team that owns it.")
     parent_key_result_id: strawberry.ID | None = strawberry.field(
@@ -57,14 +60,14 @@ class Objective(Audited):
         description="How many cycles in a row this objective has been carried over "
         "(0: it started in this cycle)."
     )
+    key_result_ids: strawberry.Private[list[str]]
     aligned_with_ids: strawberry.Private[list[str]]
     carried_over_from_id: strawberry.Private[str | None]
     carried_over_to_id: strawberry.Private[str | None]
 
-    @classmethod
-    def from_doc(cls, doc: Doc, seen_at: datetime | None = None) -> Objective:
-        return cls(
-            id=strawberry.ID(doc["id"]),
+    @staticmethod
+    def fields_of(doc: Doc) -> dict[str, Any]:
+        return dict(
             title=doc["title"],
             description=doc["description"],
             kind=ObjectiveKind(doc["kind"]),
@@ -73,7 +76,7 @@ class Objective(Audited):
             score_band=band(doc["score"]),
             grade=doc["grade"],
             expected_grade=EXPECTED_GRADE[doc["kind"]],
-            key_results=[KeyResult.from_doc(kr, seen_at) for kr in doc["key_results"]],
+            key_result_ids=[kr["id"] for kr in doc["key_results"]],
             cycle_id=strawberry.ID(doc["cycle_id"]),
             team_id=strawberry.ID(doc["team_id"]),
             parent_key_result_id=doc["parent_key_result_id"],
@@ -121,13 +124,54 @@ class Objective(Audited):
     @strawberry.field(description="Objectives that cascade from this one's key results.")
     async def children(self, info: Info) -> list[Objective]:
         groups = await info.context.loaders.objectives_by_parent_key_result.load_many(
-            [str(kr.id) for kr in self.key_results]
+            self.key_result_ids
         )
         return [Objective.from_doc(d) for docs in groups for d in docs]
 
     @strawberry.field(description="The bets placed on this objective's key results.")
     async def bets(self, info: Info) -> list[Bet]:
         groups = await info.context.loaders.bets_by_key_result.load_many(
-            [str(kr.id) for kr in self.key_results]
+            self.key_result_ids
         )
         return [Bet.from_doc(d) for docs in groups for d in docs]
+
+
+KEY_RESULTS_DOC = "Its key results, in the order they were added."
+
+
+@strawberry.type(description="A qualitative goal of a team for a cycle.")
+class Objective(Node, ObjectiveFields, stored_in=OBJECTIVES):
+    id: strawberry.ID = strawberry.field(description="The objective's opaque id.")
+    key_results: list[KeyResult] = strawberry.field(description=KEY_RESULTS_DOC)
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> Objective:
+        return cls(
+            id=strawberry.ID(doc["id"]),
+            key_results=[KeyResult.from_doc(kr) for kr in doc["key_results"]],
+            **cls.fields_of(doc),
+        )
+
+
+@strawberry.type(
+    description="An objective as it was recorded at a past moment (objectiveAsOf, "
+    "objectivesAsOf, alignmentAsOf): title, key results, targets and scores as then "
+    "known. Its other relations (team, cycle, children, bets) answer the present."
+)
+class ObjectiveAsOf(AsOfFields, Node, ObjectiveFields):
+    derived = True
+    key_results: list[KeyResultAsOf] = strawberry.field(
+        description=KEY_RESULTS_DOC + " As of seenAt."
+    )
+
+    @classmethod
+    def from_doc(cls, doc: Doc, at: datetime) -> ObjectiveAsOf:
+        return cls(
+            **cls.identity(doc["id"], at),
+            key_results=[KeyResultAsOf.from_doc(kr, at) for kr in doc["key_results"]],
+            **cls.fields_of(doc),
+        )
+
+    @classmethod
+    async def find(cls, info: Info, key: str) -> ObjectiveAsOf | None:
+        return await cls.rebuilt(key, lambda o, at: loading.objective_doc_at(info, o, at))

@@ -7,15 +7,17 @@ from typing import Annotated
 import strawberry
 
 from gateway.schema import loading
-from gateway.schema.connection import After, Connection, First, page_of
+from gateway.schema.connection import After, Before, Connection, First, Last, Page, page_of
 from gateway.schema.context import Info
 from gateway.schema.types.audited import Audited, stamps
 from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.node import Node
 from projections.documents import Doc
+from projections.views import TEAMS
 
 
 @strawberry.type(description="A team: the organisation, a department or a team within one.")
-class Team(Audited):
+class Team(Node, Audited, stored_in=TEAMS):
     id: strawberry.ID = strawberry.field(description="The team's opaque id.")
     name: str = strawberry.field(description="The team's name.")
     stake_unit: str = strawberry.field(description="What bets stake, e.g. person-days.")
@@ -56,10 +58,13 @@ class Team(Audited):
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LazyObjective]:
+        page = Page.of(first, after, last, before)
         loaders = info.context.loaders
         if cycle_id is None:
             docs = await loaders.objectives_by_team.load(str(self.id))
         else:
             docs = await loaders.objectives_by_team_and_cycle.load((str(self.id), str(cycle_id)))
-        return page_of(docs, loading.as_objective, first, after)
+        return page_of(docs, loading.as_objective, page)
