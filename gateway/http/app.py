@@ -24,6 +24,8 @@ from gateway.backend import Backend
 from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
 from gateway.http.endpoint import OkraGraphQL
+from gateway.http.errors import AnswerFaultsInJson
+from gateway.http.headers import SecurityHeaders
 from gateway.http.limits import LimitBody, TimeBudget
 from gateway.http.probes import Stall, healthz, metrics, readyz
 from gateway.http.request_ids import RequestIds
@@ -46,7 +48,11 @@ def create_app(
         Middleware(ResultCache, backend=backend, principal_key=PRINCIPAL),
     ]
     app = Starlette(
-        middleware=[Middleware(RequestIds)],
+        middleware=[
+            Middleware(RequestIds),
+            Middleware(SecurityHeaders),
+            Middleware(AnswerFaultsInJson),
+        ],
         routes=[
             Route("/", home),
             Route("/healthz", healthz),

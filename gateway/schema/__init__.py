@@ -33,6 +33,7 @@ from gateway.schema import (
 from gateway.schema.cacheable import MarkCacheable
 from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.schema.execution import OkraExecutionContext
+from gateway.schema.guards import GuardOperations
 from gateway.settings import Settings
 
 # Each feature contributes its own Query/Mutation class; merged here into one schema.
@@ -90,6 +91,8 @@ def build_schema(
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ValidationCache(maxsize=256),
+        # After the validation cache: it checks documents that validated.
+        lambda: GuardOperations(settings.max_query_cost),
         MarkCacheable,
     ]
     if not settings.introspection_enabled:

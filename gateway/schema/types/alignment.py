@@ -68,7 +68,7 @@ async def build_alignment(info: Info, cycle_id: str) -> Alignment:
         docs.update((d["id"], d) for d in new)
         frontier = new
 
-    return alignment_tree(docs, cycle_id)
+    return await info.context.backend.heavy.compute(alignment_tree, docs, cycle_id)
 
 
 def alignment_tree(
