@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -24,7 +25,7 @@ from gateway.backend import Backend
 from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
 from gateway.http.endpoint import OkraGraphQL
-from gateway.http.errors import AnswerFaultsInJson
+from gateway.http.errors import AnswerFaultsInJson, error_response
 from gateway.http.headers import SecurityHeaders
 from gateway.http.limits import LimitBody, TimeBudget
 from gateway.http.probes import Stall, healthz, metrics, readyz
@@ -62,6 +63,8 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
+        # Starlette's own refusals (404, 405) in the one error shape, as JSON.
+        exception_handlers={HTTPException: http_error},
     )
     app.state.backend = backend
     app.state.stall = Stall()
@@ -77,6 +80,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             backend.settings, backend.store, lambda: backend.catch_up(2.0)
         )
         yield
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return error_response(error.status_code, error.detail, headers=error.headers)
 
 
 async def home(request: Request) -> Response:

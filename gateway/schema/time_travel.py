@@ -27,6 +27,7 @@ from gateway.schema.types import Alignment, KeyResult, Objective, Portfolio
 from gateway.schema.types.alignment import alignment_tree
 from projections import time_travel
 from projections.documents import Doc
+from projections.numbers import finite
 from projections.views import BETS, CYCLES, OBJECTIVES
 
 AsOf = Annotated[
@@ -100,13 +101,13 @@ async def portfolio_at(info: Info, team_id: str, cycle_id: str, at: datetime) ->
     rebuilt = await documents_at(info, wanted, at)
     doc = rebuilt.get(portfolio_id)
     budget = doc["budget"] if doc else None
-    staked = doc["staked"] if doc else 0.0
+    staked = finite(doc["staked"]) if doc else 0.0
     return Portfolio(
         team_id=strawberry.ID(team_id),
         cycle_id=strawberry.ID(cycle_id),
         budget=budget,
         staked=staked,
-        available=None if budget is None else budget - staked,
+        available=None if budget is None else finite(budget - staked),
         version=doc["version"] if doc else 0,
         bet_docs=[rebuilt[b] for b in wanted[1:] if b in rebuilt],
     )
