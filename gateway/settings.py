@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(5_000, description="Most tokens a GraphQL document may have.")
     max_aliases: int = Field(50, description="Most aliases a GraphQL document may use.")
     max_query_cost: int = Field(
-        20_000,
+        50_000,
         ge=1,
         description="Most a query may cost before it runs (fields, times the page sizes of "
         "the lists they are in; heavy roots their own cost: see Security).",

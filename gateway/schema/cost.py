@@ -45,13 +45,13 @@ PAGE_MAX = 100
 LIST_FACTOR = 5  # lists bounded by one cycle: key results, bets, teams, findings
 # The roots that compute over a cycle, a tree or the log, in units of one field.
 HEAVY: Mapping[str, int] = {
-    "retrospective": 5_000,
-    "alignmentAudit": 2_000,
-    "strategyMap": 1_000,
-    "alignment": 1_000,
-    "auditTrail": 500,
+    "retrospective": 10_000,
+    "alignmentAudit": 5_000,
+    "strategyMap": 2_000,
+    "alignment": 2_000,
+    "auditTrail": 1_000,
 }
-TEAM_TREND = 1_000  # scoreTrend(teamId: …): every objective of a team over the range
+TEAM_TREND = 2_000  # scoreTrend(teamId: …): every objective of a team over the range
 
 
 def heavy(field: FieldNode) -> int:
