@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from bench import load, queries
+from bench import heavy, load, queries
 from bench.generate import Organisation, generate
 from bench.system import (
     BIN,
@@ -174,6 +174,7 @@ ROWS: dict[str, Row] = {
         Row("A1", "auditTrail page of 50 filtered by entity, p99", "≤ 20 ms"),
         Row("T1", "objective(id, asOf) for an objective with 1,000 events, p99", "≤ 20 ms"),
         Row("M1", "gateway peak RSS during R1 and W1", "≤ 250 MB"),
+        Row("H1", "/healthz p99 while 300 heavy queries are in flight", "≤ 100 ms"),
         Row("P2a", "okra rebuild on PostgreSQL, the demo organisation", "events/s"),
         Row("P2b", "okra rebuild on PostgreSQL, 100,000 events", "events/s"),
     ]
@@ -590,6 +591,36 @@ def measure_gateway_pg(big: Store) -> None:
                 t1.command = "BENCH_ROWS=T1 make bench"
 
 
+def measure_heavy(big: Store) -> None:
+    """H1: /healthz answered while 300 retrospectives are in flight (each run: 300
+    single retrospectives, then 300 requests of 50 aliased ones, as the probe sent)."""
+    if not wanted("H1"):
+        return
+    row = ROWS["H1"]
+    env = {**big.env, "OKRA_DATA_DIR": str(DATA / "gateway"), "OKRA_STARTUP_TIMEOUT": "3000"}
+    with gateway("gateway-heavy", env) as server:
+        runs = []
+        for number in range(RUNS):
+            say(f"H1: 300 heavy queries at once, /healthz probed ({number + 1}/{RUNS})…")
+            runs.append(
+                heavy.measure(
+                    server.url, big.org.admin_token, big.org.open_cycle_id, list(LOAD_CPUS)
+                )
+            )
+        row.figure = Figure(
+            [max(r["single"]["p99_ms"], r["aliased"]["p99_ms"]) for r in runs], "ms"
+        )
+        row.extra["runs"] = runs
+        row.extra["peak_rss_mb"] = peak_rss_mb(server.pid)
+        last = runs[-1]
+        row.notes.append(
+            f"single retrospectives: {last['single']['outcomes']} in "
+            f"{last['single']['seconds']:.1f} s; 50 aliased: {last['aliased']['outcomes']} in "
+            f"{last['aliased']['seconds']:.1f} s; peak RSS {row.extra['peak_rss_mb']:.0f} MB"
+        )
+        row.command = "BENCH_ROWS=H1 make bench"
+
+
 def measure_plain(big: Store) -> None:
     """R1's baseline: the same JSON from a plain Starlette endpoint."""
     if not wanted("R1"):
@@ -754,6 +785,8 @@ def main() -> None:
             measure_gateway_pg(big)
         with step("W2"):
             measure_sqlite()
+        with step("H1"):
+            measure_heavy(big)
     finally:
         pg.close()
     elapsed = time.monotonic() - started

@@ -8,8 +8,10 @@ with issuer and audience checks. Both yield a :class:`~domain.access.Principal`.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
+from numbers import Real
 from typing import Any
 
 import anyio
@@ -21,6 +23,10 @@ from domain.model.token import PREFIX, fingerprint
 from gateway.settings import Settings
 from projections.store import ViewStore
 from projections.views import TOKENS
+
+log = logging.getLogger("okra.auth")
+INVALID = "invalid token"  # all a client hears of why a JWT was refused; the log says why
+TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 class Unauthenticated(Exception):
@@ -72,20 +78,31 @@ class Authenticator:
         return principal
 
     async def _jwt(self, token: str) -> Principal:
+        try:
+            return await self._verified(token)
+        except Refused as refused:
+            log.info("refused a JWT: %s", refused)
+            raise Unauthenticated(INVALID) from None
+
+    async def _verified(self, token: str) -> Principal:
+        """The principal of a JWT, or :class:`Refused` with the reason (for the log).
+
+        Anything pyjwt or the key's library raises about a token (a header naming an
+        RSA key with ``alg: ES256``, a key of the wrong type) is the token's fault."""
         settings = self.settings
         if self._jwks is not None:
             jwks = self._jwks
             try:
                 signing = await anyio.to_thread.run_sync(jwks.get_signing_key_from_jwt, token)
-            except jwt.PyJWTError as error:
-                raise Unauthenticated(f"cannot verify the token: {error}") from None
+            except Exception as error:
+                raise Refused(f"no signing key for it: {error}") from None
             key: Any = signing.key
             algorithms = settings.jwt_algorithms or ["RS256", "ES256", "PS256", "EdDSA"]
         elif settings.jwt_secret:
             key = settings.jwt_secret
             algorithms = settings.jwt_algorithms or ["HS256"]
         else:
-            raise Unauthenticated("not an OKRA API token, and no JWT issuer is configured")
+            raise Refused("not an OKRA API token, and no JWT issuer is configured")
         try:
             claims = jwt.decode(
                 token,
@@ -94,17 +111,28 @@ class Authenticator:
                 audience=settings.jwt_audience,
                 issuer=settings.jwt_issuer,
                 options={"require": ["exp", "sub"]},
-                leeway=30,
+                leeway=settings.jwt_leeway,
             )
-        except jwt.PyJWTError as error:
-            raise Unauthenticated(f"invalid token: {error}") from None
+        except Exception as error:
+            raise Refused(f"{type(error).__name__}: {error}") from None
+        for claim in TIME_CLAIMS:  # pyjwt also takes "9999999999" (a string) for a time
+            if claim in claims and (
+                not isinstance(claims[claim], Real) or isinstance(claims[claim], bool)
+            ):
+                raise Refused(f"claim {claim} must be a number (seconds since 1970)")
         try:
             role = Role(claims.get(settings.jwt_role_claim, Role.VIEWER))
-        except ValueError:
+        except (ValueError, TypeError):
             roles = ", ".join(Role)
-            claim = settings.jwt_role_claim
-            raise Unauthenticated(f"claim {claim} must be one of {roles}") from None
+            raise Refused(f"claim {settings.jwt_role_claim} must be one of {roles}") from None
         teams = claims.get(settings.jwt_teams_claim) or []
         if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
-            raise Unauthenticated(f"claim {settings.jwt_teams_claim} must be a list of team ids")
-        return Principal(str(claims[settings.jwt_user_claim]), role, frozenset(teams))
+            raise Refused(f"claim {settings.jwt_teams_claim} must be a list of team ids")
+        user = claims.get(settings.jwt_user_claim)
+        if not isinstance(user, str) or not user:
+            raise Refused(f"claim {settings.jwt_user_claim} must name the user")
+        return Principal(user, role, frozenset(teams))
+
+
+class Refused(Exception):
+    """Why a JWT was refused: logged, never told to the client."""

@@ -24,6 +24,7 @@ from domain.application.access import Actor
 from domain.application.commands import Command, Saved
 from domain.application.okra import Okra, utc_now
 from gateway.feed import ChangeFeed
+from gateway.heavy import HeavyWork
 from gateway.observability import Metrics
 from gateway.settings import Settings
 from projections.lease import FileLease, Lease, PostgresLease
@@ -93,6 +94,7 @@ class Backend:
         self.projector: Projector | None = None
         self.feed: ChangeFeed
         self.metrics = Metrics()
+        self.heavy = HeavyWork(settings.max_heavy_queries, settings.heavy_queue_seconds)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Backend]:
@@ -112,6 +114,7 @@ class Backend:
                 yield self
                 tasks.cancel_scope.cancel()
         finally:
+            self.heavy.close()
             await self.store.close()
             self.app.close()
 

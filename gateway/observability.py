@@ -53,12 +53,24 @@ def configure_logging(level: str = "info", json_logs: bool = True) -> None:
             ],
         )
     )
+    handler.addFilter(without_query_strings)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+
+
+def without_query_strings(record: logging.LogRecord) -> bool:
+    """Keeps query strings out of the log: uvicorn's access lines carry the request's
+    path with its query, and a GET's query is a GraphQL document and its variables."""
+    if record.name.startswith("uvicorn") and isinstance(record.args, tuple):
+        record.args = tuple(
+            arg.split("?", 1)[0] if isinstance(arg, str) and arg.startswith("/") else arg
+            for arg in record.args
+        )
+    return True
 
 
 class Metrics:
@@ -133,12 +145,22 @@ class Metrics:
         metrics = self
 
         class MeasureOperations(SchemaExtension):
+            validated = False  # a document that fails to parse never reaches validation
+
+            def on_validate(self) -> Iterator[None]:
+                yield
+                self.validated = not self.execution_context.pre_execution_errors
+
             def on_operation(self) -> Iterator[None]:
                 started = time.perf_counter()
                 yield
                 context = self.execution_context
                 seconds = time.perf_counter() - started
-                operation = operation_label(context.graphql_document)
+                # Only a validated document names schema fields: any other would turn
+                # client text into label values, one series per probe.
+                operation = (
+                    operation_label(context.graphql_document) if self.validated else "invalid"
+                )
                 metrics.latency.labels(operation).observe(seconds)
                 codes = [
                     str((error.extensions or {}).get("code", "UNKNOWN"))

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description='Accepted JWT algorithms, a JSON list such as ["RS256"] (default: HS256 '
         "with a secret, else RS256…).",
     )
+    jwt_leeway: float = Field(
+        30.0,
+        ge=0,
+        description="Seconds of clock difference allowed when checking a JWT's exp, nbf and iat.",
+    )
     jwt_user_claim: str = Field("sub", description="Claim naming the user.")
     jwt_role_claim: str = Field(
         "okra_role", description="Claim holding admin, member or viewer (default viewer)."
@@ -80,7 +85,33 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, description="Deepest selection a query may nest.")
     max_query_tokens: int = Field(5_000, description="Most tokens a GraphQL document may have.")
     max_aliases: int = Field(50, description="Most aliases a GraphQL document may use.")
-    max_body_bytes: int = Field(256_000, description="Largest request body accepted.")
+    max_query_cost: int = Field(
+        50_000,
+        ge=1,
+        description="Most a query may cost before it runs (fields, times the page sizes of "
+        "the lists they are in; heavy roots their own cost: see Security).",
+    )
+    max_heavy_queries: int = Field(
+        2,
+        ge=1,
+        description="Heavy queries (retrospective, alignmentAudit, strategyMap, alignment, "
+        "team scoreTrend, auditTrail) computed at once; others wait for a turn.",
+    )
+    heavy_queue_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="Seconds a heavy query waits for a turn before it is answered 503 "
+        "OVERLOADED with Retry-After.",
+    )
+    max_body_bytes: int = Field(
+        256_000, description="Largest request body accepted, and largest websocket message."
+    )
+    max_subscriptions: int = Field(
+        20,
+        ge=1,
+        description="Most operations (subscriptions, and queries or mutations sent over it) "
+        "one websocket runs at once.",
+    )
     request_timeout: float = Field(
         15.0, description="Seconds a request may take before it is answered with TIMEOUT."
     )

@@ -25,6 +25,7 @@ from domain.model.bet import BetStatus
 from domain.model.cycle import CycleStatus
 from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from projections.documents import Doc
+from projections.numbers import finite, ratio
 from projections.store import ViewStore
 from projections.views import BETS, CYCLES, OBJECTIVES, STRATEGY_MAPS, TEAMS
 
@@ -322,7 +323,7 @@ class _Audit:
                 and progress is not None
                 and progress > 0
             ):
-                costs[bet["id"]] = bet["stake"] / progress
+                costs[bet["id"]] = ratio(bet["stake"], progress)
         by_unit: dict[str, list[float]] = {}
         for bet in self.facts.bets:
             if bet["id"] in costs:
@@ -370,18 +371,18 @@ class _Audit:
         median = medians.get(unit)
         if cost is None or progress is None or not median:
             return
-        ratio = cost / median
-        if ratio > self.limits.stake_factor:
+        times = ratio(cost, median)
+        if times > self.limits.stake_factor:
             yield Finding(
                 FindingKind.TANGENT_BET,
                 FindingEntityType.BET,
                 bet["id"],
                 bet["team_id"],
-                f"{stakes} for an expected {progress:.0%} of {what}, {ratio:.1f}× what the "
+                f"{stakes} for an expected {progress:.0%} of {what}, {times:.1f}× what the "
                 f"cycle's bets usually stake for that much progress: cut the stake, raise "
                 "the odds, or withdraw it.",
                 objective_id=objective["id"],
-                measured=round(ratio, 2),
+                measured=round(times, 2),
                 threshold=self.limits.stake_factor,
             )
 
@@ -401,8 +402,9 @@ class _Audit:
         if kr["milestones"]:
             span = float(len(kr["milestones"]))
         else:
-            span = float(kr["target_value"]) - float(kr["start_value"])
-        return float(bet["odds"]) * float(bet["expected_impact"]) / span if span else None
+            span = finite(float(kr["target_value"]) - float(kr["start_value"]))
+        expected = finite(float(bet["odds"]) * float(bet["expected_impact"]))
+        return ratio(expected, span) if span else None
 
     def unit(self, bet: Doc) -> str:
         team = self.facts.teams.get(bet["team_id"])

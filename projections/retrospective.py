@@ -45,6 +45,7 @@ from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
 from projections import audit
 from projections.documents import Doc
+from projections.numbers import total
 from projections.store import ViewStore
 from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, TEAMS
 
@@ -163,11 +164,12 @@ def bands(grades: Iterable[float | None]) -> Bands:
 
 def bet_summary(bets: Sequence[Doc], stake_units: dict[str, str]) -> BetSummary:
     tally = Counter(b["status"] for b in bets)
-    spent: dict[str, float] = defaultdict(float)
+    stakes: dict[str, list[float]] = defaultdict(list)
     for bet in bets:
         if bet["status"] != BetStatus.WITHDRAWN:
-            spent[stake_units.get(bet["team_id"], "")] += bet["stake"]
-    impact = sum(
+            stakes[stake_units.get(bet["team_id"], "")].append(bet["stake"])
+    spent = {unit: total(amounts) for unit, amounts in stakes.items()}
+    impact = total(
         b["actual_impact"] or 0.0 for b in bets if b["status"] in ("VALIDATED", "INVALIDATED")
     )
     return BetSummary(

@@ -57,12 +57,17 @@ def buckets(start: date, end: date, bucket: str) -> list[date]:
     if bucket == "DAY":
         return [start + timedelta(days=n) for n in range((end - start).days + 1)]
     days = []
-    sunday = start + timedelta(days=6 - start.weekday())
+    sunday = _later(start, 6 - start.weekday())
     while True:
         days.append(min(sunday, end))
         if sunday >= end:
             return days
-        sunday += timedelta(days=7)
+        sunday = _later(sunday, 7)
+
+
+def _later(day: date, days: int) -> date:
+    """``day`` plus ``days``, or the calendar's last day past it (a week of 9999)."""
+    return day + timedelta(days=days) if (date.max - day).days >= days else date.max
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from domain.application import commands as c
-from domain.application.access import Actor
+from domain.application.access import Actor, Forbidden
 from domain.application.commands import Command, Saved
 from domain.application.handlers import (
     bets,
@@ -25,7 +25,8 @@ from domain.application.handlers import (
     tokens,
 )
 from domain.application.idempotency import idempotent
-from domain.application.unit import UnitOfWork
+from domain.application.unit import Rehearsed, UnitOfWork
+from domain.model.errors import DomainError
 
 if TYPE_CHECKING:
     from domain.application.okra import Okra
@@ -61,6 +62,26 @@ def dispatch(app: Okra, command: Command, actor: Actor, idempotency_key: str | N
     def attempt() -> Saved:
         return handler(command, UnitOfWork(app, actor))
 
+    def rehearse() -> None:
+        """The handler's loading and authorisation, saving nothing: a refusal of the
+        actor (Forbidden) is raised; the command's own refusals (a bet resolved by the
+        first attempt) are not, once the actor was authorised."""
+        unit = UnitOfWork(app, actor, rehearsal=True)
+        try:
+            handler(command, unit)
+        except Rehearsed:
+            return
+        except Forbidden:
+            raise
+        except DomainError:
+            if not unit.authorised:
+                raise
+
     return idempotent(
-        app, actor, idempotency_key, command, lambda: app.locks.retrying(attempt, command.lock())
+        app,
+        actor,
+        idempotency_key,
+        command,
+        lambda: app.locks.retrying(attempt, command.lock()),
+        rehearse,
     )

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from domain.application.access import Actor, actor_name
+from domain.application.access import Actor, Principal, actor_name
 from domain.application.commands import Command, Saved
+from domain.model import rules
 from domain.model.errors import DomainError, InvalidInput
 from domain.model.idempotency import KEY_MAX, IdempotentRequest
 
@@ -62,13 +63,20 @@ def answered(app: Okra, user: str, key: str) -> IdempotentRequest | None:
 
 
 def idempotent(
-    app: Okra, actor: Actor, key: str | None, command: Command, run: Callable[[], Saved]
+    app: Okra,
+    actor: Actor,
+    key: str | None,
+    command: Command,
+    run: Callable[[], Saved],
+    rehearse: Callable[[], None],
 ) -> Saved:
-    """Run ``run`` once per (user, key); a retry gets the first answer back."""
+    """Run ``run`` once per (user, key); a retry gets the first answer back, once
+    ``rehearse`` (the command's checks, saving nothing) finds the caller may still run it."""
     if key is None:
         return run()
     if not 1 <= len(key) <= KEY_MAX:
         raise InvalidInput("idempotency_key", f"must be 1–{KEY_MAX} characters")
+    rules.clean(key, "idempotency_key")
     user, digest = actor_name(actor), fingerprint(command)
     token = pending.set(Pending(user, key, digest))
     try:
@@ -93,6 +101,10 @@ def idempotent(
             raise InvalidInput(
                 "idempotency_key", "was already used for a different request"
             ) from None
+        if isinstance(actor, Principal):
+            # The answer names what the first attempt changed: only to someone who may
+            # still change it (a token since narrowed to a viewer may not).
+            rehearse()
         # The first attempt's events may still be on their way into the views.
         return Saved(already.request.entity_id, app.recorder.max_notification_id())
     finally:

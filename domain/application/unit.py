@@ -31,20 +31,31 @@ if TYPE_CHECKING:
 A = TypeVar("A", bound=OkraAggregate)
 
 
+class Rehearsed(Exception):
+    """A rehearsal reached its commit: everything before saving passed."""
+
+
 class UnitOfWork:
-    def __init__(self, app: Okra, actor: Actor) -> None:
+    """``rehearsal``: run the handler's loading and checks, and stop before saving
+    (a retry's permission check, see :mod:`domain.application.idempotency`)."""
+
+    def __init__(self, app: Okra, actor: Actor, rehearsal: bool = False) -> None:
         self.app = app
         self.actor = actor
         self.stamp: Stamp = app.stamp(actor)
+        self.rehearsal = rehearsal
+        self.authorised = False  # whether an authorisation check passed
 
     # -- authorisation ------------------------------------------------------------
 
     def require_admin(self, action: str) -> None:
         require_admin(self.actor, action)
+        self.authorised = True
 
     def authorize(self, team_id: str | UUID) -> None:
         """The actor may change the OKRs of that team (see ``access.require_team``)."""
         require_team(self.actor, str(team_id), self._parent_of)
+        self.authorised = True
 
     def changing(self, cls: type[A], entity_id: UUID | str, field: str) -> A:
         """An aggregate the actor is about to change, once they may change its team's OKRs
@@ -106,6 +117,8 @@ class UnitOfWork:
 
     def commit(self, entity_id: UUID | str, *aggregates: OkraAggregate) -> Saved:
         """Save every aggregate's new events in one atomic save; the entity to answer."""
+        if self.rehearsal:
+            raise Rehearsed
         request = pending.get()
         if request is not None:
             first = answered(self.app, request.user, request.key)

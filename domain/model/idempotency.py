@@ -2,18 +2,23 @@
 
 The first answer is itself an event: a ``RequestAnswered`` aggregate, whose id is
 derived from the user and the key, saved in the same atomic ``save()`` as the
-command's own events. A retry, even a concurrent one, collides on that stream and
-is answered from it; the same key with a different request is refused.
+command's own events. The id is a hash of the two, each prefixed with its length, so
+no user name and key can pass for another pair (the first release joined them with a
+newline, which a user name may hold: its records are not found again, and a retry of
+a request answered before the upgrade runs as a new request). A retry, even a
+concurrent one, collides on that stream and is answered from it; the same key with a
+different request is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.model.base import OkraAggregate, Stamp
 
-REQUEST_NAMESPACE = uuid5(NAMESPACE_URL, "https://okra.dev/idempotency")
+REQUEST_NAMESPACE = uuid5(NAMESPACE_URL, "https://okra.dev/idempotency/v2")
 KEY_MAX = 200
 
 
@@ -28,7 +33,12 @@ class IdempotentRequest(OkraAggregate):
 
     @staticmethod
     def id_for(user: str, key: str) -> UUID:
-        return uuid5(REQUEST_NAMESPACE, f"{user}\n{key}")
+        digest = hashlib.sha256()
+        for part in (user, key):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+        return uuid5(REQUEST_NAMESPACE, digest.hexdigest())
 
     class RequestAnswered(OkraAggregate.Created):
         user: str

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -26,7 +27,9 @@ from gateway.backend import Backend
 from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
 from gateway.http.endpoint import OkraGraphQL
+from gateway.http.errors import AnswerFaultsInJson, error_response
 from gateway.http.graphiql import ASSETS, STATIC
+from gateway.http.headers import SecurityHeaders
 from gateway.http.limits import LimitBody, TimeBudget
 from gateway.http.probes import Stall, healthz, metrics, readyz
 from gateway.http.request_ids import RequestIds
@@ -49,7 +52,11 @@ def create_app(
         Middleware(ResultCache, backend=backend, principal_key=PRINCIPAL),
     ]
     app = Starlette(
-        middleware=[Middleware(RequestIds)],
+        middleware=[
+            Middleware(RequestIds),
+            Middleware(SecurityHeaders),
+            Middleware(AnswerFaultsInJson),
+        ],
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
@@ -64,6 +71,8 @@ def create_app(
             ),
         ],
         lifespan=lifespan,
+        # Starlette's own refusals (404, 405) in the one error shape, as JSON.
+        exception_handlers={HTTPException: http_error},
     )
     app.state.backend = backend
     app.state.stall = Stall()
@@ -79,6 +88,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             backend.settings, backend.store, lambda: backend.catch_up(2.0)
         )
         yield
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return error_response(error.status_code, error.detail, headers=error.headers)
 
 
 async def home(request: Request) -> Response:

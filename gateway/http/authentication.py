@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.auth import Authenticator, Unauthenticated
 from gateway.http.errors import error_response
-from gateway.http.graphiql import is_page_request
+from gateway.http.graphiql import PAGE_ONLY, is_page_request
 
 PRINCIPAL = "okra.principal"  # the scope key of the request's principal (None: anonymous)
 
@@ -34,8 +34,10 @@ def unauthenticated(message: str) -> ASGIApp:
 class Authenticate:
     """Checks the bearer credential of every GraphQL HTTP request before it runs.
 
-    GraphiQL's page itself is public; everything else needs a valid token, except
-    queries when ``OKRA_PUBLIC_READ`` is on (writes then answer UNAUTHENTICATED).
+    GraphiQL's page itself is public, and a request let through for it is marked so that
+    the endpoint renders the page and executes nothing; everything else needs a valid
+    token, except queries when ``OKRA_PUBLIC_READ`` is on (writes then answer
+    UNAUTHENTICATED).
     """
 
     def __init__(self, app: ASGIApp, public_read: bool) -> None:
@@ -43,7 +45,11 @@ class Authenticate:
         self.public_read = public_read
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_page_request(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if is_page_request(scope):  # anonymous, so the endpoint renders the page only
+            scope[PAGE_ONLY] = True
             await self.app(scope, receive, send)
             return
         request = Request(scope)

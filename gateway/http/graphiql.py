@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import jinja2
 from markupsafe import Markup
@@ -77,16 +78,31 @@ query Trend($keyResult: ID!) {
 """
 
 PLACEHOLDER = "paste an id here"
+PAGE_ONLY = "okra.page_only"  # the scope mark of a request that gets the page, nothing else
+
+
+# What makes a GET run something: strawberry reads these (after percent-decoding), so a
+# request naming any of them, however it is spelt or encoded, is never the page.
+EXECUTING = frozenset({"query", "variables", "operationname", "extensions"})
 
 
 def is_page_request(scope: Scope) -> bool:
     """Whether an HTTP request asks for GraphiQL's page rather than a GraphQL answer: a
-    browser's GET (it accepts HTML) without a query. The page is public (it runs
-    nothing), so authentication and the GraphQL-over-HTTP rules let it through."""
+    browser's GET (it accepts HTML) naming none of the parameters that execute. The page
+    is public (it runs nothing), so authentication and the GraphQL-over-HTTP rules let
+    it through, and the endpoint then renders the page and nothing else.
+
+    Decided on the decoded parameters, as Starlette decodes them for strawberry: a
+    check of the raw bytes took ``?qu%65ry=…`` for the page and ran the query anonymously.
+    """
     if scope["method"] != "GET":
         return False
-    accept = dict(scope["headers"]).get(b"accept", b"")
-    return b"text/html" in accept and b"query=" not in scope.get("query_string", b"")
+    accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1").lower()
+    if "text/html" not in accept:
+        return False
+    raw = scope.get("query_string", b"").decode("latin-1")
+    names = {name.strip().lower() for name, _ in parse_qsl(raw, keep_blank_values=True)}
+    return names.isdisjoint(EXECUTING)
 
 
 async def example_variables(store: ViewStore) -> dict[str, Any]:

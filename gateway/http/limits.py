@@ -11,6 +11,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.http.errors import error_response
+from gateway.http.middleware import HttpOnly, Tracked
 
 
 class BodyTooLarge(Exception):
@@ -49,26 +50,17 @@ class LimitBody:
             await error_response(413, message, code="PAYLOAD_TOO_LARGE")(scope, receive, send)
 
 
-class TimeBudget:
+class TimeBudget(HttpOnly):
     """Answers 503 TIMEOUT when a request runs past its budget (if nothing was sent)."""
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
-        self.app = app
+        super().__init__(app)
         self.seconds = seconds
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            started = True
-            await send(message)
-
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tracked = Tracked(send)
         with anyio.move_on_after(self.seconds) as budget:
             await self.app(scope, receive, tracked)
-        if budget.cancelled_caught and not started:
+        if budget.cancelled_caught and not tracked.started:
             message = f"the request took longer than {self.seconds:g} s"
             await error_response(503, message, code="TIMEOUT")(scope, receive, send)

@@ -13,10 +13,11 @@ import json
 from urllib.parse import parse_qs
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from gateway.http.errors import JSON, error_response
 from gateway.http.graphiql import is_page_request
+from gateway.http.middleware import HttpOnly
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -58,7 +59,7 @@ def _is_mutation(query: str, operation_name: str | None) -> bool:
     """
     try:
         document = parse(query)
-    except GraphQLError:
+    except (GraphQLError, RecursionError):
         return False  # strawberry answers the syntax error
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name:
@@ -68,17 +69,11 @@ def _is_mutation(query: str, operation_name: str | None) -> bool:
     return any(d.operation != OperationType.QUERY for d in operations)
 
 
-class GraphQLOverHTTP:
+class GraphQLOverHTTP(HttpOnly):
     """ASGI middleware in front of strawberry's HTTP handling (see the module's text)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         accept = headers.get("accept", "")
         method = scope["method"]
         if is_page_request(scope):
@@ -96,7 +91,7 @@ class GraphQLOverHTTP:
                 await error_response(415, message, media_type=media)(scope, receive, send)
                 return
         if method == "GET":
-            params = parse_qs(scope["query_string"].decode())
+            params = parse_qs(scope["query_string"].decode("latin-1"))
             query = params.get("query", [""])[0]
             if _is_mutation(query, params.get("operationName", [None])[0]):
                 await error_response(

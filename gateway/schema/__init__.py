@@ -33,6 +33,7 @@ from gateway.schema import (
 from gateway.schema.cacheable import MarkCacheable
 from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.schema.execution import OkraExecutionContext
+from gateway.schema.guards import GuardOperations
 from gateway.schema.introspection import GuardIntrospection
 from gateway.settings import Settings
 
@@ -93,6 +94,8 @@ def build_schema(
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: GuardIntrospection(settings.introspection),
         lambda: ValidationCache(maxsize=256),
+        # After the validation cache: it checks documents that validated.
+        lambda: GuardOperations(settings.max_query_cost),
         MarkCacheable,
     ]
     return OkraSchema(

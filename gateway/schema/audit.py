@@ -118,7 +118,9 @@ async def alignment_audit(
     loaders.objective.prime_many(facts.by_id)
     loaders.bet.prime_many({b["id"]: b for b in facts.bets})
     today = backend.app.clock().date()
-    findings = audit.audit(facts, today, backend.settings.audit.thresholds())
+    findings = await backend.heavy.compute(
+        audit.audit, facts, today, backend.settings.audit.thresholds()
+    )
     if team_id is not None:
         scope = audit.team_and_below(facts.teams, team_id) if include_subteams else {team_id}
         findings = audit.in_teams(findings, scope)

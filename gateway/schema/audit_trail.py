@@ -128,7 +128,9 @@ async def grade_corrections(
     """A key result's regrades, oldest first (up to ``seen_at`` with time travel)."""
     where: dict[str, Any] = {"entity_id": key_result_id, "event_type": "KeyResultRegraded"}
     if seen_at is not None:
-        where["recorded_at"] = Between(None, moment(seen_at + timedelta(microseconds=1)))
+        # Up to and including ``seen_at`` (the calendar's last moment has no successor).
+        end = seen_at + timedelta(microseconds=1) if seen_at < LAST_MOMENT else None
+        where["recorded_at"] = Between(None, moment(end) if end is not None else None)
     docs = await info.context.backend.store.find(HISTORY, where)
     return [
         GradeCorrection(
@@ -171,9 +173,22 @@ class AuditTrailFilter:
     )
 
 
-def utc(value: datetime) -> datetime:
-    """A moment from a client; without a time zone it is read as UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+LAST_MOMENT = datetime.max.replace(tzinfo=UTC)
+
+
+def utc(value: datetime, field: str = "asOf") -> datetime:
+    """A moment from a client, in UTC; without a time zone it is read as UTC. One that
+    has no UTC time in the calendar (9999-12-31T23:59:59-14:00) names its field."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise OkraError(
+            f"{field}: must be a moment between the years 1 and 9999 in UTC",
+            "BAD_USER_INPUT",
+            field,
+        ) from None
 
 
 def where_of(filter: AuditTrailFilter | None) -> dict[str, Any]:
@@ -198,8 +213,8 @@ def where_of(filter: AuditTrailFilter | None) -> dict[str, Any]:
         where["event_type"] = list(filter.event_types)
     if filter.cycle_id is not None:
         where["cycle_id"] = str(filter.cycle_id)
-    low = utc(filter.from_) if filter.from_ is not None else None
-    high = utc(filter.to) if filter.to is not None else None
+    low = utc(filter.from_, "from") if filter.from_ is not None else None
+    high = utc(filter.to, "to") if filter.to is not None else None
     if low is not None and high is not None and high <= low:
         raise OkraError("to: must be after from", "BAD_USER_INPUT", "to")
     if low is not None or high is not None:

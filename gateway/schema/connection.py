@@ -29,6 +29,7 @@ from projections.views import View
 T = TypeVar("T")
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 100
+POSITION_MAX = 2**63 - 1
 
 # The paging arguments, described once for every connection (Relay's four).
 First = Annotated[
@@ -74,9 +75,12 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         if kind != "pos":
             raise ValueError(kind)
-        return int(value)
+        position = int(value)
     except ValueError:
         raise _not_a_cursor(argument) from None
+    if not 0 <= position <= POSITION_MAX:  # a position the stores' bigint can hold
+        raise _not_a_cursor(argument)
+    return position
 
 
 Key = tuple[str | int, ...]
@@ -92,9 +96,15 @@ def decode_key_cursor(cursor: str, argument: str = "after") -> Key:
         key = json.loads(value) if kind == "key" else None
     except ValueError:
         raise _not_a_cursor(argument) from None
-    if not isinstance(key, list) or not all(isinstance(part, str | int) for part in key):
+    if not isinstance(key, list) or not all(_key_part(part) for part in key):
         raise _not_a_cursor(argument)
     return tuple(key)
+
+
+def _key_part(part: object) -> bool:
+    if isinstance(part, str):
+        return True
+    return isinstance(part, int) and not isinstance(part, bool) and abs(part) <= POSITION_MAX
 
 
 def _same_shape(a: Key, b: Key) -> bool:

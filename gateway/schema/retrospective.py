@@ -206,7 +206,7 @@ async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> 
         compared = await retro.gather(store, compare_with, today, thresholds)
         if compared is None:
             raise not_found("Cycle", compare_with, "compareWithCycleId")
-    result = retro.retrospective(facts, compared)
+    result = await backend.heavy.compute(retro.retrospective, facts, compared)
     cycle = await loading.cycle(info, cycle_id)
     assert cycle is not None
     return Retrospective(

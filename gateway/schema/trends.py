@@ -92,6 +92,7 @@ async def score_trend(
     ends: date | None,
     bucket: TrendBucket,
 ) -> ScoreTrend:
+    heavy = info.context.backend.heavy.compute
     which = exactly_one(keyResultId=key_result_id, objectiveId=objective_id, teamId=team_id)
     loaders = info.context.loaders
     today = info.context.backend.app.clock().date()
@@ -117,7 +118,7 @@ async def score_trend(
             bucket=bucket,
             starts_on=first,
             ends_on=last,
-            points=_points(trends.team_trend(objectives, days)),
+            points=_points(await heavy(trends.team_trend, objectives, days)),
             key_result=None,
             objective=None,
             team=team,
@@ -143,10 +144,10 @@ async def score_trend(
     key_results = (await trends.key_result_histories(store, [doc], first_days))[doc["id"]]
     if row is not None:
         history = next(h for h in key_results if h.row["id"] == row["id"])
-        points = trends.key_result_trend(history, days)
+        points = await heavy(trends.key_result_trend, history, days)
     else:
         objective = trends.ObjectiveHistory(doc, key_results, span(own_cycle))
-        points = trends.objective_trend(objective, days)
+        points = await heavy(trends.objective_trend, objective, days)
     return ScoreTrend(
         bucket=bucket,
         starts_on=first,

@@ -6,6 +6,7 @@ from domain.model.bet import Bet, BetStatus
 from domain.model.portfolio import Portfolio
 from projections.documents import Batch, Doc, created, iso
 from projections.handlers.dispatch import project
+from projections.numbers import total
 
 
 @project.register
@@ -63,13 +64,13 @@ def _(event: Portfolio.StakeBudgetSet, doc: Doc, pos: int, batch: Batch) -> Doc:
 @project.register
 def _(event: Portfolio.StakeCommitted, doc: Doc, pos: int, batch: Batch) -> Doc:
     stakes = {**doc["stakes"], event.bet_id: event.stake}
-    return {**doc, "stakes": stakes, "staked": sum(stakes.values())}
+    return {**doc, "stakes": stakes, "staked": total(stakes.values())}
 
 
 @project.register
 def _(event: Portfolio.StakeReleased, doc: Doc, pos: int, batch: Batch) -> Doc:
     stakes = {k: v for k, v in doc["stakes"].items() if k != event.bet_id}
-    return {**doc, "stakes": stakes, "staked": sum(stakes.values())}
+    return {**doc, "stakes": stakes, "staked": total(stakes.values())}
 
 
 @project.register

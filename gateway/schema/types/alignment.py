@@ -75,7 +75,9 @@ async def build_alignment(info: Info, cycle_id: str) -> Alignment:
         docs.update((d["id"], d) for d in new)
         frontier = new
 
-    roots, nodes = alignment_tree(docs, cycle_id, AlignmentNode, Objective.from_doc)
+    roots, nodes = await info.context.backend.heavy.compute(
+        alignment_tree, docs, cycle_id, AlignmentNode, Objective.from_doc
+    )
     return Alignment(roots=roots, nodes=nodes)
 
 

@@ -18,6 +18,7 @@ from gateway.schema.types.bet import Bet, BetAsOf
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
 from gateway.schema.types.node import Node, derived_id
 from projections.documents import Doc
+from projections.numbers import finite, total
 from projections.views import BETS, PORTFOLIOS
 
 BETS_DOC = "The bets of the team in the cycle, in placing order."
@@ -40,13 +41,13 @@ class PortfolioFields:
     @staticmethod
     def fields_of(team_id: str, cycle_id: str, doc: Doc | None, bets: list[Doc]) -> dict[str, Any]:
         budget = doc["budget"] if doc else None
-        staked = doc["staked"] if doc else 0.0
+        staked = finite(doc["staked"]) if doc else 0.0
         return dict(
             team_id=strawberry.ID(team_id),
             cycle_id=strawberry.ID(cycle_id),
             budget=budget,
             staked=staked,
-            available=None if budget is None else budget - staked,
+            available=None if budget is None else finite(budget - staked),
             version=doc["version"] if doc else 0,
             bet_docs=bets,
         )
@@ -65,13 +66,13 @@ class PortfolioFields:
 
     @strawberry.field(description="Sum of the expected value of the bets still placed.")
     def expected_value(self) -> float:
-        return sum(
+        return total(
             float(d["expected_value"]) for d in self.bet_docs if d["status"] == BetStatus.PLACED
         )
 
     @strawberry.field(description="Sum of the actual impact of the resolved bets.")
     def realised_impact(self) -> float:
-        return sum(d["actual_impact"] or 0.0 for d in self.bet_docs)
+        return total(d["actual_impact"] or 0.0 for d in self.bet_docs)
 
     @strawberry.field(description="The team's stake unit, e.g. person-days.")
     async def stake_unit(self, info: Info) -> str:
