@@ -35,7 +35,7 @@ FIGURES = [
         teams { averageGrade bets { stakeSpent { unit amount } realisedImpact } } } }""",
     """query($t: ID!, $c: ID!) { portfolio(teamId: $t, cycleId: $c) {
         budget staked available expectedValue realisedImpact bets { stake expectedValue } } }""",
-    """query($t: ID!, $c: ID!, $at: DateTime!) { portfolio(teamId: $t, cycleId: $c, asOf: $at) {
+    """query($t: ID!, $c: ID!, $at: DateTime!) { portfolioAsOf(teamId: $t, cycleId: $c, asOf: $at) {
         staked available expectedValue realisedImpact } }""",
     """query($t: ID!, $c: ID!) { scoreTrend(teamId: $t, cycleId: $c, bucket: DAY) {
         points { score confidence } } }""",
@@ -46,12 +46,12 @@ FIGURES = [
     """query($c: ID!) { strategyMap(cycleId: $c) { values { meanScore } } }""",
     """query($c: ID!) { alignment(cycleId: $c) { nodes { objective { score grade
         keyResults { score currentValue startValue targetValue weight } } } } }""",
-    """query($c: ID!, $at: DateTime!) { alignment(cycleId: $c, asOf: $at) {
+    """query($c: ID!, $at: DateTime!) { alignmentAsOf(cycleId: $c, asOf: $at) {
         nodes { objective { score } } } }""",
     """query($c: ID!) { objectives(cycleId: $c) { nodes { score grade expectedGrade
         keyResults { score confidence currentValue } bets { stake odds expectedImpact
         expectedValue actualImpact } } } }""",
-    """query($o: ID!, $at: DateTime!) { objective(id: $o, asOf: $at) { score
+    """query($o: ID!, $at: DateTime!) { objectiveAsOf(id: $o, asOf: $at) { score
         keyResults { score currentValue } } }""",
 ]
 
