@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PROJECTION = "views"
 
 
@@ -73,6 +73,8 @@ PORTFOLIOS = View("portfolios", (*_text("team_id", "cycle_id"), POS), indexed=("
 STRATEGY_MAPS = View("strategy_maps", (POS,))
 
 TOKENS = View("tokens", (*_text("hash"), POS), indexed=("hash",))
+# People by handle and by email (case folded): how tokens and JWTs find them.
+PEOPLE = View("people", (*_text("handle", "email_key"), POS), indexed=("handle", "email_key"))
 
 # One row per event (see projections/history.py). Every filter of the audit trail has
 # a (column, pos) index, so a page filtered by it is an index range scan in log order
@@ -102,6 +104,7 @@ ALL_VIEWS = (
     PORTFOLIOS,
     STRATEGY_MAPS,
     TOKENS,
+    PEOPLE,
     HISTORY,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

@@ -22,6 +22,7 @@ from domain.model.base import OkraAggregate, Stamp
 from domain.model.bet import Bet
 from domain.model.cycle import Cycle
 from domain.model.objective import KeyResult, Objective
+from domain.model.person import Person
 from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
 from domain.model.team import Team
@@ -67,6 +68,10 @@ class Aggregates:
                 self.stamp, name=name, parent_id=parent.id if parent else None, stake_unit="points"
             )
         )
+
+    def person(self, handle: str) -> Person:
+        """A person, named after their handle."""
+        return self.made(Person.add(self.stamp, handle=handle, name=handle.title(), email=None))
 
     def year(self, name: str = "2026") -> Cycle:
         starts_on, ends_on = YEAR
@@ -156,11 +161,12 @@ def year_of_work() -> Aggregates:
     """A year of an organisation's work in memory, touching every kind of document:
     a team tree, a year and its successor, objectives with metric and milestone key
     results, check-ins, edits and a target change, the strategy map and tags, bets
-    and their portfolio, grading at close, a regrade, a carry-over, and a token
-    issued and revoked."""
+    and their portfolio, grading at close, a regrade, a carry-over, a token issued
+    and revoked, and a person."""
     org = Aggregates()
     acme = org.team("Acme")
     platform = org.team("Platform", acme)
+    org.person("bob")
     year = org.year()
     strategy = org.made(StrategyMap.define(org.stamp, values=["Trust"], constituents=["Customers"]))
     grow = org.objective(year, acme, "Grow")

@@ -20,6 +20,7 @@ from domain.application.handlers import (
     cycles,
     key_results,
     objectives,
+    people,
     strategy,
     teams,
     tokens,
@@ -52,6 +53,7 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.DefineStrategyMap: strategy.define_strategy_map,
     c.IssueToken: tokens.issue_token,
     c.RevokeToken: tokens.revoke_token,
+    c.AddPerson: people.add_person,
 }
 
 

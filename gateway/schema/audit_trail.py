@@ -44,6 +44,7 @@ class HistoryEntityType(Enum):
     BET = choice("BET", description="A bet.")
     PORTFOLIO = choice("PORTFOLIO", description="A team's stake budget in a cycle.")
     STRATEGY_MAP = choice("STRATEGY_MAP", description="The strategy map.")
+    PERSON = choice("PERSON", description="A person.")
 
 
 @strawberry.enum(description="The order of a history list, by log position.")

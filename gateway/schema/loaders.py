@@ -11,7 +11,16 @@ from strawberry.dataloader import DataLoader
 
 from projections.documents import Doc
 from projections.store import ViewStore
-from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS, View
+from projections.views import (
+    BETS,
+    CHECK_INS,
+    CYCLES,
+    OBJECTIVES,
+    PEOPLE,
+    PORTFOLIOS,
+    TEAMS,
+    View,
+)
 
 Load = Callable[[list[str]], Awaitable[Sequence[Any]]]
 
@@ -32,6 +41,7 @@ class Loaders:
         self.objectives_by_team_and_cycle = self._pairs(OBJECTIVES, "team_id", "cycle_id")
         self.bets_by_key_result = self._many(BETS, "key_result_id")
         self.check_ins_by_key_result = self._many(CHECK_INS, "key_result_id")
+        self.person = self._one(PEOPLE)
         self._all: list[DataLoader[Any, Any]] = [
             self.team,
             self.cycle,
@@ -46,6 +56,7 @@ class Loaders:
             self.objectives_by_team_and_cycle,
             self.bets_by_key_result,
             self.check_ins_by_key_result,
+            self.person,
         ]
 
     def clear(self) -> None:

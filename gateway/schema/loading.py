@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from gateway.schema.types.cycle import Cycle
     from gateway.schema.types.key_result import KeyResult
     from gateway.schema.types.objective import Objective
+    from gateway.schema.types.person import Person
     from gateway.schema.types.team import Team
 
 
@@ -34,6 +35,7 @@ class Builders:
     objective: Callable[..., Any] | None = None
     key_result: Callable[..., Any] | None = None
     bet: Callable[[Doc], Any] | None = None
+    person: Callable[[Doc], Any] | None = None
 
 
 BUILD = Builders()
@@ -62,6 +64,11 @@ def as_key_result(doc: Doc, seen_at: datetime | None = None) -> KeyResult:
 def as_bet(doc: Doc) -> Bet:
     assert BUILD.bet is not None
     return cast("Bet", BUILD.bet(doc))
+
+
+def as_person(doc: Doc) -> Person:
+    assert BUILD.person is not None
+    return cast("Person", BUILD.person(doc))
 
 
 async def team(info: Info, team_id: str | None) -> Team | None:
@@ -94,3 +101,8 @@ async def key_result(info: Info, key_result_id: str | None) -> KeyResult | None:
 async def bet(info: Info, bet_id: str | None) -> Bet | None:
     doc = await info.context.loaders.bet.load(str(bet_id)) if bet_id else None
     return as_bet(doc) if doc else None
+
+
+async def person(info: Info, person_id: str | None) -> Person | None:
+    doc = await info.context.loaders.person.load(str(person_id)) if person_id else None
+    return as_person(doc) if doc else None

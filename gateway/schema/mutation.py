@@ -14,10 +14,10 @@ from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
 from gateway.schema.strategy import StrategyMap, build_strategy_map
-from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Portfolio, Team
+from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Person, Portfolio, Team
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
-key_result, bet = entity(loading.key_result), entity(loading.bet)
+key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
 
 
 async def portfolio(info: Info, saved: Saved, command: Any) -> Portfolio:
@@ -47,3 +47,4 @@ class Mutation:
     set_check_in_cadence = mutation(c.SetCheckInCadence, Team, team)
     carry_over_objective = mutation(c.CarryOverObjective, Objective, objective)
     regrade_key_result = mutation(c.RegradeKeyResult, KeyResult, key_result)
+    add_person = mutation(c.AddPerson, Person, person)

@@ -142,11 +142,16 @@ async def define_strategy_map(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"values": [f"Value {next(NAMES)}"]}
 
 
+async def add_person(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"handle": f"new.{next(NAMES)}", "name": "New"}
+
+
 ADMIN_ONLY: dict[str, Setup] = {
     "createTeam": create_team,
     "defineStrategyMap": define_strategy_map,
     "openCycle": open_cycle,
     "closeCycle": close_cycle,
+    "addPerson": add_person,
 }
 
 

@@ -88,6 +88,23 @@ async def build_world(api: Api) -> World:
     return world
 
 
+def handles() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.from_regex(r"[a-zA-Z0-9._-]{1,64}", fullmatch=True),
+        st.sampled_from(["ada", "ADA", "bo", "x" * 65, "with space", "ümlaut", ""]),
+        texts(),
+    )
+
+
+def emails() -> st.SearchStrategy[str | None]:
+    return st.one_of(
+        st.none(),
+        st.emails().map(str),
+        st.sampled_from(["ada@x.example", "ADA@X.EXAMPLE", "no-at-sign", "a@b", " "]),
+        texts(),
+    )
+
+
 def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
     w = world.ids_of
     versions = st.integers(min_value=-2, max_value=12)
@@ -212,6 +229,9 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
                 "reason": texts(),
             },
             optional={"expectedVersion": maybe(versions)},
+        ),
+        "addPerson": st.fixed_dictionaries(
+            {"handle": handles(), "name": texts()}, optional={"email": emails()}
         ),
     }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"

@@ -6,6 +6,7 @@ and PostgreSQL by overriding its ``env``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -18,6 +19,7 @@ from domain.application.bus import HANDLERS
 from domain.application.okra import Okra
 from domain.model.errors import BudgetExceeded, CycleClosed, InvalidInput, VersionConflict
 from domain.model.objective import Objective
+from domain.model.person import Person
 from domain.model.roles import Role
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -175,3 +177,35 @@ class TestCommands:
         assert saved.secret is not None and saved.secret.startswith("okra_")
         token = app.repository.get(UUID(saved.id))
         assert saved.secret not in str(vars(token))
+
+    # -- people -------------------------------------------------------------------------
+
+    def test_handles_and_emails_are_unique_ignoring_case(self, app: Okra) -> None:
+        ada = app.handle(c.AddPerson(handle="Ada", name="Ada", email="Ada@X.example"), "cli")
+        person: Person = app.repository.get(UUID(ada.id))
+        assert (person.handle, person.email, person.active) == ("ada", "Ada@X.example", True)
+        for command, field in [
+            (c.AddPerson(handle="ADA", name="Another"), "handle"),
+            (c.AddPerson(handle="bo", name="Bo", email="ada@x.EXAMPLE"), "email"),
+            (c.AddPerson(handle="b o", name="Bo"), "handle"),
+        ]:
+            refusal = self.refused(app, InvalidInput, command, "cli")
+            assert isinstance(refusal, InvalidInput) and refusal.field == field
+
+    def test_two_people_racing_for_one_email_cannot_both_have_it(self, app: Okra) -> None:
+        """Each addition saves the people directory too, so the second collides, is
+        retried from a fresh load, and finds the email taken."""
+        commands = [
+            c.AddPerson(handle=f"racer{n}", name="Racer", email="same@x.example") for n in range(4)
+        ]
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = list(pool.map(lambda cmd: self.outcome(app, cmd), commands))
+        assert sorted(outcomes) == ["InvalidInput"] * 3 + ["ok"]
+
+    def outcome(self, app: Okra, command: Any) -> str:
+        try:
+            app.handle(command, "cli")
+        except InvalidInput as refusal:
+            assert refusal.field == "email"
+            return "InvalidInput"
+        return "ok"

@@ -16,12 +16,14 @@ from domain.application.commands.objectives import (
     TagObjective,
     UpdateObjective,
 )
+from domain.application.commands.people import AddPerson
 from domain.application.commands.strategy import DefineStrategyMap
 from domain.application.commands.teams import CreateTeam, SetCheckInCadence
 from domain.application.commands.tokens import IssueToken, RevokeToken
 
 __all__ = [
     "AddKeyResult",
+    "AddPerson",
     "AlignObjective",
     "CarryOverObjective",
     "CloseCycle",

@@ -14,6 +14,7 @@ from gateway.schema.types.check_in import CheckIn
 from gateway.schema.types.cycle import Cycle
 from gateway.schema.types.key_result import KeyResult, Milestone
 from gateway.schema.types.objective import Objective
+from gateway.schema.types.person import Person
 from gateway.schema.types.portfolio import Portfolio
 from gateway.schema.types.team import Team
 
@@ -22,6 +23,7 @@ loading.BUILD.cycle = Cycle.from_doc
 loading.BUILD.objective = Objective.from_doc
 loading.BUILD.key_result = KeyResult.from_doc
 loading.BUILD.bet = Bet.from_doc
+loading.BUILD.person = Person.from_doc
 
 __all__ = [
     "Alignment",
@@ -33,6 +35,7 @@ __all__ = [
     "KeyResult",
     "Milestone",
     "Objective",
+    "Person",
     "Portfolio",
     "Team",
 ]
