@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.application import commands as c
@@ -69,9 +69,12 @@ class Aggregates:
             )
         )
 
-    def person(self, handle: str) -> Person:
-        """A person, named after their handle."""
-        return self.made(Person.add(self.stamp, handle=handle, name=handle.title(), email=None))
+    def person(self, handle: str, *teams: tuple[Team, str]) -> Person:
+        """A person (named after their handle), in those teams with those roles."""
+        person = Person.add(self.stamp, handle=handle, name=handle.title(), email=None)
+        for team, role in teams:
+            person.join(self.stamp, str(team.id), role)
+        return self.made(person)
 
     def year(self, name: str = "2026") -> Cycle:
         starts_on, ends_on = YEAR
@@ -106,7 +109,7 @@ class Aggregates:
         title: str = "NPS",
         start: float = 0,
         target: float = 100,
-        **extra: float,
+        **extra: Any,
     ) -> KeyResult:
         key_result = objective.add_key_result(
             self.stamp, title=title, start_value=start, target_value=target, **extra
@@ -161,16 +164,16 @@ def year_of_work() -> Aggregates:
     """A year of an organisation's work in memory, touching every kind of document:
     a team tree, a year and its successor, objectives with metric and milestone key
     results, check-ins, edits and a target change, the strategy map and tags, bets
-    and their portfolio, grading at close, a regrade, a carry-over, a token issued
-    and revoked, and a person."""
+    and their portfolio, grading at close, a regrade, a carry-over, and a token
+    issued and revoked."""
     org = Aggregates()
     acme = org.team("Acme")
     platform = org.team("Platform", acme)
-    org.person("bob")
+    bob = org.person("bob", (platform, "LEAD"), (acme, "MEMBER"))
     year = org.year()
     strategy = org.made(StrategyMap.define(org.stamp, values=["Trust"], constituents=["Customers"]))
     grow = org.objective(year, acme, "Grow")
-    arr = org.key_result(grow, "ARR", start=0, target=10)
+    arr = org.key_result(grow, "ARR", start=0, target=10, owner_id=str(bob.id))
     launch = grow.add_key_result(org.stamp, title="Launch", milestones=["Beta", "GA"])
     ship = org.objective(year, platform, "Ship")
     uptime = org.key_result(ship, "Uptime", start=90, target=99, weight=2)
@@ -195,6 +198,10 @@ def year_of_work() -> Aggregates:
     strategy.revise(org.later(), values=["Trust", "Speed"], constituents=["Customers"])
     org.made(strategy)
     ship.update(org.stamp, expected_version=None, title="Ship weekly", kind="ASPIRATIONAL")
+    ship.assign_owner(org.stamp, owner_id=str(bob.id), reason="Bob leads Platform")
+    bob.change_role(org.stamp, str(acme.id), "CHAMPION")
+    bob.leave(org.stamp, str(platform.id))
+    org.made(bob)
     org.check_in(ship, uptime, 95)
     portfolio = org.portfolio(platform, year, budget=50)
     bet = org.bet(ship, uptime, stake=20, title="Canary releases")

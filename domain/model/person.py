@@ -1,20 +1,27 @@
-"""People: who owns, contributes to and changes the OKRs.
+"""People: who owns, contributes to and changes the OKRs, and the teams they belong to.
 
 A person's id derives from their handle (ignoring case), so two people with one
 handle cannot both be added, not even by concurrent requests: the second collides
 on the same stream. Emails are unique too, which one stream cannot say of another:
-:mod:`domain.model.directory` keeps them.
+:mod:`domain.model.directory` keeps them. Nothing is ever deleted: a deactivated
+person keeps the history of what they did and owned, and may be reactivated.
+
+Memberships (a team and a role in it) are the person's: joining, changing role and
+leaving are events of the person's stream, so what a person may change is read from
+one aggregate.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.model import rules
 from domain.model.base import OkraAggregate, Stamp
+from domain.model.edits import KEEP, unless_kept
 from domain.model.errors import InvalidInput
+from domain.model.roles import MemberRole
 
 PERSON_NAMESPACE = uuid5(NAMESPACE_URL, "https://okra.dev/person")
 HANDLE_MAX = 64
@@ -56,6 +63,7 @@ class Person(OkraAggregate):
         name: str
         email: str | None
         active: bool
+        memberships: dict[str, MemberRole]  # team id -> role
 
     @staticmethod
     def id_for(handle: str) -> UUID:
@@ -71,6 +79,49 @@ class Person(OkraAggregate):
         def apply(self, person: Person) -> None:
             super().apply(person)
             person.active = True
+            person.memberships = {}
+
+    class PersonRenamed(OkraAggregate.Event):
+        changes: dict[str, list[Any]]  # name -> [from, to]
+
+        def apply(self, person: Person) -> None:
+            person.name = self.changes["name"][1]
+
+    class PersonEmailChanged(OkraAggregate.Event):
+        changes: dict[str, list[Any]]  # email -> [from, to]
+
+        def apply(self, person: Person) -> None:
+            person.email = self.changes["email"][1]
+
+    class PersonDeactivated(OkraAggregate.Event):
+        def apply(self, person: Person) -> None:
+            person.active = False
+
+    class PersonReactivated(OkraAggregate.Event):
+        def apply(self, person: Person) -> None:
+            person.active = True
+
+    class TeamJoined(OkraAggregate.Event):
+        team_id: str
+        role: str
+
+        def apply(self, person: Person) -> None:
+            person.memberships[self.team_id] = MemberRole(self.role)
+
+    class TeamRoleChanged(OkraAggregate.Event):
+        team_id: str
+        role: str
+        previous: str
+
+        def apply(self, person: Person) -> None:
+            person.memberships[self.team_id] = MemberRole(self.role)
+
+    class TeamLeft(OkraAggregate.Event):
+        team_id: str
+        role: str
+
+        def apply(self, person: Person) -> None:
+            person.memberships.pop(self.team_id, None)
 
     # -- commands -----------------------------------------------------------------
 
@@ -86,3 +137,63 @@ class Person(OkraAggregate):
             name=rules.title(name, "name"),
             email=email,
         )
+
+    def update(
+        self,
+        stamp: Stamp,
+        *,
+        expected_version: int | None,
+        name: str = KEEP,
+        email: str | None = KEEP,
+    ) -> None:
+        """Rename and/or change the email (uniqueness is the directory's to check)."""
+        self.check_revision(expected_version)
+        self.record_edit(
+            stamp, self.PersonRenamed, name=unless_kept(name, lambda v: rules.title(v, "name"))
+        )
+        self.record_edit(stamp, self.PersonEmailChanged, email=email)
+
+    def deactivate(self, stamp: Stamp) -> None:
+        if not self.active:
+            raise InvalidInput("id", f"{self.handle} is already deactivated")
+        self.record(self.PersonDeactivated, stamp)
+
+    def reactivate(self, stamp: Stamp) -> None:
+        if self.active:
+            raise InvalidInput("id", f"{self.handle} is already active")
+        self.record(self.PersonReactivated, stamp)
+
+    def check_active(self, field: str) -> None:
+        """Only active people are assigned (as owners, contributors, members)."""
+        if not self.active:
+            raise InvalidInput(
+                field, f"{self.handle} is deactivated: only active people may be assigned"
+            )
+
+    def join(self, stamp: Stamp, team_id: str, role: str) -> None:
+        self.check_active("person_id")
+        chosen = rules.choice(role, MemberRole, "role")
+        if team_id in self.memberships:
+            raise InvalidInput(
+                "person_id",
+                f"{self.handle} is already a {self.memberships[team_id]} of that team "
+                "(changeMemberRole changes the role)",
+            )
+        self.record(self.TeamJoined, stamp, team_id=team_id, role=chosen)
+
+    def change_role(self, stamp: Stamp, team_id: str, role: str) -> None:
+        chosen = rules.choice(role, MemberRole, "role")
+        previous = self.membership(team_id)
+        if chosen != previous:
+            self.record(
+                self.TeamRoleChanged, stamp, team_id=team_id, role=chosen, previous=previous
+            )
+
+    def leave(self, stamp: Stamp, team_id: str) -> None:
+        self.record(self.TeamLeft, stamp, team_id=team_id, role=self.membership(team_id))
+
+    def membership(self, team_id: str) -> MemberRole:
+        try:
+            return self.memberships[team_id]
+        except KeyError:
+            raise InvalidInput("person_id", f"{self.handle} is not a member of that team") from None
