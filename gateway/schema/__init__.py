@@ -24,6 +24,7 @@ from gateway.schema import (
     audit,
     audit_trail,
     mutation,
+    people,
     query,
     retrospective,
     strategy,
@@ -40,6 +41,7 @@ Query = merge_types(
     "Query",
     (
         query.Query,
+        people.PeopleQuery,
         strategy.StrategyQuery,
         audit.AuditQuery,
         audit_trail.AuditTrailQuery,

@@ -15,6 +15,8 @@ from projections.views import (
     BETS,
     CHECK_INS,
     CYCLES,
+    KEY_RESULT_OWNERS,
+    MEMBERSHIPS,
     OBJECTIVES,
     PEOPLE,
     PORTFOLIOS,
@@ -42,6 +44,11 @@ class Loaders:
         self.bets_by_key_result = self._many(BETS, "key_result_id")
         self.check_ins_by_key_result = self._many(CHECK_INS, "key_result_id")
         self.person = self._one(PEOPLE)
+        self.people_by_handle = self._many(PEOPLE, "handle")
+        self.memberships_by_team = self._many(MEMBERSHIPS, "team_id")
+        self.objectives_by_owner = self._many(OBJECTIVES, "owner_id")
+        self.key_results_by_owner = self._many(KEY_RESULT_OWNERS, "owner_id")
+        self.bets_by_owner = self._many(BETS, "owner_id")
         self._all: list[DataLoader[Any, Any]] = [
             self.team,
             self.cycle,
@@ -57,6 +64,11 @@ class Loaders:
             self.bets_by_key_result,
             self.check_ins_by_key_result,
             self.person,
+            self.people_by_handle,
+            self.memberships_by_team,
+            self.objectives_by_owner,
+            self.key_results_by_owner,
+            self.bets_by_owner,
         ]
 
     def clear(self) -> None:

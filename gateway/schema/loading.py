@@ -106,3 +106,16 @@ async def bet(info: Info, bet_id: str | None) -> Bet | None:
 async def person(info: Info, person_id: str | None) -> Person | None:
     doc = await info.context.loaders.person.load(str(person_id)) if person_id else None
     return as_person(doc) if doc else None
+
+
+async def people(info: Info, person_ids: list[str]) -> list[Person]:
+    """Those people, in that order (ids that name nobody left out)."""
+    docs = await info.context.loaders.person.load_many(person_ids)
+    return [as_person(doc) for doc in docs if doc]
+
+
+async def person_by_handle(info: Info, handle: str | None) -> Person | None:
+    """The person with that handle (ignoring case), or None: how an actor recorded on
+    events is linked to a person."""
+    docs = await info.context.loaders.people_by_handle.load(handle.lower()) if handle else []
+    return as_person(docs[0]) if docs else None

@@ -65,7 +65,9 @@ class Query:
     ) -> Cycle | None:
         return await loading.cycle(info, id)
 
-    @strawberry.field(description="Objectives of a cycle and/or a team, in creation order.")
+    @strawberry.field(
+        description="Objectives of a cycle, a team and/or an owner, in creation order."
+    )
     async def objectives(
         self,
         info: Info,
@@ -80,12 +82,18 @@ class Query:
         first: First = None,
         after: After = None,
         as_of: time_travel.AsOf = None,
+        owner_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives this person owns."),
+        ] = None,
     ) -> Connection[Objective]:
         where: dict[str, Any] = {}
         if cycle_id is not None:
             where["cycle_id"] = str(cycle_id)
         if team_id is not None:
             where["team_id"] = str(team_id)
+        if owner_id is not None:
+            where["owner_id"] = str(owner_id)
         if as_of is not None:
             return await time_travel.objectives_at(info, where, first, after, as_of)
         return await paginate(info, OBJECTIVES, where, Objective.from_doc, first, after)

@@ -1,4 +1,4 @@
-"""GraphiQL opens on a document that runs as it is: dashboard, check-in and trend."""
+"""GraphiQL opens on a document that runs as it is: dashboard, check-in, trend and me."""
 
 from __future__ import annotations
 
@@ -20,7 +20,12 @@ def test_the_example_document_is_valid_against_the_schema() -> None:
         for d in document.definitions
         if isinstance(d, OperationDefinitionNode) and d.name
     }
-    assert operations == {"Dashboard": "query", "CheckIn": "mutation", "Trend": "query"}
+    assert operations == {
+        "Dashboard": "query",
+        "CheckIn": "mutation",
+        "Trend": "query",
+        "Me": "query",
+    }
     assert "scoreTrend(" in EXAMPLE_DOCUMENT
 
 
@@ -56,7 +61,7 @@ async def test_graphiql_opens_on_the_example_with_ids_from_the_store(api: Api) -
     assert variables == {"cycle": quarter, "keyResult": kr["id"], "value": 4}
 
     # Run as the page would: each operation with those variables, signed in.
-    for name in ("Dashboard", "CheckIn", "Trend"):
+    for name in ("Dashboard", "CheckIn", "Trend", "Me"):
         response = await api.client.post(
             "/graphql",
             json={"query": document, "variables": variables, "operationName": name},
@@ -71,3 +76,5 @@ async def test_graphiql_opens_on_the_example_with_ids_from_the_store(api: Api) -
             assert body["data"]["recordCheckIn"]["currentValue"] == 4
         if name == "Trend":
             assert body["data"]["scoreTrend"]["points"]
+        if name == "Me":
+            assert body["data"]["me"] is None  # the tests' admin token speaks for nobody

@@ -13,7 +13,9 @@ from gateway.schema.types.bet import Bet
 from gateway.schema.types.check_in import CheckIn
 from gateway.schema.types.cycle import Cycle
 from gateway.schema.types.key_result import KeyResult, Milestone
+from gateway.schema.types.membership import Membership
 from gateway.schema.types.objective import Objective
+from gateway.schema.types.owned import Owned
 from gateway.schema.types.person import Person
 from gateway.schema.types.portfolio import Portfolio
 from gateway.schema.types.team import Team
@@ -33,8 +35,10 @@ __all__ = [
     "CheckIn",
     "Cycle",
     "KeyResult",
+    "Membership",
     "Milestone",
     "Objective",
+    "Owned",
     "Person",
     "Portfolio",
     "Team",

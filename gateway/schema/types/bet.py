@@ -9,13 +9,14 @@ import strawberry
 from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import BetStatus
-from gateway.schema.types.audited import Audited, moment, stamps
+from gateway.schema.types.audited import moment, stamps
 from gateway.schema.types.lazy import LazyCycle, LazyKeyResult, LazyTeam
+from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
 
 
 @strawberry.type(description="An action treated as a bet on a key result, never a commitment.")
-class Bet(Audited):
+class Bet(Owned):
     id: strawberry.ID = strawberry.field(description="The bet's opaque id.")
     title: str = strawberry.field(description="What the team will do.")
     hypothesis: str = strawberry.field(
@@ -61,6 +62,7 @@ class Bet(Audited):
             team_id=strawberry.ID(doc["team_id"]),
             cycle_id=strawberry.ID(doc["cycle_id"]),
             **stamps(doc),
+            **owners(doc),
         )
 
     @strawberry.field(description="The key result it bets on.")

@@ -12,10 +12,11 @@ from gateway.schema.audit_trail import GradeCorrection, grade_corrections
 from gateway.schema.connection import After, Connection, First, page_of
 from gateway.schema.context import Info
 from gateway.schema.enums import Measure, ScoreBand
-from gateway.schema.types.audited import Audited, day, moment
+from gateway.schema.types.audited import day, moment
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.check_in import CheckIn, order
 from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
 
 
@@ -26,7 +27,7 @@ class Milestone:
 
 
 @strawberry.type(description="A measurable result that shows progress on an objective.")
-class KeyResult(Audited):
+class KeyResult(Owned):
     id: strawberry.ID = strawberry.field(description="The key result's opaque id.")
     objective_id: strawberry.ID = strawberry.field(description="The objective it measures.")
     title: str = strawberry.field(description="What is measured.")
@@ -97,6 +98,7 @@ class KeyResult(Audited):
             updated_at=moment(doc["updated_at"]),
             updated_by=doc["updated_by"],
             seen_at=seen_at,
+            **owners(doc),
         )
 
     @strawberry.field(description="The objective this key result measures.")

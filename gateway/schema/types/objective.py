@@ -10,15 +10,16 @@ from domain.model.scoring import EXPECTED_GRADE, band
 from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import ObjectiveKind, ObjectiveStatus, ScoreBand
-from gateway.schema.types.audited import Audited, stamps
+from gateway.schema.types.audited import stamps
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.key_result import KeyResult
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
+from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
 
 
 @strawberry.type(description="A qualitative goal of a team for a cycle.")
-class Objective(Audited):
+class Objective(Owned):
     id: strawberry.ID = strawberry.field(description="The objective's opaque id.")
     title: str = strawberry.field(description="What the team wants to achieve.")
     description: str = strawberry.field(description="Why it matters; empty if not given.")
@@ -87,6 +88,7 @@ class Objective(Audited):
             carried_over_from_id=doc.get("carried_over_from"),
             carried_over_to_id=doc.get("carried_over_to"),
             **stamps(doc),
+            **owners(doc),
         )
 
     @strawberry.field(description="The objective of an earlier cycle this one continues.")

@@ -11,6 +11,7 @@ from gateway.schema.connection import After, Connection, First, page_of
 from gateway.schema.context import Info
 from gateway.schema.types.audited import Audited, stamps
 from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.membership import Membership
 from projections.documents import Doc
 
 
@@ -63,3 +64,11 @@ class Team(Audited):
         else:
             docs = await loaders.objectives_by_team_and_cycle.load((str(self.id), str(cycle_id)))
         return page_of(docs, loading.as_objective, first, after)
+
+    @strawberry.field(
+        description="The people in this team and their roles, in the order they joined "
+        "(deactivated people included: see person.active)."
+    )
+    async def members(self, info: Info) -> list[Membership]:
+        rows = await info.context.loaders.memberships_by_team.load(str(self.id))
+        return [Membership.from_doc(row) for row in rows if not row["left"]]
