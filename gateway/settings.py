@@ -57,7 +57,9 @@ class Settings(BaseSettings):
         False, description="Serve queries without a token (writes always need one)."
     )
     token_cache_seconds: float = Field(
-        5.0, description="How long a checked API token is trusted before it is looked up again."
+        5.0,
+        description="How long a checked API token or JWT is trusted before it is looked up "
+        "again (so a revoked token or a deactivated person is refused within it).",
     )
     jwt_secret: str | None = Field(
         None, description="Shared secret (HS256) of JWTs from your identity provider."
@@ -77,11 +79,18 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds of clock difference allowed when checking a JWT's exp, nbf and iat.",
     )
-    jwt_user_claim: str = Field("sub", description="Claim naming the user.")
+    jwt_user_claim: str = Field(
+        "sub", description="Claim naming the user: a person's handle or email."
+    )
     jwt_role_claim: str = Field(
         "okra_role", description="Claim holding admin, member or viewer (default viewer)."
     )
     jwt_teams_claim: str = Field("okra_teams", description="Claim listing the user's team ids.")
+    jwt_auto_provision: bool = Field(
+        False,
+        description="Add a validly signed JWT's user that matches no person's handle or email "
+        "as a person on first sign-in (with the teams claim as memberships).",
+    )
     max_query_depth: int = Field(12, description="Deepest selection a query may nest.")
     max_query_tokens: int = Field(5_000, description="Most tokens a GraphQL document may have.")
     max_aliases: int = Field(50, description="Most aliases a GraphQL document may use.")

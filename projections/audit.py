@@ -6,7 +6,8 @@ from the log. Most of them depend on more than one aggregate (a key result is se
 by bets and by other teams' objectives; every objective becomes untagged the moment a
 strategy map exists; a stake is judged against the whole cycle's bets) and several on
 the date, so a stored table of findings would be rewritten wholesale by single events
-and would still be stale by tomorrow. The audit of a cycle reads six indexed queries.
+and would still be stale by tomorrow. The audit of a cycle reads seven indexed queries
+(the last: the people who own what it judges).
 
 ``today`` comes from the caller (the application's clock), which keeps the audit
 deterministic under test; a closed cycle is judged as of the day it ended.
@@ -27,7 +28,7 @@ from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from projections.documents import Doc
 from projections.numbers import finite, ratio
 from projections.store import ViewStore
-from projections.views import BETS, CYCLES, OBJECTIVES, STRATEGY_MAPS, TEAMS
+from projections.views import BETS, CYCLES, OBJECTIVES, PEOPLE, STRATEGY_MAPS, TEAMS
 
 
 class FindingKind(StrEnum):
@@ -38,8 +39,10 @@ class FindingKind(StrEnum):
     ORPHAN_OBJECTIVE = "ORPHAN_OBJECTIVE"
     UNSERVED_KEY_RESULT = "UNSERVED_KEY_RESULT"
     STALE_KEY_RESULT = "STALE_KEY_RESULT"
+    INACTIVE_OWNER = "INACTIVE_OWNER"
     OVERLOADED_TEAM = "OVERLOADED_TEAM"
     UNTAGGED_OBJECTIVE = "UNTAGGED_OBJECTIVE"
+    NO_OWNER = "NO_OWNER"
 
 
 class Severity(StrEnum):
@@ -61,8 +64,10 @@ SEVERITY = {
     FindingKind.ORPHAN_OBJECTIVE: Severity.WARNING,
     FindingKind.UNSERVED_KEY_RESULT: Severity.WARNING,
     FindingKind.STALE_KEY_RESULT: Severity.WARNING,
+    FindingKind.INACTIVE_OWNER: Severity.WARNING,
     FindingKind.OVERLOADED_TEAM: Severity.WARNING,
     FindingKind.UNTAGGED_OBJECTIVE: Severity.INFO,
+    FindingKind.NO_OWNER: Severity.INFO,
 }
 KINDS = tuple(FindingKind)
 
@@ -103,6 +108,7 @@ class Facts:
     bets: list[Doc]
     cascaded: dict[str, list[Doc]]  # key result id -> objectives cascading from it
     strategy_map: Doc | None
+    people: dict[str, Doc] = field(default_factory=dict)  # the owners, by id
     by_id: dict[str, Doc] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -121,14 +127,30 @@ async def gather(store: ViewStore, cycle_id: str) -> Facts | None:
         for child in await store.find(OBJECTIVES, {"parent_key_result_id": key_result_ids}):
             cascaded.setdefault(child["parent_key_result_id"], []).append(child)
     maps = await store.find(STRATEGY_MAPS, {})
+    bets = await store.find(BETS, {"cycle_id": cycle_id})
     return Facts(
         cycle=cycle,
         objectives=objectives,
         teams={t["id"]: t for t in await store.find(TEAMS, {})},
-        bets=await store.find(BETS, {"cycle_id": cycle_id}),
+        bets=bets,
         cascaded=cascaded,
         strategy_map=maps[0] if maps else None,
+        people=await store.get(PEOPLE, owners(objectives, bets)),
     )
+
+
+def owners(objectives: Iterable[Doc], bets: Iterable[Doc] = ()) -> list[str]:
+    """The ids of the people who own these objectives, their key results or these bets,
+    in the order they first appear."""
+    found: dict[str, None] = {}
+    for objective in objectives:
+        for row in (objective, *objective["key_results"]):
+            if row.get("owner_id"):
+                found.setdefault(row["owner_id"])
+    for bet in bets:
+        if bet.get("owner_id"):
+            found.setdefault(bet["owner_id"])
+    return list(found)
 
 
 def evaluated_on(cycle: Doc, today: date) -> date:
@@ -159,6 +181,39 @@ def team_and_below(teams: dict[str, Doc], team_id: str) -> set[str]:
         frontier = [child for parent in frontier for child in below.get(parent, [])]
         found.update(frontier)
     return found
+
+
+def cadence_of(team: Doc, limits: Thresholds) -> int:
+    """The days a team lets pass between check-ins: its own cadence, or the default."""
+    days: int = team.get("check_in_cadence_days") or limits.cadence_days
+    return days
+
+
+def silence(kr: Doc, starts: date, on: date) -> tuple[int, str]:
+    """How many days a key result has gone without a check-in by ``on`` (since its latest
+    ``asOf``; without one, since the later of the cycle's start and its creation), and
+    how to say so."""
+    if kr["as_of"]:
+        gap = (on - date.fromisoformat(kr["as_of"])).days
+        return gap, f"for {gap} days"
+    since = max(starts, datetime.fromisoformat(kr["created_at"]).date())
+    gap = (on - since).days
+    return gap, f"in the {gap} days since it was set"
+
+
+def overdue(
+    objective: Doc, kr: Doc, cycle: Doc, team: Doc, today: date, limits: Thresholds
+) -> int | None:
+    """The days a key result of an open objective in an open cycle has gone without a
+    check-in, when that is longer than its team's cadence (a check-in is due, as
+    STALE_KEY_RESULT says); else None."""
+    if objective["status"] != ObjectiveStatus.ACTIVE or cycle["status"] != CycleStatus.OPEN:
+        return None
+    starts, on = date.fromisoformat(cycle["starts_on"]), evaluated_on(cycle, today)
+    if on < starts:
+        return None
+    gap, _ = silence(kr, starts, on)
+    return gap if gap > cadence_of(team, limits) else None
 
 
 class _Audit:
@@ -192,8 +247,46 @@ class _Audit:
     def objectives(self) -> Iterable[Finding]:
         for objective in self.live:
             yield from self.objective(objective)
+            is_open = objective["status"] == ObjectiveStatus.ACTIVE
+            if is_open:
+                yield from self.ownership(objective, objective, FindingEntityType.OBJECTIVE)
             for key_result in objective["key_results"]:
                 yield from self.key_result(objective, key_result)
+                if is_open:
+                    yield from self.ownership(objective, key_result, FindingEntityType.KEY_RESULT)
+
+    def ownership(self, o: Doc, owned: Doc, kind: FindingEntityType) -> Iterable[Finding]:
+        """An open objective, key result or placed bet owned by a deactivated person
+        (someone must take it over), or by nobody (someone should answer for it)."""
+        team_id = owned["team_id"] if kind == FindingEntityType.BET else o["team_id"]
+        name = self.team_name(team_id)
+        what = f"“{owned['title']}” ({name})"
+        if kind == FindingEntityType.KEY_RESULT:
+            what = f"Key result “{owned['title']}” of “{o['title']}” ({name})"
+        elif kind == FindingEntityType.BET:
+            what = f"Bet {what}"
+        owner_id = owned.get("owner_id")
+        if owner_id is None:
+            yield Finding(
+                FindingKind.NO_OWNER,
+                kind,
+                owned["id"],
+                team_id,
+                f"{what} has no owner: assign one, so that someone answers for it.",
+                objective_id=o["id"],
+            )
+            return
+        owner = self.facts.people.get(owner_id)
+        if owner is not None and not owner["active"]:
+            yield Finding(
+                FindingKind.INACTIVE_OWNER,
+                kind,
+                owned["id"],
+                team_id,
+                f"{what} is owned by {owner['name']} ({owner['handle']}), who is "
+                "deactivated: hand it to someone who is here (assignOwner).",
+                objective_id=o["id"],
+            )
 
     def objective(self, o: Doc) -> Iterable[Finding]:
         team = self.facts.teams.get(o["team_id"])
@@ -274,14 +367,8 @@ class _Audit:
 
     def staleness(self, o: Doc, kr: Doc, where: str) -> Iterable[Finding]:
         team = self.facts.teams.get(o["team_id"]) or {}
-        cadence = team.get("check_in_cadence_days") or self.limits.cadence_days
-        if kr["as_of"]:
-            gap = (self.on - date.fromisoformat(kr["as_of"])).days
-            quiet = f"for {gap} days"
-        else:
-            since = max(self.starts, datetime.fromisoformat(kr["created_at"]).date())
-            gap = (self.on - since).days
-            quiet = f"in the {gap} days since it was set"
+        cadence = cadence_of(team, self.limits)
+        gap, quiet = silence(kr, self.starts, self.on)
         if gap > cadence:
             yield Finding(
                 FindingKind.STALE_KEY_RESULT,
@@ -332,6 +419,9 @@ class _Audit:
         for bet in self.facts.bets:
             if bet["status"] == BetStatus.PLACED:
                 yield from self.tangent(bet, costs.get(bet["id"]), medians)
+                objective = self.facts.by_id.get(bet["objective_id"])
+                if objective is not None:
+                    yield from self.ownership(objective, bet, FindingEntityType.BET)
 
     def tangent(self, bet: Doc, cost: float | None, medians: dict[str, float]) -> Iterable[Finding]:
         objective = self.facts.by_id.get(bet["objective_id"])

@@ -15,6 +15,7 @@ from domain.model.base import OkraAggregate
 from domain.model.bet import Bet
 from domain.model.cycle import Cycle
 from domain.model.objective import Objective
+from domain.model.person import Person
 from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
 from domain.model.team import Team
@@ -27,8 +28,9 @@ ENTITY_TYPES = {
     "Bet": "BET",
     "Portfolio": "PORTFOLIO",
     "StrategyMap": "STRATEGY_MAP",
+    "Person": "PERSON",
 }
-_RECORDED = (Team, Cycle, Objective, Bet, Portfolio, StrategyMap)
+_RECORDED = (Team, Cycle, Objective, Bet, Portfolio, StrategyMap, Person)
 
 
 def moment(value: datetime) -> str:

@@ -29,6 +29,11 @@ The rules, in one place:
   cycle continued in a later one.
 - For a closed cycle, the alignment audit's findings per kind (judged, as always
   for a closed cycle, as of its end).
+- People: each person who owns an objective or a key result of the cycle, with the
+  average grade of the objectives they own and of the key results they own, and the
+  calibration of the check-in confidences on the key results they own (the owner
+  answers for the forecast, whoever typed it). History from before people has no
+  owner and counts for nobody.
 """
 
 from __future__ import annotations
@@ -106,11 +111,24 @@ class Scorecard:
 
 
 @dataclass(frozen=True)
+class PersonCard:
+    """One owner's results in a cycle."""
+
+    person_id: str
+    objectives: int
+    key_results: int
+    average_grade: float | None  # of the objectives they own
+    key_result_average_grade: float | None  # of the key results they own
+    calibration: Calibration
+
+
+@dataclass(frozen=True)
 class Retrospective:
     cycle_id: str
     compared_with_id: str | None
     organisation: Scorecard
     teams: list[Scorecard]
+    people: list[PersonCard] = field(default_factory=list)
 
 
 @dataclass
@@ -193,22 +211,28 @@ class Forecast:
     outcome: float
 
 
-def forecasts(facts: CycleFacts, objectives: Sequence[Doc]) -> list[Forecast]:
+KeyResultOf = tuple[Doc, Doc]  # (objective, key result row)
+
+
+def key_results_of(objectives: Iterable[Doc]) -> list[KeyResultOf]:
+    return [(o, kr) for o in objectives for kr in o["key_results"]]
+
+
+def forecasts(facts: CycleFacts, rows: Iterable[KeyResultOf]) -> list[Forecast]:
     """The confidences calibration scores: none before the cycle closes."""
     if facts.cycle["status"] != CycleStatus.CLOSED:
         return []
     found = []
-    for objective in objectives:
-        for row in objective["key_results"]:
-            outcome = 1.0 if reached(objective, row) else 0.0
-            for check_in in facts.check_ins.get(row["id"], []):
-                if check_in["confidence"] is not None:
-                    found.append(Forecast(row["id"], check_in["confidence"], outcome))
+    for objective, row in rows:
+        outcome = 1.0 if reached(objective, row) else 0.0
+        for check_in in facts.check_ins.get(row["id"], []):
+            if check_in["confidence"] is not None:
+                found.append(Forecast(row["id"], check_in["confidence"], outcome))
     return found
 
 
-def calibration(facts: CycleFacts, objectives: Sequence[Doc]) -> Calibration:
-    scored = forecasts(facts, objectives)
+def calibration(facts: CycleFacts, rows: Iterable[KeyResultOf]) -> Calibration:
+    scored = forecasts(facts, rows)
     return Calibration(
         _mean((f.confidence - f.outcome) ** 2 for f in scored),
         len(scored),
@@ -221,7 +245,7 @@ def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | Non
         return [d for d in docs if team_id is None or d["team_id"] == team_id]
 
     objectives = mine(facts.objectives)
-    rows = [(o, kr) for o in objectives for kr in o["key_results"]]
+    rows = key_results_of(objectives)
     average = _mean(objective_grade(o) for o in objectives)
     before = _mean(objective_grade(o) for o in mine(compared.objectives)) if compared else None
     committed = [reached(o, kr) for o, kr in rows if o["kind"] == ObjectiveKind.COMMITTED]
@@ -250,7 +274,7 @@ def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | Non
             None if aspirational is None else _round(aspirational - EXPECTED_GRADE["ASPIRATIONAL"])
         ),
         bets=bet_summary(mine(facts.bets), facts.stake_units),
-        calibration=calibration(facts, objectives),
+        calibration=calibration(facts, rows),
         carried_over=[
             CarriedOver(o["id"], o["carried_over_from"], o.get("carry_over_count", 1))
             for o in objectives
@@ -261,6 +285,21 @@ def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | Non
     )
 
 
+def person_card(facts: CycleFacts, person_id: str) -> PersonCard:
+    objectives = [o for o in facts.objectives if o.get("owner_id") == person_id]
+    rows = [
+        (o, kr) for o, kr in key_results_of(facts.objectives) if kr.get("owner_id") == person_id
+    ]
+    return PersonCard(
+        person_id=person_id,
+        objectives=len(objectives),
+        key_results=len(rows),
+        average_grade=_mean(objective_grade(o) for o in objectives),
+        key_result_average_grade=_mean(key_result_grade(kr) for _, kr in rows),
+        calibration=calibration(facts, rows),
+    )
+
+
 def retrospective(facts: CycleFacts, compared: CycleFacts | None) -> Retrospective:
     teams = list(dict.fromkeys(o["team_id"] for o in facts.objectives))
     return Retrospective(
@@ -268,6 +307,7 @@ def retrospective(facts: CycleFacts, compared: CycleFacts | None) -> Retrospecti
         compared_with_id=compared.cycle["id"] if compared else None,
         organisation=scorecard(facts, compared, None),
         teams=[scorecard(facts, compared, team) for team in teams],
+        people=[person_card(facts, person) for person in audit.owners(facts.objectives)],
     )
 
 

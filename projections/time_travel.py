@@ -152,6 +152,8 @@ def objective_doc(objective: Objective, stream: StreamAt) -> Doc:
         "carried_over_to": getattr(objective, "carried_over_to", None),
         "carry_over_count": getattr(objective, "carry_over_count", 0),
         "archived_at_close": getattr(objective, "archived_at_close", False),
+        "owner_id": objective.owner_id,
+        "contributor_ids": list(objective.contributor_ids),
     }
     if any(r["original_grade"] is not None for r in rows):
         doc["original_grade"] = scoring.weighted_mean(
@@ -181,6 +183,8 @@ def bet_doc(bet: Bet, stream: StreamAt) -> Doc:
         "actual_impact": bet.actual_impact,
         "learning": bet.learning,
         "resolved_at": stream.last.at if resolved and stream.last else None,
+        "owner_id": bet.owner_id,
+        "contributor_ids": list(bet.contributor_ids),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PROJECTION = "views"
 
 
@@ -52,11 +52,11 @@ TEAMS = View("teams", (*_text("parent_id"), POS), indexed=("parent_id",))
 CYCLES = View("cycles", (*_text("parent_id", "kind", "status", "starts_on"), POS))
 OBJECTIVES = View(
     "objectives",
-    (*_text("cycle_id", "team_id", "parent_key_result_id"), POS),
+    (*_text("cycle_id", "team_id", "parent_key_result_id", "owner_id"), POS),
     indexed=("cycle_id", "team_id", "parent_key_result_id"),
-    # A cycle's or team's page in log order: an index range, not a scan of every
-    # older cycle's objectives in pos order (130 ms at a million events).
-    composite=(("cycle_id", "pos"), ("team_id", "pos")),
+    # A cycle's, team's or owner's page in log order: an index range, not a scan of
+    # every older cycle's objectives in pos order (130 ms at a million events).
+    composite=(("cycle_id", "pos"), ("team_id", "pos"), ("owner_id", "pos")),
 )
 CHECK_INS = View(
     "check_ins",
@@ -66,13 +66,27 @@ CHECK_INS = View(
 )
 BETS = View(
     "bets",
-    (*_text("key_result_id", "objective_id", "team_id", "cycle_id"), POS),
-    indexed=("key_result_id", "team_id", "cycle_id"),
+    (*_text("key_result_id", "objective_id", "team_id", "cycle_id", "owner_id"), POS),
+    indexed=("key_result_id", "team_id", "cycle_id", "owner_id"),
+)
+# Key results live in their objective's document; who owns which is also a row here,
+# so a person's key results are found by an index (one row per key result with an
+# owner, rewritten when it changes hands).
+KEY_RESULT_OWNERS = View(
+    "key_result_owners",
+    (*_text("owner_id", "objective_id", "cycle_id"), POS),
+    indexed=("owner_id",),
 )
 PORTFOLIOS = View("portfolios", (*_text("team_id", "cycle_id"), POS), indexed=("team_id",))
 STRATEGY_MAPS = View("strategy_maps", (POS,))
 
 TOKENS = View("tokens", (*_text("hash"), POS), indexed=("hash",))
+# People by handle and by email (case folded): how tokens and JWTs find them.
+PEOPLE = View("people", (*_text("handle", "email_key"), POS), indexed=("handle", "email_key"))
+# One row per person and team they are or were in (``left`` once they left).
+MEMBERSHIPS = View(
+    "memberships", (*_text("team_id", "person_id"), POS), indexed=("team_id", "person_id")
+)
 
 # One row per event (see projections/history.py). Every filter of the audit trail has
 # a (column, pos) index, so a page filtered by it is an index range scan in log order
@@ -102,6 +116,9 @@ ALL_VIEWS = (
     PORTFOLIOS,
     STRATEGY_MAPS,
     TOKENS,
+    PEOPLE,
+    MEMBERSHIPS,
+    KEY_RESULT_OWNERS,
     HISTORY,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

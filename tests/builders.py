@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.application import commands as c
@@ -22,6 +22,7 @@ from domain.model.base import OkraAggregate, Stamp
 from domain.model.bet import Bet
 from domain.model.cycle import Cycle
 from domain.model.objective import KeyResult, Objective
+from domain.model.person import Person
 from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
 from domain.model.team import Team
@@ -68,6 +69,13 @@ class Aggregates:
             )
         )
 
+    def person(self, handle: str, *teams: tuple[Team, str]) -> Person:
+        """A person (named after their handle), in those teams with those roles."""
+        person = Person.add(self.stamp, handle=handle, name=handle.title(), email=None)
+        for team, role in teams:
+            person.join(self.stamp, str(team.id), role)
+        return self.made(person)
+
     def year(self, name: str = "2026") -> Cycle:
         starts_on, ends_on = YEAR
         return self.made(
@@ -101,7 +109,7 @@ class Aggregates:
         title: str = "NPS",
         start: float = 0,
         target: float = 100,
-        **extra: float,
+        **extra: Any,
     ) -> KeyResult:
         key_result = objective.add_key_result(
             self.stamp, title=title, start_value=start, target_value=target, **extra
@@ -161,10 +169,11 @@ def year_of_work() -> Aggregates:
     org = Aggregates()
     acme = org.team("Acme")
     platform = org.team("Platform", acme)
+    bob = org.person("bob", (platform, "LEAD"), (acme, "MEMBER"))
     year = org.year()
     strategy = org.made(StrategyMap.define(org.stamp, values=["Trust"], constituents=["Customers"]))
     grow = org.objective(year, acme, "Grow")
-    arr = org.key_result(grow, "ARR", start=0, target=10)
+    arr = org.key_result(grow, "ARR", start=0, target=10, owner_id=str(bob.id))
     launch = grow.add_key_result(org.stamp, title="Launch", milestones=["Beta", "GA"])
     ship = org.objective(year, platform, "Ship")
     uptime = org.key_result(ship, "Uptime", start=90, target=99, weight=2)
@@ -189,6 +198,10 @@ def year_of_work() -> Aggregates:
     strategy.revise(org.later(), values=["Trust", "Speed"], constituents=["Customers"])
     org.made(strategy)
     ship.update(org.stamp, expected_version=None, title="Ship weekly", kind="ASPIRATIONAL")
+    ship.assign_owner(org.stamp, owner_id=str(bob.id), reason="Bob leads Platform")
+    bob.change_role(org.stamp, str(acme.id), "CHAMPION")
+    bob.leave(org.stamp, str(platform.id))
+    org.made(bob)
     org.check_in(ship, uptime, 95)
     portfolio = org.portfolio(platform, year, budget=50)
     bet = org.bet(ship, uptime, stake=20, title="Canary releases")

@@ -21,6 +21,7 @@ import pytest
 from gateway.settings import Settings
 from tests.support import chromium
 from tests.support.api import Api, running
+from tests.support.clock import Clock
 from tests.support.pgcluster import Provisioned, provision
 from tests.support.processes import SPAWNED
 
@@ -141,3 +142,9 @@ def settings(request: pytest.FixtureRequest, tmp_path: object) -> Settings:
 async def api(settings: Settings) -> AsyncIterator[Api]:
     async with running(settings) as client:
         yield client
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The application's clock, for a test to set (see ``tests.support.clock``)."""
+    return Clock()

@@ -20,6 +20,8 @@ from domain.application.handlers import (
     cycles,
     key_results,
     objectives,
+    owners,
+    people,
     strategy,
     teams,
     tokens,
@@ -53,6 +55,16 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.DefineStrategyMap: strategy.define_strategy_map,
     c.IssueToken: tokens.issue_token,
     c.RevokeToken: tokens.revoke_token,
+    c.AddPerson: people.add_person,
+    c.UpdatePerson: people.update_person,
+    c.DeactivatePerson: people.deactivate_person,
+    c.ReactivatePerson: people.reactivate_person,
+    c.AddMember: people.add_member,
+    c.ChangeMemberRole: people.change_member_role,
+    c.RemoveMember: people.remove_member,
+    c.ImportPeople: people.import_people,
+    c.AssignOwner: owners.assign_owner,
+    c.SetContributors: owners.set_contributors,
 }
 
 

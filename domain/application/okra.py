@@ -28,6 +28,7 @@ from domain.application.transcodings import TRANSCODINGS
 from domain.model import rules
 from domain.model.base import Stamp
 from domain.model.cycle import Cycle
+from domain.model.directory import PeopleDirectory
 from domain.model.objective import Objective
 from domain.model.portfolio import Portfolio
 from domain.model.topics import register_moved_modules
@@ -46,6 +47,7 @@ class Okra(Application[UUID]):
         Objective: 50,
         Cycle: 100,
         Portfolio: 100,
+        PeopleDirectory: 100,  # every email change of the organisation's people
     }
 
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:

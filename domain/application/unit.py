@@ -10,12 +10,24 @@ record of the running request, if any.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.application.access import Actor, require_admin, require_team
+from domain.application.access import (
+    EDITORS,
+    Actor,
+    Forbidden,
+    Principal,
+    actor_name,
+    legacy_memberships,
+    may_write,
+    person_of,
+    require_admin,
+    require_team,
+)
 from domain.application.commands import Saved
 from domain.application.idempotency import AlreadyAnswered, answered, pending
 from domain.model import rules
@@ -23,6 +35,8 @@ from domain.model.base import OkraAggregate, Stamp
 from domain.model.errors import InvalidInput, NotFound
 from domain.model.idempotency import IdempotentRequest
 from domain.model.objective import KeyResult, Objective, objective_of
+from domain.model.person import Person
+from domain.model.roles import MemberRole
 from domain.model.team import Team
 
 if TYPE_CHECKING:
@@ -45,30 +59,76 @@ class UnitOfWork:
         self.stamp: Stamp = app.stamp(actor)
         self.rehearsal = rehearsal
         self.authorised = False  # whether an authorisation check passed
+        self._acting: Person | None = None  # loaded once per unit of work
 
     # -- authorisation ------------------------------------------------------------
 
     def require_admin(self, action: str) -> None:
         require_admin(self.actor, action)
+        self.acting_person()  # a deactivated admin is no admin
         self.authorised = True
 
-    def authorize(self, team_id: str | UUID) -> None:
-        """The actor may change the OKRs of that team (see ``access.require_team``)."""
-        require_team(self.actor, str(team_id), self._parent_of)
+    def authorize(self, team_id: str | UUID, allowed: Collection[MemberRole] = EDITORS) -> None:
+        """The actor may act on that team (see ``access.require_team``): by default,
+        change its OKRs."""
+        if isinstance(self.actor, Principal) and self.actor.is_admin:
+            self.acting_person()  # a deactivated admin is no admin
+        require_team(self.actor, str(team_id), self._parent_of, self._memberships, allowed)
         self.authorised = True
 
-    def changing(self, cls: type[A], entity_id: UUID | str, field: str) -> A:
+    def changing(
+        self,
+        cls: type[A],
+        entity_id: UUID | str,
+        field: str,
+        allowed: Collection[MemberRole] = EDITORS,
+        owners_may: bool = False,
+    ) -> A:
         """An aggregate the actor is about to change, once they may change its team's OKRs
-        (a team's own: the team's)."""
+        (a team's own: the team's); with ``owners_may``, its owner may too."""
         aggregate = self.load(cls, entity_id, field)
-        self.authorize(getattr(aggregate, "team_id", None) or aggregate.id)
+        if not (owners_may and self.owns(getattr(aggregate, "owner_id", None))):
+            self.authorize(getattr(aggregate, "team_id", None) or aggregate.id, allowed)
         return aggregate
 
-    def changing_key_result(self, key_result_id: str, field: str) -> tuple[Objective, KeyResult]:
-        """A key result the actor is about to change (in its objective), once they may."""
+    def changing_key_result(
+        self, key_result_id: str, field: str, owners_may: bool = False
+    ) -> tuple[Objective, KeyResult]:
+        """A key result the actor is about to change (in its objective), once they may;
+        with ``owners_may``, the owner of the key result or of its objective may too."""
         objective, key_result = self.key_result(key_result_id, field)
-        self.authorize(objective.team_id)
+        if not (owners_may and self.owns(key_result.owner_id, objective.owner_id)):
+            self.authorize(objective.team_id)
         return objective, key_result
+
+    def owns(self, *owner_ids: str | None) -> bool:
+        """Whether the actor is an active person among those owners and may write."""
+        me = person_of(self.actor)
+        if me is None or me not in owner_ids:
+            return False
+        assert isinstance(self.actor, Principal)
+        may_write(self.actor)
+        self.acting_person()
+        self.authorised = True
+        return True
+
+    def acting_person(self) -> Person | None:
+        """The person acting, as their stream says now; a deactivated one is refused."""
+        person_id = person_of(self.actor)
+        if person_id is None:
+            return None
+        if self._acting is None:
+            self._acting = self.find(Person, person_id)
+        if self._acting is None or not self._acting.active:
+            raise Forbidden(f"{actor_name(self.actor)} is no longer an active person")
+        return self._acting
+
+    def _memberships(self) -> dict[str, MemberRole]:
+        person = self.acting_person()
+        if person is not None:
+            return dict(person.memberships)
+        assert isinstance(self.actor, Principal)
+        return legacy_memberships(self.actor)
 
     def _parent_of(self, team_id: str) -> str | None:
         return self.load(Team, team_id, "team_id").parent_id
@@ -90,6 +150,12 @@ class UnitOfWork:
         if missing is InvalidInput:
             raise InvalidInput(field, f"{cls.entity} {entity_id} does not exist")
         raise NotFound(cls.entity, entity_id, field)
+
+    def person(self, person_id: str, field: str) -> Person:
+        """A person the input names, who must be active to be assigned anything."""
+        person = self.load(Person, person_id, field, missing=InvalidInput)
+        person.check_active(field)
+        return person
 
     def find(self, cls: type[A], entity_id: UUID | str) -> A | None:
         """The aggregate of that type, or None (a malformed id names nothing)."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from domain.model import chain
+from domain.model import chain, rules
 from domain.model.edits import changes
 from domain.model.errors import VersionConflict
 
@@ -33,6 +33,13 @@ BOOKKEEPING = frozenset(
         chain.HASH_FIELD,
     }
 )
+
+
+def without_owners(state: dict[str, Any]) -> None:
+    """Upcast ``v1_v2`` of what gained an owner and contributors (objectives, key
+    results, bets): state recorded before people existed has neither."""
+    state.setdefault("owner_id", None)
+    state.setdefault("contributor_ids", [])
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,22 @@ class OkraAggregate(Aggregate):
         edited = changes(self, proposed)
         if edited:
             self.record(event_class, stamp, changes=edited)
+
+    def record_owner(
+        self,
+        stamp: Stamp,
+        event_class: type[Event],
+        entity: object,
+        owner_id: str,
+        reason: str | None,
+        **fields: Any,
+    ) -> None:
+        """Record that ``entity`` (this aggregate, or a part of it such as a key result)
+        has another owner, and why; nothing when it is already theirs."""
+        edited = changes(entity, {"owner_id": owner_id})
+        if edited:
+            why = rules.text(reason, "reason")
+            self.record(event_class, stamp, changes=edited, reason=why, **fields)
 
     def check_revision(self, expected: int | None) -> None:
         if expected is not None and expected != self.revision:

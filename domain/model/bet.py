@@ -8,11 +8,11 @@ committed to the team's portfolio in the same save (see :mod:`domain.portfolio`)
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import uuid4
 
 from domain.model import rules
-from domain.model.base import OkraAggregate, Stamp
+from domain.model.base import OkraAggregate, Stamp, without_owners
 from domain.model.errors import InvalidInput
 
 
@@ -35,6 +35,9 @@ class BetStatus(StrEnum):
 
 class Bet(OkraAggregate):
     entity = "Bet"
+    # Version 2: bets have an owner and contributors.
+    class_version = 2
+    upcast_v1_v2 = staticmethod(without_owners)
 
     if TYPE_CHECKING:  # Set by events; annotations here would become dataclass fields.
         key_result_id: str
@@ -49,6 +52,8 @@ class Bet(OkraAggregate):
         status: BetStatus
         actual_impact: float | None
         learning: str
+        owner_id: str | None  # a person; None for bets from before people
+        contributor_ids: list[str]
 
     class BetPlaced(OkraAggregate.Created):
         key_result_id: str
@@ -60,6 +65,11 @@ class Bet(OkraAggregate):
         stake: float
         odds: float
         expected_impact: float
+        owner_id: str | None
+        contributor_ids: list[str]
+        # Version 2 names an owner and contributors; version 1 predates people.
+        class_version = 2
+        upcast_v1_v2 = staticmethod(without_owners)
 
         def apply(self, bet: Bet) -> None:
             super().apply(bet)
@@ -78,6 +88,23 @@ class Bet(OkraAggregate):
             bet.status = BetStatus(self.outcome)
             bet.actual_impact = self.actual_impact
             bet.learning = self.learning
+
+    class BetOwnerAssigned(OkraAggregate.Event):
+        """The bet has another owner (``changes``: owner_id -> [from, to])."""
+
+        changes: dict[str, list[Any]]
+        reason: str
+
+        def apply(self, bet: Bet) -> None:
+            bet.owner_id = self.changes["owner_id"][1]
+
+    class BetContributorsSet(OkraAggregate.Event):
+        """The bet's contributors (``changes``: contributor_ids -> [from, to])."""
+
+        changes: dict[str, list[Any]]
+
+        def apply(self, bet: Bet) -> None:
+            bet.contributor_ids = list(self.changes["contributor_ids"][1])
 
     class BetValidated(BetResolved):
         outcome = BetOutcome.VALIDATED
@@ -102,7 +129,10 @@ class Bet(OkraAggregate):
         stake: float,
         odds: float,
         expected_impact: float,
+        owner_id: str | None = None,
+        contributor_ids: list[str] | None = None,
     ) -> Bet:
+        """A new bet (its owner and contributors checked by the caller)."""
         return cls._create(
             cls.BetPlaced,
             id=uuid4(),
@@ -117,11 +147,19 @@ class Bet(OkraAggregate):
             stake=rules.positive(stake, "stake"),
             odds=rules.odds(odds),
             expected_impact=rules.finite(expected_impact, "expected_impact"),
+            owner_id=owner_id,
+            contributor_ids=list(contributor_ids or []),
         )
 
     @property
     def expected_value(self) -> float:
         return self.odds * self.expected_impact
+
+    def assign_owner(self, stamp: Stamp, *, owner_id: str, reason: str | None) -> None:
+        self.record_owner(stamp, self.BetOwnerAssigned, self, owner_id, reason)
+
+    def set_contributors(self, stamp: Stamp, *, contributor_ids: list[str]) -> None:
+        self.record_edit(stamp, self.BetContributorsSet, contributor_ids=contributor_ids)
 
     def resolve(
         self,

@@ -9,14 +9,14 @@ few hundred events per quarter replays quickly. Each key result keeps its own
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
 from domain.model import rules, scoring
-from domain.model.base import OkraAggregate, Stamp
+from domain.model.base import OkraAggregate, Stamp, without_owners
 from domain.model.edits import KEEP, changes, unless_kept
 from domain.model.errors import CycleClosed, InvalidInput, NotFound, VersionConflict
 
@@ -65,6 +65,8 @@ class KeyResult:
     final_grade: float | None = None
     version: int = 1
     original_grade: float | None = None  # the grade frozen at close, once regraded
+    owner_id: str | None = None  # a person; None for key results from before people
+    contributor_ids: list[str] = field(default_factory=list)
 
     @property
     def measure(self) -> Measure:
@@ -79,6 +81,10 @@ class KeyResult:
 
 class Objective(OkraAggregate):
     entity = "Objective"
+    # Version 2: objectives have an owner and contributors (snapshots of version 1 have
+    # neither).
+    class_version = 2
+    upcast_v1_v2 = staticmethod(without_owners)
 
     if TYPE_CHECKING:  # Set by events; annotations here would become dataclass fields.
         cycle_id: str
@@ -98,6 +104,8 @@ class Objective(OkraAggregate):
         carried_over_to: str | None
         carry_over_count: int  # how many cycles in a row it has been carried
         archived_at_close: bool
+        owner_id: str | None  # a person; None for objectives from before people
+        contributor_ids: list[str]
 
     # -- events -------------------------------------------------------------------
 
@@ -109,6 +117,11 @@ class Objective(OkraAggregate):
         kind: str
         parent_key_result_id: str | None
         aligned_with: list[str]
+        owner_id: str | None
+        contributor_ids: list[str]
+        # Version 2 names an owner and contributors; version 1 predates people.
+        class_version = 2
+        upcast_v1_v2 = staticmethod(without_owners)
 
         def apply(self, objective: Objective) -> None:
             # What a new objective has that its event does not say (a carried-over
@@ -147,6 +160,14 @@ class Objective(OkraAggregate):
         def apply(self, objective: Objective) -> None:
             for name, (_, new) in self.changes.items():
                 setattr(objective, name, new)
+
+    class ObjectiveOwnerAssigned(ObjectiveUpdated):
+        """The objective has another owner (``changes``: owner_id -> [from, to])."""
+
+        reason: str
+
+    class ObjectiveContributorsSet(ObjectiveUpdated):
+        """The objective's contributors (``changes``: contributor_ids -> [from, to])."""
 
     class ObjectiveAligned(OkraAggregate.Event):
         changes: dict[str, list[Any]]  # parent_key_result_id / aligned_with -> [from, to]
@@ -190,9 +211,18 @@ class Objective(OkraAggregate):
         target_value: float | None
         unit: str
         milestones: list[str]
+        owner_id: str | None
+        contributor_ids: list[str]
+        # Version 2 names an owner and contributors; version 1 predates people.
+        class_version = 2
+        upcast_v1_v2 = staticmethod(without_owners)
 
         def apply(self, objective: Objective) -> None:
-            objective.key_results[self.key_result_id] = KeyResult(
+            objective.key_results[self.key_result_id] = self.key_result()
+
+        def key_result(self) -> KeyResult:
+            """The key result it adds (read models reuse this too)."""
+            return KeyResult(
                 id=self.key_result_id,
                 title=self.title,
                 weight=self.weight,
@@ -200,6 +230,8 @@ class Objective(OkraAggregate):
                 target_value=self.target_value,
                 unit=self.unit,
                 milestones=list(self.milestones),
+                owner_id=self.owner_id,
+                contributor_ids=list(self.contributor_ids),
             )
 
     class KeyResultUpdated(KeyResultEvent):
@@ -208,6 +240,14 @@ class Objective(OkraAggregate):
         def apply_to(self, key_result: KeyResult) -> None:
             for name, (_, new) in self.changes.items():
                 setattr(key_result, name, new)
+
+    class KeyResultOwnerAssigned(KeyResultUpdated):
+        """The key result has another owner (``changes``: owner_id -> [from, to])."""
+
+        reason: str
+
+    class KeyResultContributorsSet(KeyResultUpdated):
+        """The key result's contributors (``changes``: contributor_ids -> [from, to])."""
 
     class KeyResultTargetChanged(KeyResultEvent):
         changes: dict[str, list[Any]]  # start_value / target_value -> [from, to]
@@ -284,7 +324,10 @@ class Objective(OkraAggregate):
         kind: str,
         parent_key_result_id: str | None,
         aligned_with: list[str],
+        owner_id: str | None = None,
+        contributor_ids: list[str] | None = None,
     ) -> Objective:
+        """A new objective (references, owner and contributors checked by the caller)."""
         return cls._create(
             cls.ObjectiveCreated,
             id=uuid4(),
@@ -297,6 +340,8 @@ class Objective(OkraAggregate):
             kind=rules.choice(kind, ObjectiveKind, "kind"),
             parent_key_result_id=parent_key_result_id,
             aligned_with=aligned_with,
+            owner_id=owner_id,
+            contributor_ids=list(contributor_ids or []),
         )
 
     @property
@@ -370,6 +415,38 @@ class Objective(OkraAggregate):
             constituents=unless_kept(constituents, list),
         )
 
+    def assign_owner(self, stamp: Stamp, *, owner_id: str, reason: str | None) -> None:
+        """Hand the objective to another (active, checked by the caller) person."""
+        self.check_open()
+        self.record_owner(stamp, self.ObjectiveOwnerAssigned, self, owner_id, reason)
+
+    def set_contributors(self, stamp: Stamp, *, contributor_ids: list[str]) -> None:
+        self.check_open()
+        self.record_edit(stamp, self.ObjectiveContributorsSet, contributor_ids=contributor_ids)
+
+    def assign_key_result_owner(
+        self, stamp: Stamp, key_result_id: str, *, owner_id: str, reason: str | None
+    ) -> KeyResult:
+        self.check_open()
+        key_result = self.key_result(key_result_id)
+        self.record_owner(
+            stamp, self.KeyResultOwnerAssigned, key_result, owner_id, reason,
+            key_result_id=key_result.id,
+        )  # fmt: skip
+        return key_result
+
+    def set_key_result_contributors(
+        self, stamp: Stamp, key_result_id: str, *, contributor_ids: list[str]
+    ) -> KeyResult:
+        self.check_open()
+        key_result = self.key_result(key_result_id)
+        edited = changes(key_result, {"contributor_ids": contributor_ids})
+        if edited:
+            self.record(
+                self.KeyResultContributorsSet, stamp, key_result_id=key_result.id, changes=edited
+            )
+        return key_result
+
     def check_editable(self, expected_version: int | None) -> None:
         """Edits need an open cycle and the version the editor read."""
         self.check_open()
@@ -385,7 +462,10 @@ class Objective(OkraAggregate):
         target_value: float | None = None,
         unit: str | None = None,
         milestones: list[str] | None = None,
+        owner_id: str | None = None,
+        contributor_ids: list[str] | None = None,
     ) -> KeyResult:
+        """A new key result (its owner and contributors checked by the caller)."""
         self.check_open()
         milestone_titles = [rules.title(m, "milestones") for m in (milestones or [])]
         if len(milestone_titles) > MILESTONES_MAX:
@@ -416,6 +496,8 @@ class Objective(OkraAggregate):
             target_value=None if milestone_titles else float(target_value or 0),
             unit=rules.text(unit, "unit", UNIT_MAX),
             milestones=milestone_titles,
+            owner_id=owner_id,
+            contributor_ids=list(contributor_ids or []),
         )
         return self.key_results[new_id]
 
@@ -544,6 +626,8 @@ class Objective(OkraAggregate):
             aligned_with=aligned_with,
             carried_over_from=str(source.id),
             carry_over_count=source.carry_over_count + 1,
+            owner_id=source.owner_id,
+            contributor_ids=list(source.contributor_ids),
         )
         for kr in source.key_results.values():
             if kr.score() >= 1.0:
@@ -555,6 +639,8 @@ class Objective(OkraAggregate):
                     weight=kr.weight,
                     unit=kr.unit,
                     milestones=kr.milestones[int(kr.current or 0) :],
+                    owner_id=kr.owner_id,
+                    contributor_ids=kr.contributor_ids,
                 )
             else:
                 objective.add_key_result(
@@ -564,6 +650,8 @@ class Objective(OkraAggregate):
                     start_value=kr.start_value if kr.current is None else kr.current,
                     target_value=kr.target_value,
                     unit=kr.unit,
+                    owner_id=kr.owner_id,
+                    contributor_ids=kr.contributor_ids,
                 )
         return objective
 

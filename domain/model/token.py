@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from domain.model.base import OkraAggregate, Stamp
@@ -26,8 +26,15 @@ def fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def without_person(state: dict[str, Any]) -> None:
+    """Upcast: a token issued before people existed speaks for its user alone."""
+    state.setdefault("person_id", None)
+
+
 class ApiToken(OkraAggregate):
     entity = "ApiToken"
+    class_version = 2  # version 2 may speak for a person
+    upcast_v1_v2 = staticmethod(without_person)
 
     if TYPE_CHECKING:  # Set by events; annotations here would become dataclass fields.
         user: str
@@ -36,6 +43,7 @@ class ApiToken(OkraAggregate):
         label: str
         hash: str
         revoked: bool
+        person_id: str | None
 
     class TokenIssued(OkraAggregate.Created):
         user: str
@@ -43,6 +51,9 @@ class ApiToken(OkraAggregate):
         team_ids: list[str]
         label: str
         hash: str
+        person_id: str | None  # the person it speaks for (version 2); None: ``user`` alone
+        class_version = 2
+        upcast_v1_v2 = staticmethod(without_person)
 
         def apply(self, token: ApiToken) -> None:
             super().apply(token)
@@ -55,7 +66,15 @@ class ApiToken(OkraAggregate):
 
     @classmethod
     def issue(
-        cls, stamp: Stamp, *, user: str, role: Role, team_ids: list[str], label: str, secret: str
+        cls,
+        stamp: Stamp,
+        *,
+        user: str,
+        role: Role,
+        team_ids: list[str],
+        label: str,
+        secret: str,
+        person_id: str | None = None,
     ) -> ApiToken:
         return cls._create(
             cls.TokenIssued,
@@ -67,6 +86,7 @@ class ApiToken(OkraAggregate):
             team_ids=team_ids,
             label=label,
             hash=fingerprint(secret),
+            person_id=person_id,
         )
 
     def revoke(self, stamp: Stamp) -> None:

@@ -40,3 +40,14 @@ def register_moved_modules() -> None:
     """Make topics of the first release resolve (safe to call more than once)."""
     for old, module in MOVED.items():
         register_topic(old, module)
+
+
+def topics_of(event_class: type) -> list[str]:
+    """Every topic events of that class may be stored under: its own, and those of the
+    module it lived in before it moved (reading the log by topic must ask for both)."""
+    qualname = event_class.__qualname__
+    current = f"{event_class.__module__}:{qualname}"
+    former = [
+        f"{old}:{qualname}" for old, m in MOVED.items() if m.__name__ == event_class.__module__
+    ]
+    return [current, *former]

@@ -95,7 +95,7 @@ def seed_demo(settings: Settings) -> None:
     )
     for user, role, team, secret in demo.tokens:
         console.print(
-            f"  {user:<13} {role:<6} {team:<17} {secret}", highlight=False, soft_wrap=True
+            f"  {user:<14} {role:<6} {team:<31} {secret}", highlight=False, soft_wrap=True
         )
 
 

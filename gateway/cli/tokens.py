@@ -16,9 +16,11 @@ from domain.application.commands import IssueToken, RevokeToken
 from domain.application.okra import Okra
 from domain.model import rules
 from domain.model.errors import DomainError
+from domain.model.person import Person
 from domain.model.roles import Role
 from domain.model.team import Team
 from domain.model.token import ApiToken
+from domain.model.topics import topics_of
 from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
 from gateway.settings import Settings
 
@@ -30,13 +32,9 @@ err = Console(stderr=True)
 CLI_ACTOR = "okra-cli"
 
 
-def topic(event_class: type) -> str:
-    return f"{event_class.__module__}:{event_class.__qualname__}"
-
-
 def logged(app: Okra, *event_classes: type) -> list[object]:
-    """Every event of those classes, oldest first."""
-    topics = [topic(c) for c in event_classes]
+    """Every event of those classes, oldest first (stored under any topic they had)."""
+    topics = [t for c in event_classes for t in topics_of(c)]
     events: list[object] = []
     position = 0
     while True:
@@ -61,9 +59,18 @@ def team_ids(app: Okra, names_or_ids: list[str]) -> list[str]:
     return resolved
 
 
-def issue(app: Okra, user: str, role: str, teams: list[str], label: str) -> str:
+def issue(
+    app: Okra,
+    user: str | None,
+    role: str,
+    teams: list[str],
+    label: str,
+    person: str | None = None,
+) -> str:
+    """A token for the person with that handle, or (the old way) for a free-text user."""
     command = IssueToken(
         user=user,
+        person_id=None if person is None else str(Person.id_for(person)),
         role=rules.choice(role, Role, "role"),
         team_ids=teams,
         label=label,
@@ -74,7 +81,7 @@ def issue(app: Okra, user: str, role: str, teams: list[str], label: str) -> str:
 
 
 def has_tokens(app: Okra) -> bool:
-    return bool(app.recorder.select_notifications(0, 1, topics=[topic(ApiToken.TokenIssued)]))
+    return bool(app.recorder.select_notifications(0, 1, topics=topics_of(ApiToken.TokenIssued)))
 
 
 def explain(secret: str) -> None:
@@ -89,10 +96,18 @@ def explain(secret: str) -> None:
 
 @commands.command("create")
 def create(
-    user: Annotated[str, typer.Option(help="Who the token speaks for (recorded on events).")],
+    person: Annotated[
+        str | None,
+        typer.Option(help="The handle of the person it speaks for (their teams decide the rest)."),
+    ] = None,
     role: Annotated[str, typer.Option(help="admin, member or viewer.")] = "member",
+    user: Annotated[
+        str | None,
+        typer.Option(help="Instead of --person: a free-text user, as before people existed."),
+    ] = None,
     team: Annotated[
-        list[str] | None, typer.Option(help="A team (id or name) the member belongs to.")
+        list[str] | None,
+        typer.Option(help="With --user: a team (id or name) the member belongs to."),
     ] = None,
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
     data_dir: DataDir = None,
@@ -100,14 +115,16 @@ def create(
     schema: Schema = None,
 ) -> None:
     """Issue a token and print it once."""
+    if (person is None) == (user is None):
+        raise typer.BadParameter("give --person HANDLE (or, the old way, --user NAME)")
     with open_app(
         settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
     ) as app:
         try:
-            secret = issue(app, user, role, team_ids(app, team or []), label)
+            secret = issue(app, user, role, team_ids(app, team or []), label, person)
         except DomainError as error:
             raise typer.BadParameter(error.message) from None
-    err.print(f"Issued a {role} token for {user}:")
+    err.print(f"Issued a {role} token for {person or user}:")
     explain(secret)
 
 
@@ -130,6 +147,7 @@ def list_tokens(
             rows[token_id] = {
                 "id": token_id,
                 "user": event.user,
+                "person": event.person_id,
                 "role": event.role,
                 "teams": event.team_ids,
                 "label": event.label,
@@ -142,7 +160,7 @@ def list_tokens(
         for row in rows.values():
             out.print_json(data=row, indent=None)
         return
-    table = Table("id", "user", "role", "teams", "label", "issued", "revoked")
+    table = Table("id", "user", "person", "role", "teams", "label", "issued", "revoked")
     for row in rows.values():
         table.add_row(
             *(", ".join(v) if isinstance(v, list) else str(v or "") for v in row.values())
@@ -176,4 +194,4 @@ def bootstrap_admin(settings: Settings) -> None:
         secret = issue(app, "admin", "admin", [], "created by okra serve on an empty store")
     err.print("[bold]No API token existed, so OKRA issued an admin token:[/]")
     explain(secret)
-    err.print("Make more with `okra token create --user ID --role member --team NAME`.")
+    err.print("Make more with `okra token create --person HANDLE --role member`.")

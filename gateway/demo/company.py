@@ -15,6 +15,7 @@ QUARTERS = [
     ("Q3", date(YEAR, 7, 1), date(YEAR, 9, 30)),
     ("Q4", date(YEAR, 10, 1), date(YEAR, 12, 31)),
 ]
+# Each team's lead (the CEO leads the organisation), who sets its objectives and bets.
 PEOPLE = {
     "org": "maya.chen",
     "Engineering": "tom.okafor",
@@ -23,6 +24,41 @@ PEOPLE = {
     "Sales": "lena.fischer",
     "Customer Success": "sam.rivera",
     "Support": "priya.nair",
+}
+# Each team's members, who own some of its key results and check in on them.
+MEMBERS = {
+    "Engineering": ["amara.obi"],
+    "Platform": ["jonas.berg"],
+    "Mobile": ["dan.kowalski", "leo.park"],
+    "Sales": ["chloe.martin"],
+    "Customer Success": ["raj.patel"],
+    "Support": ["eva.novak"],
+}
+CHAMPION = "olivia.brandt"  # the OKR champion of the whole organisation
+LEAVER = "dan.kowalski"  # leaves in the open quarter, still owning one of its key results
+NAMES = {
+    "maya.chen": "Maya Chen",
+    "tom.okafor": "Tom Okafor",
+    "ines.garcia": "Inés García",
+    "kenji.sato": "Kenji Sato",
+    "lena.fischer": "Lena Fischer",
+    "sam.rivera": "Sam Rivera",
+    "priya.nair": "Priya Nair",
+    "amara.obi": "Amara Obi",
+    "jonas.berg": "Jonas Berg",
+    "dan.kowalski": "Dan Kowalski",
+    "leo.park": "Leo Park",
+    "chloe.martin": "Chloé Martin",
+    "raj.patel": "Raj Patel",
+    "eva.novak": "Eva Novák",
+    "olivia.brandt": "Olivia Brandt",
+}
+# Who contributes to each team's objectives from another team.
+CONTRIBUTORS = {
+    "Platform": ["amara.obi"],
+    "Mobile": ["raj.patel"],
+    "Support": ["sam.rivera"],
+    "Sales": ["raj.patel"],
 }
 BETTING_TEAMS = ("Engineering", "Sales", "Customer Success", "Platform")
 BET_TITLES = [
@@ -56,5 +92,10 @@ class Plan:
 
 @dataclass
 class Tracked:
-    actor: Principal
+    actor: Principal  # who acts for the team: bets, carry-overs
     plan: Plan
+    owner: Principal | None = None  # who owns the key result and checks in on it
+
+    @property
+    def checker(self) -> Principal:
+        return self.owner or self.actor

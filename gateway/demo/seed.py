@@ -9,17 +9,24 @@ from uuid import UUID
 
 from domain.application import commands as c
 from domain.application.access import Principal
+from domain.application.commands.people import PersonRow
 from domain.application.okra import Okra
 from domain.model.bet import BetOutcome
 from domain.model.cycle import CycleKind
 from domain.model.errors import BudgetExceeded
 from domain.model.objective import Objective, ObjectiveKind
+from domain.model.person import Person
 from domain.model.roles import Role
 from gateway.demo.clock import DemoClock
 from gateway.demo.company import (
     BET_TITLES,
     BETTING_TEAMS,
+    CHAMPION,
+    CONTRIBUTORS,
     LEARNINGS,
+    LEAVER,
+    MEMBERS,
+    NAMES,
     PEOPLE,
     QUARTERS,
     VALUES,
@@ -43,16 +50,21 @@ class Demo:
         self.annual = ""
         self.annual_key_results: dict[str, tuple[float, float]] = {}
         self.parents: dict[str, str] = {}  # names of the annual key results -> ids
-        self.tokens: list[tuple[str, Role, str, str]] = []  # user, role, team, secret
+        self.tokens: list[tuple[str, Role, str, str]] = []  # handle, role, where, secret
+        self.people: dict[str, str] = {}  # handle -> person id
+        self.roles: dict[str, tuple[str, str]] = {}  # handle -> (team, role) as imported
         self.events = 0
         self.objectives: list[dict[str, str]] = []  # per quarter: team -> its first objective
         self.key_results: list[dict[str, str]] = []  # per quarter: the named key results
 
     def who(self, team: str) -> Principal:
-        """The person who acts for a team: the CEO is an admin, leads are members."""
-        if team == "org":
-            return Principal(PEOPLE["org"], Role.ADMIN)
-        return Principal(PEOPLE[team], Role.MEMBER, frozenset({self.teams[team]}))
+        """The person who acts for a team, its lead: the CEO is an admin, leads are members
+        (what they may change follows their memberships)."""
+        return self.person(PEOPLE[team])
+
+    def person(self, handle: str) -> Principal:
+        role = Role.ADMIN if handle == PEOPLE["org"] else Role.MEMBER
+        return Principal(handle, role, person_id=self.people[handle])
 
     def seed(self) -> int:
         self.organisation()
@@ -61,10 +73,17 @@ class Demo:
         for index, (label, starts, ends) in enumerate(QUARTERS):
             if starts <= self.today:
                 self.quarter(index, label, starts, ends)
+        self.leave()
         return self.app.recorder.max_notification_id() or 0
 
     def organisation(self) -> None:
         self.clock.at(date(YEAR, 1, 2))
+        # The CEO is the first person, added by whoever installed OKRA.
+        ceo_handle = PEOPLE["org"]
+        self.people[ceo_handle] = self.app.handle(
+            c.AddPerson(handle=ceo_handle, name=NAMES[ceo_handle], email=email(ceo_handle)),
+            "okra-demo",
+        ).id
         ceo = self.who("org")
         self.teams["org"] = self.app.handle(c.CreateTeam(name="Acme Robotics"), ceo).id
         for name, parent in [
@@ -83,26 +102,58 @@ class Demo:
                 ),
                 ceo,
             ).id
+        self.import_people(ceo)
         self.app.handle(c.DefineStrategyMap(values=list(VALUES)), ceo)
         # The leadership team reviews its annual key results monthly.
         self.app.handle(c.SetCheckInCadence(team_id=self.teams["org"], days=28), ceo)
 
+    def import_people(self, ceo: Principal) -> None:
+        """Everyone, from HR's list in one import: a lead and members per team, and the
+        organisation's OKR champion."""
+        roles = [
+            (handle, "org" if team == "org" else team, "LEAD") for team, handle in PEOPLE.items()
+        ]
+        roles += [
+            (handle, team, "MEMBER") for team, handles in MEMBERS.items() for handle in handles
+        ]
+        roles.append((CHAMPION, "org", "CHAMPION"))
+        rows = [
+            PersonRow(
+                line=line,
+                handle=handle,
+                name=NAMES[handle],
+                email=email(handle),
+                team_id=self.teams[team],
+                role=role,
+            )
+            for line, (handle, team, role) in enumerate(roles, 2)
+        ]
+        self.app.handle(c.ImportPeople(rows=rows), ceo)
+        for handle in NAMES:
+            self.people[handle] = str(Person.id_for(handle))
+        self.roles = {handle: (team, role) for handle, team, role in roles}
+
     def issue_tokens(self) -> None:
-        """An admin token for the CEO and member tokens for the team leads, so GraphiQL
-        can act as each of them (and see a member refused outside their teams)."""
-        for team, user in PEOPLE.items():
-            role = Role.ADMIN if team == "org" else Role.MEMBER
+        """A token for every person, speaking for them: an admin's for the CEO, members'
+        for everyone else, so GraphiQL can act as each of them (and see a member refused
+        outside their teams, a champion allowed to tag only, the leaver refused)."""
+        for handle, (team, member_role) in self.roles.items():
+            role = Role.ADMIN if handle == PEOPLE["org"] else Role.MEMBER
             secret = self.app.handle(
-                c.IssueToken(
-                    user=user,
-                    role=role,
-                    team_ids=[] if role == Role.ADMIN else [(self.teams[team])],
-                    label="demo",
-                ),
+                c.IssueToken(person_id=self.people[handle], role=role, label="demo"),
                 self.who("org"),
             ).secret
             assert secret is not None
-            self.tokens.append((user, role, "Acme Robotics" if team == "org" else team, secret))
+            where = f"{'Acme Robotics' if team == 'org' else team} {member_role.lower()}"
+            if handle == LEAVER:
+                where += " (left)"
+            self.tokens.append((handle, role, where, secret))
+
+    def leave(self) -> None:
+        """A Mobile engineer leaves this week: deactivated, they still own an open key
+        result (the audit's INACTIVE_OWNER), and their token is refused."""
+        self.clock.at(self.today, 19)
+        self.app.handle(c.DeactivatePerson(id=self.people[LEAVER]), self.who("org"))
 
     def year(self) -> None:
         ceo = self.who("org")
@@ -122,6 +173,7 @@ class Demo:
                 title="Become the go-to warehouse robot for mid-size retailers",
                 description="Win the segment the big vendors ignore, before they notice.",
                 kind=ObjectiveKind.ASPIRATIONAL,
+                contributor_ids=[self.people["lena.fischer"], self.people["sam.rivera"]],
             ),
             ceo,
         ).id
@@ -164,7 +216,9 @@ class Demo:
             actor,
         )
 
-    def add_key_result(self, actor: Principal, objective_id: str, plan: Plan) -> str:
+    def add_key_result(
+        self, actor: Principal, objective_id: str, plan: Plan, owner: Principal | None = None
+    ) -> str:
         return self.app.handle(
             c.AddKeyResult(
                 objective_id=objective_id,
@@ -174,6 +228,7 @@ class Demo:
                 target_value=plan.target,
                 unit=plan.unit,
                 milestones=plan.milestones or None,
+                owner_id=owner.person_id if owner else None,
             ),
             actor,
         ).id
@@ -261,6 +316,7 @@ class Demo:
                     kind=kind,
                     parent_key_result_id=parent,
                     aligned_with=aligned,
+                    contributor_ids=[self.people[h] for h in CONTRIBUTORS.get(team, [])],
                 ),
                 actor,
             ).id
@@ -268,9 +324,12 @@ class Demo:
                 self.tag(actor, objective_id, *serves)
             objectives.setdefault(team, objective_id)
             ids = []
-            for plan in plans:
-                kr_id = self.add_key_result(actor, objective_id, plan)
-                tracked[kr_id] = Tracked(actor, plan)
+            # The lead owns the first key result, the team's members the others.
+            owners = [actor, *(self.person(h) for h in MEMBERS[team])]
+            for number, plan in enumerate(plans):
+                owner = owners[number % len(owners)]
+                kr_id = self.add_key_result(actor, objective_id, plan, owner)
+                tracked[kr_id] = Tracked(actor, plan, owner)
                 ids.append(kr_id)
             return objective_id, ids
 
@@ -379,6 +438,7 @@ class Demo:
             c.CarryOverObjective(id=objective_id, to_cycle_id=cycle), actor
         ).id
         objective: Objective = self.app.repository.get(UUID(carried))
+        handles = {person_id: handle for handle, person_id in self.people.items()}
         for kr in objective.key_results.values():
             tracked[kr.id] = Tracked(
                 actor,
@@ -391,6 +451,7 @@ class Demo:
                     kr.weight,
                     skill=0.8,
                 ),
+                self.person(handles[kr.owner_id]) if kr.owner_id else None,
             )
 
     def regrade(self, key_result_id: str) -> None:
@@ -532,7 +593,7 @@ class Demo:
                 confidence=0.35,
                 note="Two of our largest customers are trialling a competitor.",
             ),
-            item.actor,
+            item.checker,
         )
 
     def check_in(self, kr_id: str, item: Tracked, week: int, monday: date) -> None:
@@ -556,7 +617,7 @@ class Demo:
                 as_of=as_of,
                 note="Backdated from Friday's review." if backdated else "",
             ),
-            item.actor,
+            item.checker,
         )
 
     def annual_check_ins(self, week_of_year: int) -> None:
@@ -584,6 +645,10 @@ class Demo:
             ),
             actor,
         )
+
+
+def email(handle: str) -> str:
+    return f"{handle}@acme-robotics.example"
 
 
 def seed(app: Okra, clock: DemoClock) -> Demo:

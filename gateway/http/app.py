@@ -22,7 +22,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from domain.application.okra import utc_now
-from gateway.auth import Authenticator
+from gateway.auth import PROVISIONER, Authenticator
 from gateway.backend import Backend
 from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
@@ -85,7 +85,10 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     backend: Backend = app.state.backend
     async with backend.running():
         app.state.authenticator = Authenticator(
-            backend.settings, backend.store, lambda: backend.catch_up(2.0)
+            backend.settings,
+            backend.store,
+            lambda: backend.catch_up(2.0),
+            lambda command: backend.handle(command, PROVISIONER),
         )
         yield
 

@@ -38,7 +38,7 @@ EXAMPLE_DOCUMENT = """\
 # Sign in first: open Headers (below) and paste
 #   {"Authorization": "Bearer <token>"}
 # with a token from `okra token create` (`okra demo` prints some).
-# Then pick an operation with the run button: Dashboard, CheckIn or Trend.
+# Then pick an operation with the run button: Dashboard, CheckIn, Trend or Me.
 # Variables (below) hold ids from this store; change them at will.
 
 # The open quarter: every objective with its key results, latest check-ins and bets.
@@ -73,6 +73,16 @@ query Trend($keyResult: ID!) {
   scoreTrend(keyResultId: $keyResult, bucket: WEEK) {
     startsOn endsOn
     points { at score confidence scoreBand }
+  }
+}
+
+# Who you are: your teams, what you own, and the check-ins you owe (null for a token
+# that speaks for no person).
+query Me {
+  me {
+    id handle name memberships { role team { name } }
+    ownedKeyResults { id title score }
+    checkInsDue { id title asOf objective { title } }
   }
 }
 """

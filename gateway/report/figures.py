@@ -118,7 +118,7 @@ async def gather(
         objectives=facts.objectives,
         origins=await store.get(OBJECTIVES, origin_ids) if origin_ids else {},
         trends=team_trends,
-        forecasts=retro.forecasts(facts, facts.objectives),
+        forecasts=retro.forecasts(facts, retro.key_results_of(facts.objectives)),
         findings=facts.findings if cycle["status"] == CycleStatus.CLOSED else None,
         today=today,
     )

@@ -41,8 +41,10 @@ KIND_NAMES = {
     FindingKind.ORPHAN_OBJECTIVE: "Orphan objective",
     FindingKind.UNSERVED_KEY_RESULT: "Unserved key result",
     FindingKind.STALE_KEY_RESULT: "Stale key result",
+    FindingKind.INACTIVE_OWNER: "Owner gone",
     FindingKind.OVERLOADED_TEAM: "Overloaded team",
     FindingKind.UNTAGGED_OBJECTIVE: "Untagged objective",
+    FindingKind.NO_OWNER: "No owner",
 }
 RELIABILITY_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 

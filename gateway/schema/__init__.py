@@ -23,6 +23,7 @@ from gateway.schema import (
     audit,
     audit_trail,
     mutation,
+    people,
     query,
     retrospective,
     strategy,
@@ -43,6 +44,7 @@ Query = merge_types(
     (
         query.Query,
         time_travel.TimeTravelQuery,
+        people.PeopleQuery,
         strategy.StrategyQuery,
         audit.AuditQuery,
         audit_trail.AuditTrailQuery,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from gateway.schema import loading
 from gateway.schema.choices import choice
 from gateway.schema.connection import (
     After,
@@ -28,10 +29,20 @@ from gateway.schema.connection import (
 )
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, camel
+from gateway.schema.moments import utc
 from projections.documents import Doc
 from projections.history import EVENT_TYPES, moment
 from projections.store import Between
 from projections.views import HISTORY
+
+if TYPE_CHECKING:
+    from gateway.schema.types.person import Person
+
+ACTOR_PERSON = (
+    "The person whose handle the actor is (ignoring case); null for an actor that is no "
+    "person's handle (a CLI, the system, a token's user from before people existed that "
+    "no person has adopted)."
+)
 
 
 @strawberry.enum(description="The kind of entity a history entry is about.")
@@ -43,6 +54,7 @@ class HistoryEntityType(Enum):
     BET = choice("BET", description="A bet.")
     PORTFOLIO = choice("PORTFOLIO", description="A team's stake budget in a cycle.")
     STRATEGY_MAP = choice("STRATEGY_MAP", description="The strategy map.")
+    PERSON = choice("PERSON", description="A person (their teams and roles included).")
 
 
 @strawberry.enum(description="The order of a history list, by log position.")
@@ -68,7 +80,10 @@ class AuditEntry:
         description="The event's position in the log: the order of history."
     )
     recorded_at: datetime = strawberry.field(description="When the event was recorded.")
-    actor: str = strawberry.field(description="Who recorded it.")
+    actor: str = strawberry.field(
+        description="Who recorded it, as recorded: a person's handle, or the user of a "
+        "token from before people existed."
+    )
     event_type: str = strawberry.field(
         description="What happened, a past-tense event name such as KeyResultTargetChanged."
     )
@@ -111,6 +126,12 @@ class AuditEntry:
             reason=doc["reason"],
             hash=doc["hash"],
         )
+
+    @strawberry.field(description=ACTOR_PERSON)
+    async def actor_person(
+        self, info: Info
+    ) -> Annotated[Person, strawberry.lazy("gateway.schema.types.person")] | None:
+        return await loading.person_by_handle(info, self.actor)
 
 
 @strawberry.type(description="A correction of a closed cycle's grade for a key result.")
@@ -174,21 +195,6 @@ class AuditTrailFilter:
 
 
 LAST_MOMENT = datetime.max.replace(tzinfo=UTC)
-
-
-def utc(value: datetime, field: str = "asOf") -> datetime:
-    """A moment from a client, in UTC; without a time zone it is read as UTC. One that
-    has no UTC time in the calendar (9999-12-31T23:59:59-14:00) names its field."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise OkraError(
-            f"{field}: must be a moment between the years 1 and 9999 in UTC",
-            "BAD_USER_INPUT",
-            field,
-        ) from None
 
 
 def where_of(filter: AuditTrailFilter | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import strawberry
 from domain.model.bet import BetOutcome, BetStatus
 from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
+from domain.model.roles import MemberRole
 from domain.model.scoring import ScoreBand
 from projections.audit import FindingEntityType, FindingKind, Severity
 
@@ -100,6 +101,8 @@ expose(
     OVERLOADED_TEAM="A team with too many objectives in the cycle, or an objective with too "
     "many key results.",
     UNTAGGED_OBJECTIVE="An objective serving no value or constituent of the strategy map.",
+    INACTIVE_OWNER="An open objective, key result or placed bet owned by a deactivated person.",
+    NO_OWNER="An open objective, key result or placed bet that nobody owns.",
 )
 expose(
     Severity,
@@ -117,6 +120,14 @@ expose(
     BET="The finding is about a bet.",
 )
 
+expose(
+    MemberRole,
+    "What a person is in a team (and, for changes, in the teams below it).",
+    LEAD="Changes the team's OKRs and manages its members.",
+    MEMBER="Changes the team's OKRs.",
+    CHAMPION="The OKR facilitator: tags the team's objectives, edits nobody's OKRs.",
+)
+
 __all__ = [
     "BetOutcome",
     "BetStatus",
@@ -125,6 +136,7 @@ __all__ = [
     "FindingEntityType",
     "FindingKind",
     "Measure",
+    "MemberRole",
     "ObjectiveKind",
     "ObjectiveStatus",
     "ScoreBand",

@@ -11,7 +11,18 @@ from strawberry.dataloader import DataLoader
 
 from projections.documents import Doc
 from projections.store import ViewStore
-from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, PORTFOLIOS, TEAMS, View
+from projections.views import (
+    BETS,
+    CHECK_INS,
+    CYCLES,
+    KEY_RESULT_OWNERS,
+    MEMBERSHIPS,
+    OBJECTIVES,
+    PEOPLE,
+    PORTFOLIOS,
+    TEAMS,
+    View,
+)
 
 Load = Callable[[list[str]], Awaitable[Sequence[Any]]]
 
@@ -33,6 +44,12 @@ class Loaders:
         self.objectives_by_team_and_cycle = self._pairs(OBJECTIVES, "team_id", "cycle_id")
         self.bets_by_key_result = self._many(BETS, "key_result_id")
         self.check_ins_by_key_result = self._many(CHECK_INS, "key_result_id")
+        self.person = self.one(PEOPLE)
+        self.people_by_handle = self._many(PEOPLE, "handle")
+        self.memberships_by_team = self._many(MEMBERSHIPS, "team_id")
+        self.objectives_by_owner = self._many(OBJECTIVES, "owner_id")
+        self.key_results_by_owner = self._many(KEY_RESULT_OWNERS, "owner_id")
+        self.bets_by_owner = self._many(BETS, "owner_id")
         self._all: list[DataLoader[Any, Any]] = [
             self.teams_by_parent,
             self.cycles_by_parent,
@@ -42,6 +59,11 @@ class Loaders:
             self.objectives_by_team_and_cycle,
             self.bets_by_key_result,
             self.check_ins_by_key_result,
+            self.people_by_handle,
+            self.memberships_by_team,
+            self.objectives_by_owner,
+            self.key_results_by_owner,
+            self.bets_by_owner,
         ]
 
     def clear(self) -> None:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 import anyio
 
 from domain.model.objective import objective_of
-from gateway.schema.audit_trail import utc
 from gateway.schema.context import Info
+from gateway.schema.moments import utc
 from projections import time_travel
 from projections.documents import Doc
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gateway.schema.types.cycle import Cycle
     from gateway.schema.types.key_result import KeyResult
     from gateway.schema.types.objective import Objective
+    from gateway.schema.types.person import Person
     from gateway.schema.types.team import Team
 
 
@@ -38,6 +39,7 @@ class Builders:
     objective: Callable[[Doc], Any] | None = None
     key_result: Callable[[Doc], Any] | None = None
     bet: Callable[[Doc], Any] | None = None
+    person: Callable[[Doc], Any] | None = None
 
 
 BUILD = Builders()
@@ -66,6 +68,11 @@ def as_key_result(doc: Doc) -> KeyResult:
 def as_bet(doc: Doc) -> Bet:
     assert BUILD.bet is not None
     return cast("Bet", BUILD.bet(doc))
+
+
+def as_person(doc: Doc) -> Person:
+    assert BUILD.person is not None
+    return cast("Person", BUILD.person(doc))
 
 
 async def team(info: Info, team_id: str | None) -> Team | None:
@@ -98,6 +105,24 @@ async def key_result(info: Info, key_result_id: str | None) -> KeyResult | None:
 async def bet(info: Info, bet_id: str | None) -> Bet | None:
     doc = await info.context.loaders.bet.load(str(bet_id)) if bet_id else None
     return as_bet(doc) if doc else None
+
+
+async def person(info: Info, person_id: str | None) -> Person | None:
+    doc = await info.context.loaders.person.load(str(person_id)) if person_id else None
+    return as_person(doc) if doc else None
+
+
+async def people(info: Info, person_ids: list[str]) -> list[Person]:
+    """Those people, in that order (ids that name nobody left out)."""
+    docs = await info.context.loaders.person.load_many(person_ids)
+    return [as_person(doc) for doc in docs if doc]
+
+
+async def person_by_handle(info: Info, handle: str | None) -> Person | None:
+    """The person with that handle (ignoring case), or None: how an actor recorded on
+    events is linked to a person."""
+    docs = await info.context.loaders.people_by_handle.load(handle.lower()) if handle else []
+    return as_person(docs[0]) if docs else None
 
 
 # -- time travel: documents as they were recorded at a moment -------------------------

@@ -14,10 +14,10 @@ from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
 from gateway.schema.strategy import StrategyMap, build_strategy_map
-from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Portfolio, Team
+from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Owned, Person, Portfolio, Team
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
-key_result, bet = entity(loading.key_result), entity(loading.bet)
+key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
 
 
 async def portfolio(info: Info, saved: Saved, command: Any) -> Portfolio:
@@ -26,6 +26,15 @@ async def portfolio(info: Info, saved: Saved, command: Any) -> Portfolio:
 
 async def strategy_map(info: Info, saved: Saved, command: Any) -> StrategyMap:
     return await build_strategy_map(info, None)
+
+
+async def owned(info: Info, saved: Saved, command: Any) -> Owned:
+    """The objective, key result or bet whose owner or contributors changed."""
+    for load in (loading.key_result, loading.objective, loading.bet):
+        found: Owned | None = await load(info, saved.id)
+        if found is not None:
+            return found
+    raise AssertionError("the views lost an entity that was just saved")
 
 
 @strawberry.type
@@ -47,3 +56,12 @@ class Mutation:
     set_check_in_cadence = mutation(c.SetCheckInCadence, Team, team)
     carry_over_objective = mutation(c.CarryOverObjective, Objective, objective)
     regrade_key_result = mutation(c.RegradeKeyResult, KeyResult, key_result)
+    add_person = mutation(c.AddPerson, Person, person)
+    update_person = mutation(c.UpdatePerson, Person, person)
+    deactivate_person = mutation(c.DeactivatePerson, Person, person)
+    reactivate_person = mutation(c.ReactivatePerson, Person, person)
+    add_member = mutation(c.AddMember, Person, person)
+    change_member_role = mutation(c.ChangeMemberRole, Person, person)
+    remove_member = mutation(c.RemoveMember, Person, person)
+    assign_owner = mutation(c.AssignOwner, Owned, owned)
+    set_contributors = mutation(c.SetContributors, Owned, owned)

@@ -123,7 +123,9 @@ class Query:
     ) -> Cycle | None:
         return await loading.cycle(info, id)
 
-    @strawberry.field(description="Objectives of a cycle and/or a team, in creation order.")
+    @strawberry.field(
+        description="Objectives of a cycle, a team and/or an owner, in creation order."
+    )
     async def objectives(
         self,
         info: Info,
@@ -133,9 +135,15 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        owner_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the objectives this person owns."),
+        ] = None,
     ) -> Connection[Objective]:
         page = Page.of(first, after, last, before)
         where = objectives_of(cycle_id, team_id)
+        if owner_id is not None:
+            where["owner_id"] = str(owner_id)
         return await paginate(info, OBJECTIVES, where, Objective.from_doc, page)
 
     @strawberry.field(description="One objective, or null.")

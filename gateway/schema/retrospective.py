@@ -11,7 +11,7 @@ from gateway.schema import loading
 from gateway.schema.audit import FindingCount
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
-from gateway.schema.types import Cycle, Objective, Team
+from gateway.schema.types import Cycle, Objective, Person, Team
 from projections import audit
 from projections import retrospective as retro
 from projections.views import CYCLES
@@ -73,6 +73,48 @@ class Calibration:
     )
     forecasts: int = strawberry.field(description="The check-in confidences scored.")
     key_results: int = strawberry.field(description="The key results they were about.")
+
+    @classmethod
+    def of(cls, calibration: retro.Calibration) -> Calibration:
+        return cls(
+            brier_score=calibration.brier_score,
+            forecasts=calibration.forecasts,
+            key_results=calibration.key_results,
+        )
+
+
+@strawberry.type(description="One owner's results in a cycle.")
+class PersonScorecard:
+    objective_count: int = strawberry.field(description="Objectives of the cycle they own.")
+    key_result_count: int = strawberry.field(description="Key results of the cycle they own.")
+    average_grade: float | None = strawberry.field(
+        description="Mean grade of the objectives they own (scores so far in an open cycle)."
+    )
+    key_result_average_grade: float | None = strawberry.field(
+        description="Mean grade of the key results they own."
+    )
+    calibration: Calibration = strawberry.field(
+        description="How well the check-in confidences on the key results they own forecast "
+        "them (the owner answers for a forecast, whoever typed it)."
+    )
+    person_id: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, card: retro.PersonCard) -> PersonScorecard:
+        return cls(
+            person_id=card.person_id,
+            objective_count=card.objectives,
+            key_result_count=card.key_results,
+            average_grade=card.average_grade,
+            key_result_average_grade=card.key_result_average_grade,
+            calibration=Calibration.of(card.calibration),
+        )
+
+    @strawberry.field(description="The owner.")
+    async def person(self, info: Info) -> Person:
+        person = await loading.person(info, self.person_id)
+        assert person is not None
+        return person
 
 
 @strawberry.type(description="An objective of the cycle that continues one of an earlier cycle.")
@@ -147,11 +189,7 @@ class Scorecard:
             aspirational_average=card.aspirational_average,
             aspirational_vs_expected=card.aspirational_vs_expected,
             bets=BetTally.of(card.bets),
-            calibration=Calibration(
-                brier_score=card.calibration.brier_score,
-                forecasts=card.calibration.forecasts,
-                key_results=card.calibration.key_results,
-            ),
+            calibration=Calibration.of(card.calibration),
             carried_over=[
                 CarriedObjective(
                     cycles=c.cycles, objective_id=c.objective_id, from_id=c.carried_over_from
@@ -184,6 +222,10 @@ class Retrospective:
     teams: list[Scorecard] = strawberry.field(
         description="Each team with objectives in the cycle, in the order they set them."
     )
+    people: list[PersonScorecard] = strawberry.field(
+        description="Each person who owns an objective or a key result of the cycle, in the "
+        "order they first own one: what they own, and how well they forecast it."
+    )
 
 
 async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> Retrospective:
@@ -214,6 +256,7 @@ async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> 
         compared_with=await loading.cycle(info, compare_with),
         organisation=Scorecard.of(result.organisation),
         teams=[Scorecard.of(card) for card in result.teams],
+        people=[PersonScorecard.of(card) for card in result.people],
     )
 
 

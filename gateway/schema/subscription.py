@@ -14,8 +14,11 @@ from strawberry.scalars import JSON
 from domain.model.base import OkraAggregate
 from domain.model.bet import Bet as BetAggregate
 from domain.model.objective import Objective as ObjectiveAggregate
+from gateway.schema import loading
+from gateway.schema.audit_trail import ACTOR_PERSON
 from gateway.schema.context import Info
 from gateway.schema.types import Bet, KeyResult, Objective
+from gateway.schema.types.lazy import LazyPerson
 from projections.history import is_history
 from projections.views import BETS, OBJECTIVES
 
@@ -32,6 +35,10 @@ class EventRecord:
         description="The stream the event belongs to (a key result's is its objective's)."
     )
     data: JSON = strawberry.field(description="The event's own fields.")
+
+    @strawberry.field(description=ACTOR_PERSON)
+    async def actor_person(self, info: Info) -> LazyPerson | None:
+        return await loading.person_by_handle(info, self.actor)
 
 
 BASE_FIELDS = {
@@ -183,4 +190,5 @@ class Subscription:
                     continue
                 if event_types and entry.event_type not in event_types:
                     continue
+                info.context.loaders.clear()  # actorPerson reads the people as they are now
                 yield entry

@@ -14,6 +14,7 @@ from projections.handlers import (
     corrections,
     history,
     objectives,
+    people,
     strategy,
     teams,
     tokens,
@@ -21,6 +22,6 @@ from projections.handlers import (
 from projections.handlers.dispatch import apply, wanted
 
 # The feature modules, loaded for the handlers they register.
-FEATURES = (teams, objectives, bets, tokens, corrections, strategy, history)
+FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history)
 
 __all__ = ["FEATURES", "apply", "wanted"]

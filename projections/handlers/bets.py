@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.model.bet import Bet, BetStatus
 from domain.model.portfolio import Portfolio
-from projections.documents import Batch, Doc, created, iso
+from projections.documents import Batch, Doc, created, iso, revised
 from projections.handlers.dispatch import project
 from projections.numbers import total
 
@@ -28,7 +28,15 @@ def _(event: Bet.BetPlaced, doc: Doc | None, pos: int, batch: Batch) -> Doc:
         actual_impact=None,
         learning="",
         resolved_at=None,
+        owner_id=event.owner_id,
+        contributor_ids=list(event.contributor_ids),
     )
+
+
+@project.register(Bet.BetOwnerAssigned)
+@project.register(Bet.BetContributorsSet)
+def _(event: Bet.BetOwnerAssigned, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return revised(doc, event.changes)
 
 
 @project.register

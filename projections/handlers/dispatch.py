@@ -24,6 +24,7 @@ from projections.views import (
     BETS,
     CYCLES,
     OBJECTIVES,
+    PEOPLE,
     PORTFOLIOS,
     STRATEGY_MAPS,
     TEAMS,
@@ -39,6 +40,7 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
     "Portfolio": PORTFOLIOS,
     "ApiToken": TOKENS,
     "StrategyMap": STRATEGY_MAPS,
+    "Person": PEOPLE,
 }
 
 

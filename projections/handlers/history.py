@@ -22,6 +22,7 @@ from domain.model.base import OkraAggregate
 from domain.model.bet import Bet, BetStatus
 from domain.model.cycle import Cycle, CycleStatus
 from domain.model.objective import Objective, ObjectiveStatus
+from domain.model.person import Person
 from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
 from domain.model.team import Team
@@ -226,3 +227,31 @@ def _(event: Team.CheckInCadenceSet, before: Doc | None, after: Doc | None) -> l
 @changes.register(StrategyMap.TagRegistryRetired)
 def _(event: StrategyMap.TagRegistryOpened, before: Doc | None, after: Doc | None) -> list[Change]:
     return [change("tag_registry", None, event.cycle_id)]
+
+
+@changes.register
+def _(event: Person.TeamJoined, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("team_id", None, event.team_id), change("role", None, event.role)]
+
+
+@changes.register
+def _(event: Person.TeamRoleChanged, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [
+        change("team_id", event.team_id, event.team_id),
+        change("role", event.previous, event.role),
+    ]
+
+
+@changes.register
+def _(event: Person.TeamLeft, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("team_id", event.team_id, None), change("role", event.role, None)]
+
+
+@changes.register
+def _(event: Person.PersonDeactivated, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("active", True, False)]
+
+
+@changes.register
+def _(event: Person.PersonReactivated, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("active", False, True)]

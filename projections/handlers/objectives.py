@@ -7,7 +7,7 @@ so the document's scores are the domain's.
 
 from __future__ import annotations
 
-from domain.model.objective import KeyResult, Objective, ObjectiveStatus
+from domain.model.objective import Objective, ObjectiveStatus
 from projections.documents import (
     Batch,
     Doc,
@@ -20,7 +20,7 @@ from projections.documents import (
     revised,
 )
 from projections.handlers.dispatch import project
-from projections.views import CHECK_INS
+from projections.views import CHECK_INS, KEY_RESULT_OWNERS
 
 
 @project.register
@@ -39,6 +39,8 @@ def _(event: Objective.ObjectiveCreated, doc: Doc | None, pos: int, batch: Batch
         key_results=[],
         score=None,
         grade=None,
+        owner_id=event.owner_id,
+        contributor_ids=list(event.contributor_ids),
     )
 
 
@@ -50,17 +52,33 @@ def _(event: Objective.ObjectiveUpdated, doc: Doc, pos: int, batch: Batch) -> Do
 
 @project.register
 def _(event: Objective.KeyResultAdded, doc: Doc, pos: int, batch: Batch) -> Doc:
-    key_result = KeyResult(
-        id=event.key_result_id,
-        title=event.title,
-        weight=event.weight,
-        start_value=event.start_value,
-        target_value=event.target_value,
-        unit=event.unit,
-        milestones=list(event.milestones),
-    )
-    row = key_result_row(key_result, doc["id"], event, created=event)
+    row = key_result_row(event.key_result(), doc["id"], event, created=event)
+    _note_owner(batch, doc, row, pos)
     return rescored(doc, [*doc["key_results"], row])
+
+
+@project.register
+def _(event: Objective.KeyResultOwnerAssigned, doc: Doc, pos: int, batch: Batch) -> Doc:
+    new = key_result_changed(event, doc)
+    for row in new["key_results"]:
+        if row["id"] == event.key_result_id:
+            _note_owner(batch, new, row, pos)
+    return new
+
+
+def _note_owner(batch: Batch, objective: Doc, row: Doc, pos: int) -> None:
+    """The row that finds a key result by its owner (none for one without)."""
+    if row["owner_id"] is not None:
+        batch.put(
+            KEY_RESULT_OWNERS,
+            {
+                "id": row["id"],
+                "pos": pos,
+                "owner_id": row["owner_id"],
+                "objective_id": objective["id"],
+                "cycle_id": objective["cycle_id"],
+            },
+        )
 
 
 @project.register

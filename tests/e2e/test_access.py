@@ -1,4 +1,6 @@
-"""Who may change what: every mutation × every role × own or other team."""
+"""Who may change what: every mutation × every role × own or other team, for tokens of
+people (leads, members, champions, owners, the deactivated) and tokens from before people
+existed (team flags)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from domain.application import commands as c
 from tests.builders import Org, organisation
 from tests.support.api import Api, mutation_names
 
@@ -103,6 +106,27 @@ async def set_check_in_cadence(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"teamId": team, "days": 7}
 
 
+def someone(api: Api, *teams: str, active: bool = True) -> str:
+    """A new person (through the domain), a MEMBER of those teams: their id."""
+    app = api.backend.app
+    person = app.handle(c.AddPerson(handle=f"p{next(NAMES)}", name="Someone"), "tests").id
+    for team in teams:
+        app.handle(c.AddMember(team_id=team, person_id=person), "tests")
+    if not active:
+        app.handle(c.DeactivatePerson(id=person), "tests")
+    return person
+
+
+async def assign_owner(api: Api, org: Org, team: str) -> dict[str, Any]:
+    objective = await objective_of(api, org, team)
+    return {"entityId": objective["id"], "ownerId": someone(api), "reason": "Handover"}
+
+
+async def set_contributors(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {"entityId": kr["id"], "personIds": [someone(api)]}
+
+
 TEAM_SCOPED: dict[str, Setup] = {
     "createObjective": create_objective,
     "updateObjective": update_objective,
@@ -117,6 +141,28 @@ TEAM_SCOPED: dict[str, Setup] = {
     "regradeKeyResult": regrade_key_result,
     "tagObjective": tag_objective,
     "setCheckInCadence": set_check_in_cadence,
+    "assignOwner": assign_owner,
+    "setContributors": set_contributors,
+}
+
+
+async def add_member(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"teamId": team, "personId": someone(api), "role": "MEMBER"}
+
+
+async def change_member_role(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"teamId": team, "personId": someone(api, team), "role": "LEAD"}
+
+
+async def remove_member(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"teamId": team, "personId": someone(api, team)}
+
+
+# A team's members are managed by its leads (and those of the teams above it).
+LEAD_SCOPED: dict[str, Setup] = {
+    "addMember": add_member,
+    "changeMemberRole": change_member_role,
+    "removeMember": remove_member,
 }
 
 
@@ -142,17 +188,38 @@ async def define_strategy_map(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"values": [f"Value {next(NAMES)}"]}
 
 
+async def add_person(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"handle": f"new.{next(NAMES)}", "name": "New"}
+
+
+async def update_person(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": someone(api), "name": "Renamed"}
+
+
+async def deactivate_person(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": someone(api)}
+
+
+async def reactivate_person(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": someone(api, active=False)}
+
+
 ADMIN_ONLY: dict[str, Setup] = {
     "createTeam": create_team,
     "defineStrategyMap": define_strategy_map,
     "openCycle": open_cycle,
     "closeCycle": close_cycle,
+    "addPerson": add_person,
+    "updatePerson": update_person,
+    "deactivatePerson": deactivate_person,
+    "reactivatePerson": reactivate_person,
 }
+EVERY = {**TEAM_SCOPED, **LEAD_SCOPED, **ADMIN_ONLY}
 
 
 def test_the_matrix_covers_every_mutation() -> None:
-    assert set(TEAM_SCOPED) | set(ADMIN_ONLY) == mutation_names()
-    assert not set(TEAM_SCOPED) & set(ADMIN_ONLY)
+    assert set(EVERY) == mutation_names()
+    assert len(EVERY) == len(TEAM_SCOPED) + len(LEAD_SCOPED) + len(ADMIN_ONLY)
 
 
 async def attempt(api: Api, operation: str, token: str, input: dict[str, Any]) -> str | None:
@@ -173,47 +240,90 @@ async def attempt(api: Api, operation: str, token: str, input: dict[str, Any]) -
 
 @pytest.fixture
 async def matrix(api: Api) -> tuple[Api, Org, dict[str, str]]:
+    """Tokens of each kind: of nobody's (an admin, a member of the department with team
+    flags, a viewer), and of people in the department (a lead, a member, a champion)."""
     org = await organisation(api)
     tokens = {
         "admin": await api.token("ada", "admin"),
         "member": await api.token("mel", "member", org.own_dept),
         "viewer": await api.token("vic", "viewer"),
+        "lead": (await api.person("lea", (org.own_dept, "LEAD")))[1],
+        "person": (await api.person("pam", (org.own_dept, "MEMBER")))[1],
+        "champion": (await api.person("cha", (org.own_dept, "CHAMPION")))[1],
     }
     return api, org, tokens
 
 
-async def test_every_team_scoped_mutation_for_every_role(
+def expected(operation: str, role: str, own: bool) -> str | None:
+    """What the matrix expects: None (applied) or the refusal's code."""
+    if role == "admin":
+        return None
+    if operation in ADMIN_ONLY or not own:
+        return "FORBIDDEN"
+    if operation in LEAD_SCOPED:
+        return None if role == "lead" else "FORBIDDEN"
+    if operation == "tagObjective" and role == "champion":
+        return None
+    return None if role in ("member", "lead", "person") else "FORBIDDEN"
+
+
+async def test_every_mutation_for_every_role_on_own_and_other_teams(
     matrix: tuple[Api, Org, dict[str, str]],
 ) -> None:
     api, org, tokens = matrix
     checked = 0
-    for operation, setup in TEAM_SCOPED.items():
+    for operation, setup in EVERY.items():
         for role, token in tokens.items():
-            for whose, team in (("own", org.own_team), ("other", org.other)):
-                expected = (
-                    None
-                    if role == "admin" or (role == "member" and whose == "own")
-                    else "FORBIDDEN"
-                )
+            for own, team in ((True, org.own_team), (False, org.other)):
                 input = await setup(api, org, team)
-                assert await attempt(api, operation, token, input) == expected, (
-                    operation,
-                    role,
-                    whose,
-                )
+                outcome = await attempt(api, operation, token, input)
+                assert outcome == expected(operation, role, own), (operation, role, own)
                 checked += 1
-    assert checked == len(TEAM_SCOPED) * 3 * 2
+    assert checked == len(EVERY) * len(tokens) * 2
 
 
-async def test_organisation_level_mutations_need_an_admin(
+async def test_owners_check_in_and_resolve_what_they_own_whatever_their_team(
     matrix: tuple[Api, Org, dict[str, str]],
 ) -> None:
-    api, org, tokens = matrix
-    for operation, setup in ADMIN_ONLY.items():
-        for role, token in tokens.items():
-            input = await setup(api, org, role)
-            expected = None if role == "admin" else "FORBIDDEN"
-            assert await attempt(api, operation, token, input) == expected, (operation, role)
+    api, org, _ = matrix
+    owner_id, owner = await api.person("oscar", (org.other, "MEMBER"))
+    objective = await api.objective(org.year, org.own_team, "Not his team's")
+    kr = await api.key_result(objective["id"], ownerId=owner_id)
+    bet = await api.bet(kr["id"], ownerId=owner_id)
+    checks = [
+        ("recordCheckIn", {"keyResultId": kr["id"], "value": 30}, None),
+        ("resolveBet", {"id": bet["id"], "outcome": "VALIDATED"}, None),
+        ("updateKeyResult", {"id": kr["id"], "expectedVersion": 2, "weight": 2}, "FORBIDDEN"),
+        ("placeBet", {"keyResultId": kr["id"], "title": "More", "stake": 1, "odds": 0.5,
+                      "expectedImpact": 1}, "FORBIDDEN"),
+        ("assignOwner", {"entityId": kr["id"], "ownerId": owner_id}, "FORBIDDEN"),
+    ]  # fmt: skip
+    for operation, input, outcome in checks:
+        assert await attempt(api, operation, owner, input) == outcome, operation
+    # The owner of an objective checks in on its key results too.
+    mine = await api.objective(org.year, org.own_team, "His", ownerId=owner_id)
+    other_kr = await api.key_result(mine["id"])
+    assert await attempt(api, "recordCheckIn", owner, {"keyResultId": other_kr["id"],
+                                                       "value": 25}) is None  # fmt: skip
+    # A viewer's token reads only, even an owner's.
+    viewer = (await api.person("vera", role="viewer"))[1]
+    vera = (await api.data("{ me { id } }", token=viewer))["me"]["id"]
+    theirs = await api.key_result(mine["id"], "Theirs", ownerId=vera)
+    refused = await attempt(api, "recordCheckIn", viewer, {"keyResultId": theirs["id"], "value": 1})
+    assert refused == "FORBIDDEN"
+
+
+async def test_a_deactivated_person_may_do_nothing(matrix: tuple[Api, Org, dict[str, str]]) -> None:
+    """Even while their token is still trusted (within OKRA_TOKEN_CACHE_SECONDS, after
+    which it is refused: tests/e2e/test_auth.py), a deactivated person's every write is
+    refused, an admin's included."""
+    api, org, _ = matrix
+    admin_id, admin = await api.person("adele", (org.own_dept, "LEAD"), role="admin")
+    assert (await api.data("{ me { handle } }", token=admin))["me"] == {"handle": "adele"}
+    await api.mutate("deactivatePerson", "id", id=admin_id)
+    for operation, setup in EVERY.items():
+        input = await setup(api, org, org.own_team)
+        assert await attempt(api, operation, admin, input) == "FORBIDDEN", operation
 
 
 async def test_members_and_viewers_read_everything(
@@ -230,12 +340,14 @@ async def test_events_name_the_authenticated_person(
     matrix: tuple[Api, Org, dict[str, str]],
 ) -> None:
     api, org, tokens = matrix
-    objective = await api.mutate(
-        "createObjective",
-        "createdBy",
-        token=tokens["member"],
-        cycleId=org.year,
-        teamId=org.own_team,
-        title="Mine",
-    )
-    assert objective["createdBy"] == "mel"
+    for role, actor in (("member", "mel"), ("lead", "lea")):
+        objective = await api.mutate(
+            "createObjective",
+            "createdBy owner { handle }",
+            token=tokens[role],
+            cycleId=org.year,
+            teamId=org.own_team,
+            title="Mine",
+        )
+        assert objective["createdBy"] == actor
+        assert objective["owner"] == (None if role == "member" else {"handle": "lea"})

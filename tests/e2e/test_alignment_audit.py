@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from gateway.demo import DemoClock, seed
 from gateway.http.app import create_app
 from gateway.settings import Settings
 from tests.support.api import Api
+from tests.support.clock import Clock, clocked
 
 AUDIT = """query($c: ID!, $t: ID, $sub: Boolean! = true) {
   alignmentAudit(cycleId: $c, teamId: $t, includeSubteams: $sub) {
@@ -26,32 +26,10 @@ AUDIT = """query($c: ID!, $t: ID, $sub: Boolean! = true) {
                ... on KeyResult { title } ... on Bet { title } } } } }"""
 
 
-class Clock:
-    """The application's clock, set by the test: 'today' for commands and the audit."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 10, 1, 9, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def on(self, day: str) -> None:
-        self.now = datetime.combine(date.fromisoformat(day), time(9), tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 async def audited(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
     """The app on the test's clock, with the thresholds the test leaves at their defaults."""
-    app = create_app(settings, clock=clock)
-    async with (
-        LifespanManager(app, startup_timeout=60) as manager,
-        Api.connect(manager.app, app) as api,
-    ):
+    async with clocked(settings, clock) as api:
         yield api
 
 
@@ -61,11 +39,7 @@ async def strict(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
     configured = settings.model_copy(
         update={"audit": AuditSettings(max_objectives=2, max_key_results=3)}
     )
-    app = create_app(configured, clock=clock)
-    async with (
-        LifespanManager(app, startup_timeout=60) as manager,
-        Api.connect(manager.app, app) as api,
-    ):
+    async with clocked(configured, clock) as api:
         yield api
 
 

@@ -214,3 +214,145 @@ def test_token_commands(settings: Settings) -> None:
     for bad in (["--role", "member", "--team", "Nowhere"], ["--role", "owner"]):
         refused = spawn("token", "create", "--user", "x", *bad, *store_args(settings))
         assert refused.wait(timeout=60) != 0
+
+
+ME = {"query": "{ me { handle } }"}
+
+
+async def status_of(api: Api, token: str) -> int:
+    response = await api.client.post(
+        "/graphql", json=ME, headers={"Authorization": f"Bearer {token}"}
+    )
+    if response.status_code == 401:
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    return response.status_code
+
+
+async def test_a_deactivated_person_s_tokens_are_refused(settings: Settings) -> None:
+    async with running(settings.model_copy(update={"token_cache_seconds": 0})) as api:
+        person_id, token = await api.person("leaver")
+        assert await api.data("{ me { handle } }", token=token) == {"me": {"handle": "leaver"}}
+        await api.mutate("deactivatePerson", "id", id=person_id)
+        assert await status_of(api, token) == 401
+        await api.mutate("reactivatePerson", "id", id=person_id)
+        assert await status_of(api, token) == 200
+
+
+async def test_a_token_from_before_people_is_adopted_by_the_person_with_its_handle(
+    settings: Settings,
+) -> None:
+    """Issued with a free-text user and team flags, it keeps working as it was; once a
+    person has its user's handle, it speaks for them: their memberships replace its flags,
+    and their deactivation refuses it."""
+    async with running(settings.model_copy(update={"token_cache_seconds": 0})) as api:
+        acme = await api.team("Acme")
+        year = await api.year()
+        old = await api.token("Sam.Rivera", "member", acme)
+        made = await api.mutate(
+            "createObjective", "createdBy owner { handle }", token=old, cycleId=year,
+            teamId=acme, title="Before people",
+        )  # fmt: skip
+        assert made == {"createdBy": "Sam.Rivera", "owner": None}
+        assert await api.data("{ me { handle } }", token=old) == {"me": None}
+
+        sam = await api.mutate("addPerson", "id", handle="sam.rivera", name="Sam Rivera")
+        assert await api.data("{ me { handle } }", token=old) == {"me": {"handle": "sam.rivera"}}
+        # Sam is in no team yet: the token's flag no longer makes them a member of Acme.
+        refused = await api.refuse(
+            "createObjective", token=old, cycleId=year, teamId=acme, title="After"
+        )
+        assert refused["extensions"]["code"] == "FORBIDDEN"
+        await api.mutate("addMember", "id", teamId=acme, personId=sam["id"])
+        mine = await api.mutate(
+            "createObjective", "createdBy owner { handle }", token=old, cycleId=year,
+            teamId=acme, title="After",
+        )  # fmt: skip
+        assert mine == {"createdBy": "sam.rivera", "owner": {"handle": "sam.rivera"}}
+        # History from before links to the person too: the actor is their handle.
+        trail = await api.data(
+            "{ auditTrail(filter: {entityType: OBJECTIVE}, order: OLDEST_FIRST) { nodes { "
+            "actor actorPerson { handle name } } } }"
+        )
+        assert {"actor": "Sam.Rivera", "actorPerson": {"handle": "sam.rivera",
+                "name": "Sam Rivera"}} in trail["auditTrail"]["nodes"]  # fmt: skip
+        await api.mutate("deactivatePerson", "id", id=sam["id"])
+        assert await status_of(api, old) == 401
+
+
+async def test_jwts_speak_for_the_person_with_their_handle_or_email(settings: Settings) -> None:
+    update = {
+        "jwt_secret": SECRET,
+        "jwt_issuer": "https://idp.example",
+        "jwt_audience": "okra",
+        "token_cache_seconds": 0,
+    }
+    async with running(settings.model_copy(update=update)) as api:
+        acme = await api.team("Acme")
+        year = await api.year()
+        jo = await api.mutate("addPerson", "id", handle="jo", name="Jo", email="Jo.Doe@Example.com")
+        await api.mutate("addMember", "id", teamId=acme, personId=jo["id"])
+        by_handle = _jwt(sub="JO", okra_role="member")  # the teams claim is not needed
+        by_email = _jwt(sub="jo.doe@example.COM", okra_role="member")
+        for token in (by_handle, by_email):
+            assert await api.data("{ me { handle } }", token=token) == {"me": {"handle": "jo"}}
+        made = await api.mutate(
+            "createObjective", "createdBy owner { handle }", token=by_email, cycleId=year,
+            teamId=acme, title="Mine",
+        )  # fmt: skip
+        assert made == {"createdBy": "jo", "owner": {"handle": "jo"}}
+        # Nobody's JWT keeps the old way: its claims say who and where.
+        stranger = _jwt(sub="stranger", okra_role="member", okra_teams=[acme])
+        assert await api.data("{ me { handle } }", token=stranger) == {"me": None}
+        assert (await api.data("{ people { totalCount } }"))["people"]["totalCount"] == 1
+        await api.mutate("deactivatePerson", "id", id=jo["id"])
+        assert await status_of(api, by_handle) == 401
+        assert await status_of(api, by_email) == 401
+
+
+async def test_jwt_users_are_added_on_first_sign_in_with_auto_provisioning(
+    settings: Settings,
+) -> None:
+    update = {
+        "jwt_secret": SECRET,
+        "jwt_issuer": "https://idp.example",
+        "jwt_audience": "okra",
+        "jwt_auto_provision": True,
+    }
+    async with running(settings.model_copy(update=update)) as api:
+        acme = await api.team("Acme")
+        year = await api.year()
+        await api.mutate("addPerson", "id", handle="kim", name="Kim Other")
+        newcomer = _jwt(sub="Kim@Example.com", name="Kim Lee", okra_role="member",
+                        okra_teams=[acme, "no-such-team"])  # fmt: skip
+        query = "{ me { handle name email active memberships { role team { name } } } }"
+        me = (await api.data(query, token=newcomer))["me"]
+        suffix = me["handle"].removeprefix("kim-")
+        assert len(suffix) == 6 and me["handle"] == f"kim-{suffix}"  # "kim" was taken
+        assert me["name"] == "Kim Lee" and me["email"] == "Kim@Example.com" and me["active"]
+        assert me["memberships"] == [{"role": "MEMBER", "team": {"name": "Acme"}}]
+        made = await api.mutate(
+            "createObjective", "createdBy", token=newcomer, cycleId=year, teamId=acme,
+            title="Day one",
+        )  # fmt: skip
+        assert made == {"createdBy": me["handle"]}
+        # The second sign-in finds them (by email) and adds nobody.
+        again = _jwt(sub="kim@example.com", okra_role="member")
+        assert (await api.data("{ me { handle } }", token=again))["me"]["handle"] == me["handle"]
+        plain = _jwt(sub="lou")  # a handle: as it is; a viewer, in no team
+        assert (await api.data("{ me { handle memberships { role } } }", token=plain))["me"] == {
+            "handle": "lou",
+            "memberships": [],
+        }
+        people = await api.data("{ people { totalCount } }")
+        assert people["people"]["totalCount"] == 3
+        added = await api.data(
+            '{ auditTrail(filter: {eventTypes: ["PersonAdded"]}, order: OLDEST_FIRST) '
+            "{ nodes { actor } } }"
+        )
+        assert [n["actor"] for n in added["auditTrail"]["nodes"]] == ["admin", "system", "system"]
+        # A user claim that is neither a handle nor an email cannot name a person.
+        response = await api.client.post(
+            "/graphql", json=ME, headers={"Authorization": f"Bearer {_jwt(sub='auth0|42')}"}
+        )
+        assert response.status_code == 401
+        assert "must be a handle" in response.json()["errors"][0]["message"]

@@ -31,6 +31,17 @@ BOUNDED = {
     "AuditEntry.changes": "the fields one event changed",
     "ScoreTrend.points": "one per day or week of the range, at most 400",
     "Query.nodes": "the objects asked for by id, at most 100",
+    "Team.members": "the people of one team",
+    "Objective.contributors": "chosen by hand, at most 50",
+    "KeyResult.contributors": "chosen by hand, at most 50",
+    "Bet.contributors": "chosen by hand, at most 50",
+    "Person.memberships": "the teams one person belongs to",
+    # What one person owns: a handful a cycle, and cycleId (status for bets) narrows it
+    # to one. The contract selects them as lists: me { ownedKeyResults { title } }.
+    "Person.ownedObjectives": "a person's objectives: a few a cycle",
+    "Person.ownedKeyResults": "a person's key results: a few a cycle",
+    "Person.ownedBets": "a person's bets: a few a cycle",
+    "Person.checkInsDue": "a person's key results of the open cycles, at most",
 }
 # Reports computed for one cycle, sized by it: their lists are the report.
 REPORTS = {

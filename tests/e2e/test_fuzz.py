@@ -7,6 +7,7 @@ unmasked fault), and the stored state never breaks a domain rule.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -75,6 +76,9 @@ async def build_world(api: Api) -> World:
     await api.mutate("closeCycle", "id", id=graded)
     closable = await api.cycle("2026-Q2", "2026-04-01", "2026-06-30", year)
     await api.mutate("defineStrategyMap", "version", values=["Speed"])
+    ada = await api.mutate("addPerson", "id", handle="ada", name="Ada", email="ada@x.example")
+    bo = await api.mutate("addPerson", "id", handle="bo", name="Bo")
+    await api.mutate("addMember", "id", teamId=team, personId=bo["id"], role="LEAD")
     world.ids = {
         "team": [org, team],
         "cycle": [year, quarter],
@@ -84,13 +88,35 @@ async def build_world(api: Api) -> World:
         "closable": [closable],
         "graded_objective": [graded_objective["id"]],
         "graded_key_result": [graded_key_result["id"]],
+        "person": [ada["id"], bo["id"]],
+        "owned": [objective["id"], metric["id"], bet["id"]],
     }
     return world
+
+
+def handles() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.from_regex(r"[a-zA-Z0-9._-]{1,64}", fullmatch=True),
+        st.sampled_from(["ada", "ADA", "bo", "x" * 65, "with space", "ümlaut", ""]),
+        texts(),
+    )
+
+
+def emails() -> st.SearchStrategy[str | None]:
+    return st.one_of(
+        st.none(),
+        st.emails().map(str),
+        st.sampled_from(["ada@x.example", "ADA@X.EXAMPLE", "no-at-sign", "a@b", " "]),
+        texts(),
+    )
 
 
 def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
     w = world.ids_of
     versions = st.integers(min_value=-2, max_value=12)
+    roles = st.sampled_from(["LEAD", "MEMBER", "CHAMPION"])
+    people = st.lists(w("person"), max_size=3)
+    owners = {"ownerId": maybe(w("person")), "contributorIds": maybe(people)}
     entries = st.one_of(st.sampled_from(["Speed", "speed", "customers", "Candour"]), texts())
     inputs = {
         "createTeam": st.fixed_dictionaries(
@@ -112,6 +138,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
                 "kind": st.sampled_from(["COMMITTED", "ASPIRATIONAL"]),
                 "parentKeyResultId": maybe(w("key_result")),
                 "alignedWith": st.lists(w("objective"), max_size=3),
+                **owners,
             },
         ),
         "updateObjective": st.fixed_dictionaries(
@@ -137,6 +164,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
                 "targetValue": maybe(numbers()),
                 "unit": maybe(texts()),
                 "milestones": maybe(st.lists(texts(), max_size=4)),
+                **owners,
             },
         ),
         "updateKeyResult": st.fixed_dictionaries(
@@ -168,7 +196,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
                 "odds": numbers(),
                 "expectedImpact": numbers(),
             },
-            optional={"hypothesis": maybe(texts())},
+            optional={"hypothesis": maybe(texts()), **owners},
         ),
         "resolveBet": st.fixed_dictionaries(
             {"id": w("bet"), "outcome": st.sampled_from(["VALIDATED", "INVALIDATED", "WITHDRAWN"])},
@@ -213,15 +241,40 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
             },
             optional={"expectedVersion": maybe(versions)},
         ),
+        "addPerson": st.fixed_dictionaries(
+            {"handle": handles(), "name": texts()}, optional={"email": emails()}
+        ),
+        "updatePerson": st.fixed_dictionaries(
+            {"id": w("person")},
+            optional={"name": texts(), "email": emails(), "expectedVersion": maybe(versions)},
+        ),
+        "deactivatePerson": st.fixed_dictionaries({"id": w("person")}),
+        "reactivatePerson": st.fixed_dictionaries({"id": w("person")}),
+        "addMember": st.fixed_dictionaries(
+            {"teamId": w("team"), "personId": w("person")}, optional={"role": roles}
+        ),
+        "changeMemberRole": st.fixed_dictionaries(
+            {"teamId": w("team"), "personId": w("person"), "role": roles}
+        ),
+        "removeMember": st.fixed_dictionaries({"teamId": w("team"), "personId": w("person")}),
+        "assignOwner": st.fixed_dictionaries(
+            {"entityId": w("owned"), "ownerId": w("person")}, optional={"reason": maybe(texts())}
+        ),
+        "setContributors": st.fixed_dictionaries(
+            {"entityId": w("owned"), "personIds": st.lists(w("person"), max_size=4)}
+        ),
     }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
 
 
-STATE = """{ objectives(first: 100) { nodes { title score kind keyResults {
-    weight score confidence finalGrade asOf } bets { stake odds status teamId cycleId } } }
+STATE = """{ objectives(first: 100) { nodes { title score kind owner { active }
+    keyResults { weight score confidence finalGrade asOf owner { id } }
+    bets { stake odds status teamId cycleId } } }
     teams(first: 100) { nodes { id name } } cycles { nodes { id startsOn endsOn parent {
-    startsOn endsOn } } } }"""
+    startsOn endsOn } } } people(first: 100) { nodes { handle name email
+    memberships { team { id } } } } }"""
+HANDLE = re.compile(r"[a-z0-9._-]{1,64}")
 
 
 async def check_invariants(api: Api) -> None:
@@ -242,6 +295,13 @@ async def check_invariants(api: Api) -> None:
             assert bet["stake"] > 0 and 0 < bet["odds"] <= 1
     for team in state["teams"]["nodes"]:
         assert 1 <= len(team["name"]) <= 200
+    people = state["people"]["nodes"]
+    emails = [p["email"].casefold() for p in people if p["email"]]
+    assert len(emails) == len(set(emails)), "an email is unique, ignoring case"
+    for person in people:
+        assert HANDLE.fullmatch(person["handle"]) and 1 <= len(person["name"]) <= 200
+        teams = [m["team"]["id"] for m in person["memberships"]]
+        assert len(teams) == len(set(teams)), "one role per team"
     for cycle in state["cycles"]["nodes"]:
         assert cycle["startsOn"] <= cycle["endsOn"]
         parent = cycle["parent"]

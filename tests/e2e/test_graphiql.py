@@ -1,5 +1,5 @@
-"""GraphiQL opens on a document that runs as it is (dashboard, check-in and trend), and
-runs in a browser that reaches nothing but the server."""
+"""GraphiQL opens on a document that runs as it is (dashboard, check-in, trend and me),
+and runs in a browser that reaches nothing but the server."""
 
 from __future__ import annotations
 
@@ -33,7 +33,12 @@ def test_the_example_document_is_valid_against_the_schema() -> None:
         for d in document.definitions
         if isinstance(d, OperationDefinitionNode) and d.name
     }
-    assert operations == {"Dashboard": "query", "CheckIn": "mutation", "Trend": "query"}
+    assert operations == {
+        "Dashboard": "query",
+        "CheckIn": "mutation",
+        "Trend": "query",
+        "Me": "query",
+    }
     assert "scoreTrend(" in EXAMPLE_DOCUMENT
 
 
@@ -70,7 +75,7 @@ async def test_graphiql_opens_on_the_example_with_ids_from_the_store(api: Api) -
     assert variables == {"cycle": quarter, "keyResult": kr["id"], "value": 4}
 
     # Run as the page would: each operation with those variables, signed in.
-    for name in ("Dashboard", "CheckIn", "Trend"):
+    for name in ("Dashboard", "CheckIn", "Trend", "Me"):
         response = await api.client.post(
             "/graphql",
             json={"query": document, "variables": variables, "operationName": name},
@@ -85,6 +90,8 @@ async def test_graphiql_opens_on_the_example_with_ids_from_the_store(api: Api) -
             assert body["data"]["recordCheckIn"]["currentValue"] == 4
         if name == "Trend":
             assert body["data"]["scoreTrend"]["points"]
+        if name == "Me":
+            assert body["data"]["me"] is None  # the tests' admin token speaks for nobody
 
 
 # -- in a browser that reaches nothing but the server ----------------------------------
@@ -171,7 +178,7 @@ def test_graphiql_runs_a_query_with_nothing_but_the_server(
         while items != settled:  # the menu slides open: click where it comes to rest
             items, settled = settled, (time.sleep(0.1), page.evaluate(menu))[1]
         operations = dict(json.loads(settled))
-        assert set(operations) == {"Dashboard", "CheckIn", "Trend"}
+        assert set(operations) == {"Dashboard", "CheckIn", "Trend", "Me"}
         click(page, operations["Dashboard"])
         answer = wait_for(
             page,

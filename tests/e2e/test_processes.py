@@ -42,7 +42,7 @@ def test_demo_is_served_over_http(settings: Settings) -> None:
     assert "already holds events" in again.stderr
     with Gateway(settings) as gateway:
         # The tokens the demo prints are whole and work: the CEO's as an admin.
-        assert len(printed) == 7 and all(len(t) > 40 for t in printed.values())
+        assert len(printed) == 15 and all(len(t) > 40 for t in printed.values())
         me = httpx.post(
             f"{gateway.url}/graphql",
             json={"query": "{ teams(first: 1) { nodes { name } } }"},

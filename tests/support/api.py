@@ -13,8 +13,8 @@ from httpx_ws.transport import ASGIWebSocketTransport
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from domain.application.commands import IssueToken
-from domain.model.roles import Role
+from domain.application import commands as c
+from domain.model.roles import MemberRole, Role
 from gateway.backend import Backend
 from gateway.http.app import create_app
 from gateway.settings import Settings
@@ -56,13 +56,15 @@ class Api:
         self.asgi = asgi
         self.tokens: dict[tuple[str, str, tuple[str, ...]], str] = {}
         self.token_ids: dict[str, str] = {}  # secret -> token id
+        # The token requests use when they name nobody (else an admin token, "admin").
+        self.default_token: str | None = None
 
     async def token(self, user: str = "admin", role: str = "admin", *teams: str) -> str:
         """A real API token for that person (issued once, through the domain)."""
         key = (user, role, teams)
         if key not in self.tokens:
             saved = await self.backend.handle(
-                IssueToken(user=user, role=Role(role), team_ids=list(teams)), "tests"
+                c.IssueToken(user=user, role=Role(role), team_ids=list(teams)), "tests"
             )  # which waits until the views show it
             secret = saved.secret
             assert secret is not None
@@ -70,8 +72,25 @@ class Api:
             self.token_ids[secret] = saved.id
         return self.tokens[key]
 
+    async def person(
+        self, handle: str, *teams: tuple[str, str], role: str = "member", email: str | None = None
+    ) -> tuple[str, str]:
+        """A person (named after their handle) in those (team id, role) teams, and a token
+        with that role that speaks for them: (person id, token)."""
+        app = self.backend.app
+        person = app.handle(c.AddPerson(handle=handle, name=handle.title(), email=email), "tests")
+        for team, member_role in teams:
+            role_in_team = MemberRole(member_role)
+            app.handle(c.AddMember(team_id=team, person_id=person.id, role=role_in_team), "tests")
+        saved = app.handle(c.IssueToken(person_id=person.id, role=Role(role)), "tests")
+        assert saved.secret is not None
+        await self.backend.watch.wait_for(saved.position, seconds=10)
+        self.token_ids[saved.secret] = saved.id
+        return person.id, saved.secret
+
     async def headers(self, actor: str | None, token: str | None) -> dict[str, str]:
-        secret = token or await self.token(actor or "admin")
+        default = self.default_token if actor is None else None
+        secret = token or default or await self.token(actor or "admin")
         return {"Authorization": f"Bearer {secret}"}
 
     @classmethod

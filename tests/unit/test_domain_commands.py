@@ -6,6 +6,7 @@ and PostgreSQL by overriding its ``env``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -15,9 +16,11 @@ import pytest
 from domain.application import commands as c
 from domain.application.access import Forbidden, Principal
 from domain.application.bus import HANDLERS
+from domain.application.commands.people import PersonRow
 from domain.application.okra import Okra
 from domain.model.errors import BudgetExceeded, CycleClosed, InvalidInput, VersionConflict
 from domain.model.objective import Objective
+from domain.model.person import Person
 from domain.model.roles import Role
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -175,3 +178,96 @@ class TestCommands:
         assert saved.secret is not None and saved.secret.startswith("okra_")
         token = app.repository.get(UUID(saved.id))
         assert saved.secret not in str(vars(token))
+
+    # -- people -------------------------------------------------------------------------
+
+    def test_handles_and_emails_are_unique_ignoring_case(self, app: Okra) -> None:
+        ada = app.handle(c.AddPerson(handle="Ada", name="Ada", email="Ada@X.example"), "cli")
+        person: Person = app.repository.get(UUID(ada.id))
+        assert (person.handle, person.email, person.active) == ("ada", "Ada@X.example", True)
+        for command, field in [
+            (c.AddPerson(handle="ADA", name="Another"), "handle"),
+            (c.AddPerson(handle="bo", name="Bo", email="ada@x.EXAMPLE"), "email"),
+            (c.AddPerson(handle="b o", name="Bo"), "handle"),
+        ]:
+            refusal = self.refused(app, InvalidInput, command, "cli")
+            assert isinstance(refusal, InvalidInput) and refusal.field == field
+        # An email given up is free again.
+        app.handle(c.UpdatePerson(id=ada.id, email="ada@y.example"), "cli")
+        app.handle(c.AddPerson(handle="bo", name="Bo", email="ADA@x.example"), "cli")
+
+    def test_two_people_racing_for_one_email_cannot_both_have_it(self, app: Okra) -> None:
+        """Each addition saves the people directory too, so the second collides, is
+        retried from a fresh load, and finds the email taken."""
+        commands = [
+            c.AddPerson(handle=f"racer{n}", name="Racer", email="same@x.example") for n in range(4)
+        ]
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = list(pool.map(lambda cmd: self.outcome(app, cmd), commands))
+        assert sorted(outcomes) == ["InvalidInput"] * 3 + ["ok"]
+
+    def outcome(self, app: Okra, command: Any) -> str:
+        try:
+            app.handle(command, "cli")
+        except InvalidInput as refusal:
+            assert refusal.field == "email"
+            return "InvalidInput"
+        return "ok"
+
+    def test_memberships_decide_what_a_person_may_change(self, app: Okra) -> None:
+        ids = self.org(app)
+        lea = app.handle(c.AddPerson(handle="lea", name="Lea"), "cli").id
+        app.handle(c.AddMember(team_id=ids["acme"], person_id=lea, role="LEAD"), "cli")
+        lead = Principal("lea", Role.MEMBER, person_id=lea)
+        app.handle(c.RecordCheckIn(key_result_id=ids["kr"], value=2), lead)  # Platform is below
+        app.handle(c.AddMember(team_id=ids["platform"], person_id=lea, role="MEMBER"), lead)
+        app.handle(c.ChangeMemberRole(team_id=ids["acme"], person_id=lea, role="CHAMPION"), lead)
+        champion = lead  # the same person: memberships are read afresh by every command
+        self.refused(app, Forbidden, c.AddMember(team_id=ids["sales"], person_id=lea), champion)
+        app.handle(c.RecordCheckIn(key_result_id=ids["kr"], value=3), champion)  # Platform member
+        app.handle(c.RemoveMember(team_id=ids["platform"], person_id=lea), "cli")
+        self.refused(app, Forbidden, c.RecordCheckIn(key_result_id=ids["kr"], value=4), champion)
+        app.handle(c.DeactivatePerson(id=lea), "cli")
+        refusal = self.refused(app, Forbidden, c.CreateTeam(name="Ops"),
+                               Principal("lea", Role.ADMIN, person_id=lea))  # fmt: skip
+        assert "no longer an active person" in str(refusal)
+
+    def test_a_new_entity_is_owned_by_the_person_creating_it(self, app: Okra) -> None:
+        ids = self.org(app)
+        lea = app.handle(c.AddPerson(handle="lea", name="Lea"), "cli").id
+        app.handle(c.AddMember(team_id=ids["platform"], person_id=lea), "cli")
+        as_lea = Principal("lea", Role.MEMBER, person_id=lea)
+        kr = app.handle(
+            c.AddKeyResult(objective_id=ids["objective"], title="T", start_value=0, target_value=1),
+            as_lea,
+        ).id
+        bet = app.handle(
+            c.PlaceBet(key_result_id=kr, title="B", stake=1, odds=0.5, expected_impact=1), as_lea
+        ).id
+        objective: Objective = app.repository.get(UUID(ids["objective"]))
+        assert objective.owner_id is None  # set by "ada", a trusted actor who is nobody
+        assert objective.key_results[kr].owner_id == lea
+        assert app.repository.get(UUID(bet)).owner_id == lea
+        app.handle(c.DeactivatePerson(id=lea), "cli")
+        refusal = self.refused(
+            app, InvalidInput, c.AssignOwner(entity_id=ids["objective"], owner_id=lea), "cli"
+        )
+        assert isinstance(refusal, InvalidInput) and refusal.field == "owner_id"
+
+    def test_an_import_is_applied_whole_or_not_at_all(self, app: Okra) -> None:
+        ids = self.org(app)
+        rows = [
+            PersonRow(line=2, handle="ada", name="Ada", email="ada@x.example",
+                      team_id=ids["acme"], role="LEAD"),
+            PersonRow(line=3, handle="bo", name="Bo", team_id=ids["sales"]),
+            PersonRow(line=4, handle="cy", name="Cy", email="ADA@x.example"),
+        ]  # fmt: skip
+        refusal = self.refused(app, InvalidInput, c.ImportPeople(rows=rows), "cli")
+        assert str(refusal).startswith("rows: line 4: email: ADA@x.example is already")
+        saved = app.handle(c.ImportPeople(rows=rows[:2]), "cli")
+        assert saved.notes == (
+            "added ada: Ada <ada@x.example>; joined Acme as LEAD",
+            "added bo: Bo; joined Sales as MEMBER",
+        )
+        again = app.handle(c.ImportPeople(rows=rows[:2]), "cli")
+        assert (again.events, again.notes) == (0, ("left alone ada", "left alone bo"))

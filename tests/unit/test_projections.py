@@ -17,7 +17,17 @@ from domain.model.objective import Objective
 from domain.model.token import ApiToken
 from projections.documents import Doc
 from projections.handlers.dispatch import project, view_of, view_of_type
-from projections.views import CHECK_INS, HISTORY, OBJECTIVES, PORTFOLIOS, TOKENS, View
+from projections.views import (
+    CHECK_INS,
+    HISTORY,
+    KEY_RESULT_OWNERS,
+    MEMBERSHIPS,
+    OBJECTIVES,
+    PEOPLE,
+    PORTFOLIOS,
+    TOKENS,
+    View,
+)
 from tests.builders import Aggregates, year_of_work
 from tests.support.views import projected
 
@@ -198,3 +208,41 @@ def test_a_year_of_work_fills_every_view_and_every_version_is_current() -> None:
         if view is not None:
             aggregate = org.aggregates[event.originator_id]
             assert views.doc(view, aggregate.id)["version"] == aggregate.revision, aggregate
+
+
+def test_people_their_teams_and_what_they_own() -> None:
+    org = Aggregates()
+    acme = org.team("Acme")
+    platform = org.team("Platform", acme)
+    lea = org.person("lea", (acme, "LEAD"), (platform, "MEMBER"))
+    lea.change_role(org.later(), str(platform.id), "CHAMPION")
+    lea.leave(org.later(), str(acme.id))
+    org.made(lea)
+    year = org.year()
+    objective = org.objective(year, platform)
+    kr = org.key_result(objective, owner_id=str(lea.id))
+    objective.assign_owner(org.later(), owner_id=str(lea.id), reason="She runs it")
+    org.made(objective)
+    bo = org.person("bo")
+    objective.assign_key_result_owner(org.later(), kr.id, owner_id=str(bo.id), reason="Handover")
+    org.made(objective)
+
+    views = Views(org.events)
+    doc = views.doc(PEOPLE, lea.id)
+    assert doc["handle"] == "lea" and doc["version"] == lea.revision == 5
+    assert [(m["team_id"], m["role"]) for m in doc["memberships"]] == [
+        (str(platform.id), "CHAMPION")
+    ]
+    rows = {row["team_id"]: row for row in views.rows(MEMBERSHIPS, person_id=str(lea.id))}
+    assert rows[str(acme.id)]["left"] is True and rows[str(acme.id)]["role"] is None
+    assert rows[str(platform.id)]["role"] == "CHAMPION"
+    # A membership keeps its place (the order members joined) when its role changes.
+    assert rows[str(platform.id)]["pos"] == rows[str(acme.id)]["pos"] + 1
+    objective_doc = views.doc(OBJECTIVES, objective.id)
+    assert objective_doc["owner_id"] == str(lea.id)
+    assert objective_doc["key_results"][0]["owner_id"] == str(bo.id)
+    (owner_row,) = views.rows(KEY_RESULT_OWNERS)
+    assert (owner_row["id"], owner_row["owner_id"]) == (kr.id, str(bo.id))
+    (assigned,) = views.rows(HISTORY, event_type="KeyResultOwnerAssigned")
+    assert assigned["reason"] == "Handover"
+    assert assigned["changes"] == [{"field": "owner_id", "from": str(lea.id), "to": str(bo.id)}]

@@ -16,32 +16,53 @@ from domain.application.commands.objectives import (
     TagObjective,
     UpdateObjective,
 )
+from domain.application.commands.owners import AssignOwner, SetContributors
+from domain.application.commands.people import (
+    AddMember,
+    AddPerson,
+    ChangeMemberRole,
+    DeactivatePerson,
+    ImportPeople,
+    ReactivatePerson,
+    RemoveMember,
+    UpdatePerson,
+)
 from domain.application.commands.strategy import DefineStrategyMap
 from domain.application.commands.teams import CreateTeam, SetCheckInCadence
 from domain.application.commands.tokens import IssueToken, RevokeToken
 
 __all__ = [
     "AddKeyResult",
+    "AddMember",
+    "AddPerson",
     "AlignObjective",
+    "AssignOwner",
     "CarryOverObjective",
+    "ChangeMemberRole",
     "CloseCycle",
     "Command",
     "CreateObjective",
     "CreateTeam",
+    "DeactivatePerson",
     "DefineStrategyMap",
     "EntityId",
     "Id",
+    "ImportPeople",
     "IssueToken",
     "OpenCycle",
     "PlaceBet",
+    "ReactivatePerson",
     "RecordCheckIn",
     "RegradeKeyResult",
+    "RemoveMember",
     "ResolveBet",
     "RevokeToken",
     "Saved",
     "SetCheckInCadence",
+    "SetContributors",
     "SetStakeBudget",
     "TagObjective",
     "UpdateKeyResult",
     "UpdateObjective",
+    "UpdatePerson",
 ]

@@ -45,9 +45,11 @@ class Command:
 @dataclass(frozen=True)
 class Saved:
     """What a handled command answers: the entity it changed, the log position to wait
-    for before reading it back, and, once, a secret it created (a token's)."""
+    for before reading it back, once, a secret it created (a token's), and what a
+    command of many changes did, change by change (an import's)."""
 
     id: str
     position: int | None
     events: int = 0
     secret: str | None = None
+    notes: tuple[str, ...] = ()

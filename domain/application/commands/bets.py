@@ -26,6 +26,10 @@ class PlaceBet(Command):
     odds: Annotated[float, "The probability it succeeds, in (0, 1]."]
     expected_impact: Annotated[float, "The change in the key result's value if it succeeds."]
     hypothesis: Annotated[str | None, "Why the team expects it to move the key result."] = None
+    owner_id: Annotated[
+        Id | None, "The person who owns it (active); left out: you, when you are a person."
+    ] = None
+    contributor_ids: Annotated[list[Id] | None, "People who contribute to it (active)."] = None
 
     def lock(self) -> object:
         return objective_of(self.key_result_id)

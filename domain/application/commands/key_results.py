@@ -30,6 +30,10 @@ class AddKeyResult(Command):
         list[str] | None,
         "The milestones, in the order they will be done (instead of a metric).",
     ] = None
+    owner_id: Annotated[
+        Id | None, "The person who owns it (active); left out: you, when you are a person."
+    ] = None
+    contributor_ids: Annotated[list[Id] | None, "People who contribute to it (active)."] = None
 
     def lock(self) -> object:
         return self.objective_id

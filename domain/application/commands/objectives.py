@@ -30,6 +30,10 @@ class CreateObjective(Command):
     aligned_with: Annotated[list[Id] | None, "Objectives of other teams this one aligns with."] = (
         None
     )
+    owner_id: Annotated[
+        Id | None, "The person who owns it (active); left out: you, when you are a person."
+    ] = None
+    contributor_ids: Annotated[list[Id] | None, "People who contribute to it (active)."] = None
 
     def lock(self) -> object:
         return self.cycle_id  # the cycle schedules it

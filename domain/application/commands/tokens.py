@@ -11,11 +11,18 @@ from domain.model.roles import Role
 
 @dataclass(frozen=True, kw_only=True)
 class IssueToken(Command):
-    """A new API token for a person; its secret is answered once, stored as a hash."""
+    """A new API token; its secret is answered once, stored as a hash. A token speaks for
+    a person (``person_id``: their memberships say what it may change), or, as before
+    people existed, for a free-text ``user`` with its own team flags."""
 
-    user: Annotated[str, "Who the token speaks for (recorded on events)."]
     role: Annotated[Role, "admin, member or viewer."]
-    team_ids: Annotated[list[Id], "The teams a member belongs to."] = field(default_factory=list)
+    person_id: Annotated[Id | None, "The person it speaks for (active)."] = None
+    user: Annotated[
+        str | None, "Who it speaks for when it is no person's (recorded on events)."
+    ] = None
+    team_ids: Annotated[
+        list[Id], "The teams a member belongs to, for a token that is no person's."
+    ] = field(default_factory=list)
     label: Annotated[str | None, "What the token is for."] = None
 
 

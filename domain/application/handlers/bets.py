@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.application.commands import PlaceBet, ResolveBet, Saved, SetStakeBudget
+from domain.application.handlers.owners import assignees
 from domain.application.unit import UnitOfWork
 from domain.model import rules
 from domain.model.bet import Bet, BetStatus
@@ -23,7 +24,8 @@ def place_bet(command: PlaceBet, uow: UnitOfWork) -> Saved:
         objective_id=str(objective.id),
         team_id=objective.team_id,
         cycle_id=objective.cycle_id,
-        **command.arguments(),
+        **command.arguments("owner_id", "contributor_ids"),
+        **assignees(uow, command.owner_id, command.contributor_ids),
     )
     stakes = portfolio(uow, objective.team_id, objective.cycle_id)
     if stakes.closed:
@@ -33,7 +35,7 @@ def place_bet(command: PlaceBet, uow: UnitOfWork) -> Saved:
 
 
 def resolve_bet(command: ResolveBet, uow: UnitOfWork) -> Saved:
-    bet = uow.changing(Bet, command.id, "id")
+    bet = uow.changing(Bet, command.id, "id", owners_may=True)
     bet.resolve(uow.stamp, **command.arguments("id"))
     if bet.status != BetStatus.WITHDRAWN:
         return uow.commit(bet.id, bet)

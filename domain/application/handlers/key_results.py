@@ -9,13 +9,18 @@ from domain.application.commands import (
     Saved,
     UpdateKeyResult,
 )
+from domain.application.handlers.owners import assignees
 from domain.application.unit import UnitOfWork
 from domain.model.objective import Objective
 
 
 def add_key_result(command: AddKeyResult, uow: UnitOfWork) -> Saved:
     objective = uow.changing(Objective, command.objective_id, "objective_id")
-    key_result = objective.add_key_result(uow.stamp, **command.arguments("objective_id"))
+    key_result = objective.add_key_result(
+        uow.stamp,
+        **command.arguments("objective_id", "owner_id", "contributor_ids"),
+        **assignees(uow, command.owner_id, command.contributor_ids),
+    )
     return uow.commit(key_result.id, objective)
 
 
@@ -26,7 +31,9 @@ def update_key_result(command: UpdateKeyResult, uow: UnitOfWork) -> Saved:
 
 
 def record_check_in(command: RecordCheckIn, uow: UnitOfWork) -> Saved:
-    objective, key_result = uow.changing_key_result(command.key_result_id, "key_result_id")
+    objective, key_result = uow.changing_key_result(
+        command.key_result_id, "key_result_id", owners_may=True
+    )
     objective.record_check_in(uow.stamp, key_result.id, **command.arguments("key_result_id"))
     return uow.commit(key_result.id, objective)
 

@@ -11,6 +11,7 @@ from domain.application.commands import (
     Saved,
     UpdateObjective,
 )
+from domain.application.handlers.owners import assignees
 from domain.application.handlers.strategy import carry_tags
 from domain.application.unit import UnitOfWork
 from domain.model.base import OkraAggregate
@@ -37,6 +38,7 @@ def create_objective(command: CreateObjective, uow: UnitOfWork) -> Saved:
         kind=command.kind,
         parent_key_result_id=parent_key_result(uow, command.parent_key_result_id),
         aligned_with=aligned_objectives(uow, command.aligned_with or [], None),
+        **assignees(uow, command.owner_id, command.contributor_ids),
     )
     cycle.schedule(uow.stamp, objective.id, team.id)
     return uow.commit(objective.id, objective, cycle)

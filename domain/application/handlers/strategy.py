@@ -8,6 +8,7 @@ the second of two racing commands collides and is retried from a fresh load.
 
 from __future__ import annotations
 
+from domain.application.access import TAGGERS
 from domain.application.commands import DefineStrategyMap, Saved, TagObjective
 from domain.application.unit import UnitOfWork
 from domain.model.base import OkraAggregate
@@ -79,7 +80,7 @@ def define_strategy_map(command: DefineStrategyMap, uow: UnitOfWork) -> Saved:
 
 def tag_objective(command: TagObjective, uow: UnitOfWork) -> Saved:
     """Set the values and constituents an objective serves; left out: unchanged."""
-    objective = uow.changing(Objective, command.id, "id")
+    objective = uow.changing(Objective, command.id, "id", TAGGERS)
     objective.check_open()
     # The registry is read before the map: a revision saved after this read collides
     # with our save of the registry, one saved before it is in the map the tags are

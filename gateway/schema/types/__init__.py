@@ -18,8 +18,11 @@ from gateway.schema.types.bet import Bet, BetAsOf
 from gateway.schema.types.check_in import CheckIn, CheckInAsOf
 from gateway.schema.types.cycle import Cycle
 from gateway.schema.types.key_result import KeyResult, KeyResultAsOf, Milestone
+from gateway.schema.types.membership import Membership
 from gateway.schema.types.node import Node
 from gateway.schema.types.objective import Objective, ObjectiveAsOf
+from gateway.schema.types.owned import Owned
+from gateway.schema.types.person import Person
 from gateway.schema.types.portfolio import Portfolio, PortfolioAsOf
 from gateway.schema.types.team import Team
 
@@ -28,6 +31,7 @@ loading.BUILD.cycle = Cycle.from_doc
 loading.BUILD.objective = Objective.from_doc
 loading.BUILD.key_result = KeyResult.from_doc
 loading.BUILD.bet = Bet.from_doc
+loading.BUILD.person = Person.from_doc
 
 __all__ = [
     "Alignment",
@@ -42,10 +46,13 @@ __all__ = [
     "Cycle",
     "KeyResult",
     "KeyResultAsOf",
+    "Membership",
     "Milestone",
     "Node",
     "Objective",
     "ObjectiveAsOf",
+    "Owned",
+    "Person",
     "Portfolio",
     "PortfolioAsOf",
     "Team",

@@ -17,7 +17,7 @@ from typing import Any, Self
 
 import strawberry
 
-from gateway.schema.audit_trail import utc
+from gateway.schema.moments import utc
 from gateway.schema.types.node import derived_id
 from projections.documents import Doc
 

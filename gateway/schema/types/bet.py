@@ -14,6 +14,7 @@ from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyCycle, LazyKeyResult, LazyTeam
 from gateway.schema.types.node import Node
+from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
 from projections.views import BETS
 
@@ -92,12 +93,12 @@ class BetFields(Audited):
 
 
 @strawberry.type(description="An action treated as a bet on a key result, never a commitment.")
-class Bet(Node, BetFields, stored_in=BETS):
+class Bet(Node, Owned, BetFields, stored_in=BETS):
     id: strawberry.ID = strawberry.field(description="The bet's opaque id.")
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Bet:
-        return cls(id=strawberry.ID(doc["id"]), **cls.fields_of(doc))
+        return cls(id=strawberry.ID(doc["id"]), **cls.fields_of(doc), **owners(doc))
 
 
 @strawberry.type(

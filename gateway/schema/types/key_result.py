@@ -19,6 +19,7 @@ from gateway.schema.types.bet import Bet
 from gateway.schema.types.check_in import CheckIn, CheckInAsOf, order
 from gateway.schema.types.lazy import LazyObjective
 from gateway.schema.types.node import Node
+from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
 
 
@@ -142,12 +143,12 @@ async def check_ins_of(info: Info, key_result: KeyResultFields) -> list[Doc]:
 
 
 @strawberry.type(description="A measurable result that shows progress on an objective.")
-class KeyResult(Node, KeyResultFields):
+class KeyResult(Node, Owned, KeyResultFields):
     id: strawberry.ID = strawberry.field(description="The key result's opaque id.")
 
     @classmethod
     def from_doc(cls, doc: Doc) -> KeyResult:
-        return cls(id=strawberry.ID(doc["id"]), **cls.fields_of(doc))
+        return cls(id=strawberry.ID(doc["id"]), **cls.fields_of(doc), **owners(doc))
 
     @classmethod
     async def find(cls, info: Info, key: str) -> KeyResult | None:

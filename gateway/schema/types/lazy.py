@@ -18,14 +18,18 @@ def _lazy(name: str, module: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from gateway.schema.types.bet import Bet as LazyBet
     from gateway.schema.types.cycle import Cycle as LazyCycle
     from gateway.schema.types.key_result import KeyResult as LazyKeyResult
     from gateway.schema.types.objective import Objective as LazyObjective
+    from gateway.schema.types.person import Person as LazyPerson
     from gateway.schema.types.team import Team as LazyTeam
 else:
+    LazyBet = _lazy("Bet", "bet")
     LazyCycle = _lazy("Cycle", "cycle")
     LazyKeyResult = _lazy("KeyResult", "key_result")
     LazyObjective = _lazy("Objective", "objective")
+    LazyPerson = _lazy("Person", "person")
     LazyTeam = _lazy("Team", "team")
 
-__all__ = ["LazyCycle", "LazyKeyResult", "LazyObjective", "LazyTeam"]
+__all__ = ["LazyBet", "LazyCycle", "LazyKeyResult", "LazyObjective", "LazyPerson", "LazyTeam"]

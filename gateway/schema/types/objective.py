@@ -17,6 +17,7 @@ from gateway.schema.types.bet import Bet
 from gateway.schema.types.key_result import KeyResult, KeyResultAsOf
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
 from gateway.schema.types.node import Node
+from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
 from projections.views import OBJECTIVES
 
@@ -140,7 +141,7 @@ KEY_RESULTS_DOC = "Its key results, in the order they were added."
 
 
 @strawberry.type(description="A qualitative goal of a team for a cycle.")
-class Objective(Node, ObjectiveFields, stored_in=OBJECTIVES):
+class Objective(Node, Owned, ObjectiveFields, stored_in=OBJECTIVES):
     id: strawberry.ID = strawberry.field(description="The objective's opaque id.")
     key_results: list[KeyResult] = strawberry.field(description=KEY_RESULTS_DOC)
 
@@ -150,6 +151,7 @@ class Objective(Node, ObjectiveFields, stored_in=OBJECTIVES):
             id=strawberry.ID(doc["id"]),
             key_results=[KeyResult.from_doc(kr) for kr in doc["key_results"]],
             **cls.fields_of(doc),
+            **owners(doc),
         )
 
 

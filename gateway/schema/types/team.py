@@ -11,6 +11,7 @@ from gateway.schema.connection import After, Before, Connection, First, Last, Pa
 from gateway.schema.context import Info
 from gateway.schema.types.audited import Audited, stamps
 from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.membership import Membership
 from gateway.schema.types.node import Node
 from projections.documents import Doc
 from projections.views import TEAMS
@@ -68,3 +69,11 @@ class Team(Node, Audited, stored_in=TEAMS):
         else:
             docs = await loaders.objectives_by_team_and_cycle.load((str(self.id), str(cycle_id)))
         return page_of(docs, loading.as_objective, page)
+
+    @strawberry.field(
+        description="The people in this team and their roles, in the order they joined "
+        "(deactivated people included: see person.active)."
+    )
+    async def members(self, info: Info) -> list[Membership]:
+        rows = await info.context.loaders.memberships_by_team.load(str(self.id))
+        return [Membership.from_doc(row) for row in rows if not row["left"]]
