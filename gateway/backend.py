@@ -26,6 +26,7 @@ from domain.application.okra import Okra, utc_now
 from gateway.feed import ChangeFeed
 from gateway.heavy import HeavyWork
 from gateway.observability import Metrics
+from gateway.outbound import Outbound
 from gateway.settings import Settings
 from projections.lease import FileLease, Lease, PostgresLease
 from projections.postgres import DDL_LOCK, PostgresViewStore
@@ -93,6 +94,7 @@ class Backend:
         self.store: ViewStore
         self.projector: Projector | None = None
         self.feed: ChangeFeed
+        self.outbound: Outbound  # requests to URLs people give (webhooks, data sources)
         self.metrics = Metrics()
         self.heavy = HeavyWork(settings.max_heavy_queries, settings.heavy_queue_seconds)
 
@@ -104,6 +106,7 @@ class Backend:
         await self.store.open()
         self.watch.advance(await self.store.position())
         self.feed = ChangeFeed(self.app, self.watch)
+        self.outbound = Outbound(allow_private=self.settings.webhook_allow_private)
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._follow_tracking)
@@ -114,6 +117,7 @@ class Backend:
                 yield self
                 tasks.cancel_scope.cancel()
         finally:
+            await self.outbound.aclose()
             self.heavy.close()
             await self.store.close()
             self.app.close()

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", description="json, console, or auto (console on a terminal, else JSON)."
     )
+    webhook_allow_private: bool = Field(
+        False,
+        description="Let webhooks and data sources call private, loopback and link-local "
+        "addresses (refused otherwise: see gateway/outbound.py).",
+    )
     public_read: bool = Field(
         False, description="Serve queries without a token (writes always need one)."
     )

@@ -87,6 +87,8 @@ def store_extremes(api: Api, objective_id: str, team: str, cycle: str) -> str:
             target_value=target,
             unit="",
             milestones=[],
+            owner_id=None,
+            contributor_ids=[],
         )
     for kr, value in ((wide, HUGE), (light, TINY)):
         objective.record(
@@ -116,6 +118,8 @@ def store_extremes(api: Api, objective_id: str, team: str, cycle: str) -> str:
             stake=stake,
             odds=1.0,
             expected_impact=impact,
+            owner_id=None,
+            contributor_ids=[],
         )
         portfolio.record(Portfolio.StakeCommitted, stamp, bet_id=str(bet.id), stake=stake)
         bets.append(bet)
