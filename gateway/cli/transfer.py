@@ -4,6 +4,12 @@ Each line is one stored event exactly as recorded: its aggregate id and version,
 topic, and its state (the JSON eventsourcing wrote, kept as a string so the bytes,
 and with them every hash of the audit chain, survive the trip unchanged). Moving
 between SQLite and PostgreSQL, or backing up and restoring, are the same operation.
+
+``okra export`` and ``okra import`` are also groups: ``okra export cycle`` writes a
+cycle's OKRs for a spreadsheet and ``okra import plan`` reads a plan from CSV (see
+:mod:`gateway.cli.spreadsheets`). Their first use stays as it was (``okra export
+--out events.jsonl``, ``okra import events.jsonl``): an argument that names none of a
+group's commands goes to its ``events`` command.
 """
 
 from __future__ import annotations
@@ -13,19 +19,47 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 from uuid import UUID
 
 import typer
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
 from domain.application.okra import Okra
 from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
 from gateway.cli.serve import rebuild_views
+from gateway.cli.spreadsheets import export_cycle
 
-commands = typer.Typer()  # top-level commands: registered without a group name
+
+class EventsByDefault(TyperGroup):
+    """A group whose ``events`` command runs when the first argument names none of its
+    commands: how ``okra export`` and ``okra import`` took sub-commands and kept their
+    first usage. ``--help`` still shows the group's help."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Any: typer's own Click
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["events", *args]
+        return super().parse_args(ctx, args)
+
+
+exports = typer.Typer(
+    name="export",
+    cls=EventsByDefault,
+    help="Write every event as JSON lines (okra export, or okra export events), or a "
+    "cycle's OKRs for a spreadsheet (okra export cycle).",
+)
+imports = typer.Typer(
+    name="import",
+    cls=EventsByDefault,
+    help="Load an export (okra import FILE, or okra import events FILE), or a plan "
+    "from CSV (okra import plan FILE).",
+)
+commands = typer.Typer()  # top-level: registered without a group name
+commands.add_typer(exports)
+commands.add_typer(imports)
 err = Console(stderr=True)
 BATCH = 1000
 
@@ -111,7 +145,7 @@ def import_events(
     return count
 
 
-@commands.command("export")
+@exports.command("events")
 def export(
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
     data_dir: DataDir = None,
@@ -129,7 +163,7 @@ def export(
     err.print(f"Exported {count:,} events.")
 
 
-@commands.command("import")
+@imports.command("events")
 def import_(
     source: Annotated[Path, typer.Argument(help="A file `okra export` wrote.")],
     into_non_empty: Annotated[
@@ -151,3 +185,6 @@ def import_(
             count = import_events(app, read_lines(lines), progress, total)
     err.print(f"Imported {count:,} events; rebuilding the views…")
     asyncio.run(rebuild_views(settings))
+
+
+exports.command("cycle")(export_cycle)

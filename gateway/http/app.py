@@ -28,6 +28,7 @@ from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
 from gateway.http.endpoint import OkraGraphQL
 from gateway.http.errors import AnswerFaultsInJson, error_response
+from gateway.http.exports import export_csv, export_xlsx
 from gateway.http.graphiql import ASSETS, STATIC
 from gateway.http.headers import SecurityHeaders
 from gateway.http.limits import LimitBody, TimeBudget
@@ -51,6 +52,7 @@ def create_app(
         # After authentication: answers are kept per principal.
         Middleware(ResultCache, backend=backend, principal_key=PRINCIPAL),
     ]
+    budget = [Middleware(TimeBudget, seconds=settings.request_timeout)]
     app = Starlette(
         middleware=[
             Middleware(RequestIds),
@@ -64,6 +66,9 @@ def create_app(
             Route("/metrics", metrics),
             Route("/graphql", graphql, methods=["GET", "POST"], middleware=over_http),
             WebSocketRoute("/graphql", graphql),
+            # A cycle's OKRs as a spreadsheet or CSV (gateway/http/exports.py).
+            Route("/export/cycles/{cycle}.xlsx", export_xlsx, middleware=budget),
+            Route("/export/cycles/{cycle}.csv", export_csv, middleware=budget),
             # GraphiQL's own files (public, like its page): 3.5 MB of script, sent gzipped.
             Mount(
                 ASSETS.rstrip("/"),
