@@ -22,6 +22,7 @@ from domain.application.handlers import (
     objectives,
     owners,
     people,
+    plans,
     strategy,
     teams,
     tokens,
@@ -65,6 +66,8 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ImportPeople: people.import_people,
     c.AssignOwner: owners.assign_owner,
     c.SetContributors: owners.set_contributors,
+    # okra import plan (issue 17)
+    c.ImportPlan: plans.import_plan,
 }
 
 

@@ -11,6 +11,7 @@ every row saved at once, or nothing when a row is bad.
 from __future__ import annotations
 
 import asyncio
+import csv
 import logging
 import re
 import sys
@@ -21,8 +22,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from gateway.cli.options import DatabaseUrl, DataDir, Schema, settings_from
+from domain.application.commands import ImportPlan
+from domain.application.commands.plans import PlanRow
+from domain.model.cycle import Cycle
+from domain.model.errors import DomainError, InvalidInput
+from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
+from gateway.cli.people import team_names
+from gateway.cli.tokens import CLI_ACTOR
 from gateway.export.delimited import delimited
+from gateway.export.plan import COLUMNS, BadPlan, read_plan
 from gateway.export.sheets import KEY_RESULTS, SHEET_NAMES, CycleExport, UnknownCycle, gather
 from gateway.export.workbook import workbook
 from gateway.settings import Settings
@@ -123,3 +131,36 @@ def export_cycle(
     target.write_bytes(data)
     rows = ", ".join(f"{len(s.rows)} {s.name}" for s in export.sheets)
     err.print(f"Wrote {export.cycle['name']} to {target} ({rows}).")
+
+
+def import_plan(
+    file: Annotated[Path, typer.Argument(help=f"A CSV file: {','.join(COLUMNS)}.")],
+    cycle: Annotated[str, typer.Option(help="The open cycle to plan: its name or id.")],
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    schema: Schema = None,
+) -> None:
+    """Set a cycle's objectives and key results from a CSV file: every row, or none
+    when one is bad (each bad row named by its line)."""
+    settings = settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
+    with open_app(settings) as app:
+        try:
+            rows: list[PlanRow] = read_plan(file, team_names(app))
+            cycle_id = str(Cycle.id_for(cycle)) if not _is_id(cycle) else cycle
+            saved = app.handle(ImportPlan(cycle_id=cycle_id, rows=rows), CLI_ACTOR)
+        except (BadPlan, DomainError, OSError, csv.Error, UnicodeDecodeError) as error:
+            message = error.message if isinstance(error, DomainError) else str(error)
+            if isinstance(error, InvalidInput) and error.field == "cycle_id":
+                message = f"--cycle: no cycle is named or has the id {cycle!r}"
+            err.print(f"[bold red]{file}[/]:")
+            for line in message.removeprefix("rows: ").splitlines():
+                err.print(f"  {line}", markup=False)
+            err.print("Nothing of the file was applied.")
+            raise typer.Exit(1) from None
+    for note in saved.notes:
+        out.print(note)
+    err.print(f"Planned {len(saved.notes)} objectives ({saved.events} events).")
+
+
+def _is_id(reference: str) -> bool:
+    return re.fullmatch(r"[0-9a-fA-F-]{36}", reference.strip()) is not None

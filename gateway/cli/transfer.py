@@ -31,7 +31,7 @@ from typer.core import TyperGroup
 from domain.application.okra import Okra
 from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
 from gateway.cli.serve import rebuild_views
-from gateway.cli.spreadsheets import export_cycle
+from gateway.cli.spreadsheets import export_cycle, import_plan
 
 
 class EventsByDefault(TyperGroup):
@@ -188,3 +188,4 @@ def import_(
 
 
 exports.command("cycle")(export_cycle)
+imports.command("plan")(import_plan)

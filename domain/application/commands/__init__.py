@@ -27,6 +27,7 @@ from domain.application.commands.people import (
     RemoveMember,
     UpdatePerson,
 )
+from domain.application.commands.plans import ImportPlan
 from domain.application.commands.strategy import DefineStrategyMap
 from domain.application.commands.teams import CreateTeam, SetCheckInCadence
 from domain.application.commands.tokens import IssueToken, RevokeToken
@@ -48,6 +49,7 @@ __all__ = [
     "EntityId",
     "Id",
     "ImportPeople",
+    "ImportPlan",
     "IssueToken",
     "OpenCycle",
     "PlaceBet",
