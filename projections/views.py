@@ -110,9 +110,7 @@ HISTORY = View(
 # What the retrospective needs of each team in each cycle, kept by the projector
 # (projections/tallies.py, projections/derived.py); the row with team_id "" holds a
 # closed cycle's audit findings per team.
-TALLIES = View(
-    "tallies", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id")
-)
+TALLIES = View("tallies", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id"))
 
 ALL_VIEWS = (
     TEAMS,

@@ -265,9 +265,7 @@ async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> 
     )
 
 
-async def _findings(
-    info: Info, cycle: Doc, rows: list[Doc]
-) -> dict[str, dict[str, int]] | None:
+async def _findings(info: Info, cycle: Doc, rows: list[Doc]) -> dict[str, dict[str, int]] | None:
     """A closed cycle's findings per team: the projector's count, unless this gateway
     judges by other thresholds than it does (then counted from the documents)."""
     if cycle["status"] != "CLOSED":
