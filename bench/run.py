@@ -639,6 +639,23 @@ def measure_heavy_query(server: Server, big: Store, row: Row, query: str, what: 
         f"{row.extra['response_kib']:,.0f} KiB"
     )
     row.command = f"BENCH_ROWS={row.id} make bench"
+    if row.id == "R3":
+        inside = baseline(
+            [
+                "retro",
+                "--database-url",
+                big.dsn,
+                "--schema",
+                big.schema,
+                "--cycle",
+                variables["cycle"],
+            ]
+        )
+        row.extra["in_process_p50_ms"] = inside
+        row.notes.append(
+            f"in-process, same store: from every document (the oracle) "
+            f"{_num(inside['scratch_ms'])} ms, from the tallies {_num(inside['tallies_ms'])} ms"
+        )
 
 
 def measure_dashboard_under_writes(server: Server, big: Store, dashboard_body: Path) -> None:
