@@ -28,7 +28,7 @@ from typing import Any
 from domain.model.cycle import CycleStatus
 from domain.model.objective import ObjectiveKind
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
-from projections import audit
+from projections import audit, strategy
 from projections import retrospective as retro
 from projections.documents import Doc
 from projections.numbers import total
@@ -134,6 +134,7 @@ def tally(
         ],
         "carried_forward": sum(1 for o in live if o.get("carried_over_to")),
         "people": people,
+        "strategy": strategy.tagged(sorted(objectives, key=lambda o: o["pos"])),
     }
 
 

@@ -29,11 +29,11 @@ from domain.model.errors import DomainError
 from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from gateway.backend import make_store
 from gateway.settings import Settings
-from projections import audit, tallies
+from projections import audit, strategy, tallies
 from projections import retrospective as retro
 from projections.projector import rebuild
 from projections.store import ViewStore
-from projections.views import CYCLES, TALLIES
+from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS, TALLIES
 from tests.support.api import Api
 
 YEAR = date.today().year - 1
@@ -84,12 +84,31 @@ async def from_tallies(store: ViewStore, cycle_id: str) -> retro.Retrospective:
     )
 
 
+async def check_strategy(store: ViewStore, cycle_ids: list[str]) -> int:
+    """The strategy map's entries of these cycles from the tallies against the documents;
+    how many objectives serve an entry."""
+    maps = await store.find(STRATEGY_MAPS, {})
+    doc = maps[0] if maps else None
+    objectives = await store.find(OBJECTIVES, {"cycle_id": cycle_ids})
+    rows = await store.find(TALLIES, {"cycle_id": cycle_ids})
+    served = 0
+    for name in strategy.FIELDS:
+        expected = strategy.entries(doc, objectives, name)
+        assert strategy.entries_of_rows(doc, rows, name) == expected
+        served += sum(len(e.objective_ids) for e in expected)
+    assert strategy.untagged_of_rows(doc, rows) == strategy.untagged_ids(doc, objectives)
+    return served
+
+
 async def check_every_cycle(store: ViewStore) -> list[retro.Retrospective]:
     checked = []
-    for cycle in await store.find(CYCLES, {}):
+    cycles = await store.find(CYCLES, {})
+    for cycle in cycles:
         expected = await from_scratch(store, cycle["id"])
         close(asdict(await from_tallies(store, cycle["id"])), asdict(expected), cycle["name"])
         checked.append(expected)
+        await check_strategy(store, [cycle["id"]])
+    await check_strategy(store, [c["id"] for c in cycles if c["status"] == "OPEN"])
     return checked
 
 
@@ -125,7 +144,7 @@ class Program:
         return self.pick(self.people) if self.rng.random() < 0.6 else None
 
     def version(self, aggregate_id: str) -> int:
-        version: int = self.app.repository.get(UUID(aggregate_id)).version
+        version: int = self.app.repository.get(UUID(aggregate_id)).revision
         return version
 
     def setup(self) -> None:
@@ -152,6 +171,32 @@ class Program:
             self.quarters.append((saved.id, starts))
         for handle in ("ann", "bob", "cyd", "dee", "eve"):
             self.people.append(self.run(c.AddPerson(handle=handle, name=handle.title())).id)
+
+        self.define_map()
+
+    def define_map(self) -> None:
+        """A map of some values and constituents; tags of earlier maps become retired."""
+        self.map = {
+            "values": self.rng.sample(["Growth", "Trust", "Speed", "Craft"], 2),
+            "constituents": self.rng.sample(["Users", "users", "Partners"], 1),
+        }
+        self.run(c.DefineStrategyMap(**self.map, expected_version=None))
+
+    def retag(self, count: int) -> None:
+        """Tag some objectives, then redefine the map (retiring what it drops)."""
+        for objective in self.rng.sample(self.objectives, min(count, len(self.objectives))):
+            self.run(
+                c.TagObjective(
+                    id=objective,
+                    expected_version=self.version(objective),
+                    values=self.tags("values"),
+                    constituents=self.tags("constituents"),
+                )
+            )
+        self.define_map()
+
+    def tags(self, name: str) -> list[str]:
+        return self.rng.sample(self.map[name], self.rng.randint(0, len(self.map[name])))
 
     def step(self) -> None:
         rng = self.rng
@@ -245,10 +290,23 @@ class Program:
             self.run(c.DeactivatePerson(id=rng.choice(self.people)))
         elif roll < 0.95:
             self.run(c.ReactivatePerson(id=rng.choice(self.people)))
-        elif roll < 0.97:
+        elif roll < 0.955:
             if self.closing and rng.random() < 0.2:
                 self.run(c.CloseCycle(id=self.quarters[1][0]))
-        elif roll < 0.985:
+        elif roll < 0.98:
+            if rng.random() < 0.2:
+                self.define_map()
+            else:
+                objective = rng.choice(self.objectives)
+                self.run(
+                    c.TagObjective(
+                        id=objective,
+                        expected_version=self.version(objective),
+                        values=self.tags("values"),
+                        constituents=self.tags("constituents"),
+                    )
+                )
+        elif roll < 0.99:
             later = self.quarters[-1][0]
             self.run(c.CarryOverObjective(id=rng.choice(self.objectives), to_cycle_id=later))
         else:
@@ -272,6 +330,7 @@ async def test_tallies_equal_the_retrospective_from_scratch(
         if round_ == 2:  # close the first quarter midway, so later steps touch a closed one
             program.run(c.CloseCycle(id=program.quarters[0][0]))
             program.closing = True
+        program.retag(6)
         await program.settle()
         await check_every_cycle(store)
 
@@ -287,6 +346,7 @@ async def test_tallies_equal_the_retrospective_from_scratch(
     assert sum(card.bets.validated + card.bets.withdrawn for card in cards) > 0
     assert any(card.carried_over for card in cards)
     assert sum(len(r.people) for r in checked) > 0
+    assert await check_strategy(store, [c for c, _ in program.quarters]) > 0
 
 
 async def test_a_quarter_closed_later_judges_its_findings(api: Api) -> None:
