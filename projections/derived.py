@@ -157,12 +157,13 @@ async def derive(store: ViewStore, batch: Batch) -> None:
         return
     # Closed cycles whose findings may have changed.
     judged = set(cycle_ids)
-    for objective in dirty.get(OBJECTIVES.name, {}).values():
-        parent = objective_of(objective["parent_key_result_id"] or "")
-        if parent is not None:
-            found = (await reader.get(OBJECTIVES, [str(parent)])).get(str(parent))
-            if found is not None:
-                judged.add(found["cycle_id"])
+    parents = {
+        str(parent)
+        for objective in dirty.get(OBJECTIVES.name, {}).values()
+        if (parent := objective_of(objective["parent_key_result_id"] or "")) is not None
+    }
+    if parents:
+        judged.update(o["cycle_id"] for o in (await reader.get(OBJECTIVES, parents)).values())
     if changed_teams or dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name):
         judged.update(c["id"] for c in await reader.find(CYCLES, {"status": "CLOSED"}))
     cycles = await reader.get(CYCLES, cycle_ids | judged)
