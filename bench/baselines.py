@@ -3,8 +3,11 @@
 ``save``: eventsourcing's bare ``Application.save()`` of a new one-event aggregate,
 from 32 threads, with the pool and persistence settings the gateway uses (W1, W2).
 ``read``: reading the whole log in pages and decoding every event, which any
-rebuild must do at least (P2). Run as ``python -m bench.baselines …``, pinned to
-the server's core by the runner; prints one JSON object.
+rebuild must do at least (P2). ``retro``: a cycle's retrospective computed in-process
+from every document (the from-scratch path, kept as the test oracle) and from the
+projector's tallies, on the same store (R3's before and after). Run as
+``python -m bench.baselines …``, pinned to the server's core by the runner; prints one
+JSON object.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import json
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +95,53 @@ def read(args: argparse.Namespace) -> dict[str, Any]:
     return {"rates": rates, "events": events}
 
 
+def retro(args: argparse.Namespace) -> dict[str, Any]:
+    import asyncio
+    import statistics
+
+    from gateway.backend import make_store
+    from projections import audit, tallies
+    from projections import retrospective as r
+    from projections.views import CYCLES, TALLIES
+
+    async def measure() -> dict[str, Any]:
+        store = make_store(settings_of(args))
+        await store.open()
+        try:
+            cycle = (await store.get(CYCLES, [args.cycle]))[args.cycle]
+            previous = r.previous_cycle(cycle, await store.find(CYCLES, {}))
+            assert previous is not None
+            today, limits = date.today(), audit.Thresholds()
+
+            async def scratch() -> r.Retrospective:
+                facts = await r.gather(store, args.cycle, today, limits)
+                compared = await r.gather(store, previous["id"], today, limits)
+                assert facts is not None
+                return r.retrospective(facts, compared)
+
+            async def tallied() -> r.Retrospective:
+                rows = await store.find(TALLIES, {"cycle_id": [args.cycle, previous["id"]]})
+                mine = [x for x in rows if x["cycle_id"] == args.cycle]
+                before = [x for x in rows if x["cycle_id"] == previous["id"]]
+                return tallies.retrospective(cycle, mine, previous["id"], before, None)
+
+            timings: dict[str, list[float]] = {"scratch_ms": [], "tallies_ms": []}
+            for _ in range(args.runs):
+                for name, work in (("scratch_ms", scratch), ("tallies_ms", tallied)):
+                    started = time.perf_counter()
+                    await work()
+                    timings[name].append((time.perf_counter() - started) * 1000)
+            return {name: statistics.median(values) for name, values in timings.items()}
+        finally:
+            await store.close()
+
+    return asyncio.run(measure())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", choices=("save", "read"))
+    parser.add_argument("what", choices=("save", "read", "retro"))
+    parser.add_argument("--cycle", help="retro: the cycle")
     parser.add_argument("--database-url")
     parser.add_argument("--schema", default="public")
     parser.add_argument("--data-dir")
@@ -102,7 +150,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", type=int, default=5000)
     args = parser.parse_args()
-    print(json.dumps(save(args) if args.what == "save" else read(args)))
+    work = {"save": save, "read": read, "retro": retro}[args.what]
+    print(json.dumps(work(args)))
 
 
 if __name__ == "__main__":

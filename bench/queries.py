@@ -36,3 +36,46 @@ TIME_TRAVEL = """query AsOf($id: ID!, $asOf: DateTime!) {
     keyResults { id score currentValue confidence }
   }
 }"""
+
+# R3: a cycle's retrospective, the organisation and every team (with the previous
+# quarter for comparison, the default).
+_CARD = """
+      objectiveCount keyResultCount averageGrade comparedAverageGrade averageGradeDelta
+      objectiveGrades { red yellow green } keyResultGrades { red yellow green }
+      committedHit committedMissed aspirationalAverage aspirationalVsExpected
+      bets { placed validated invalidated withdrawn open stakeSpent { unit amount }
+             realisedImpact }
+      calibration { brierScore forecasts keyResults }
+      carriedOver { cycles } carriedForward
+      findings { kind count }"""
+RETROSPECTIVE = f"""query Retro($cycle: ID!) {{
+  retrospective(cycleId: $cycle) {{
+    organisation {{ {_CARD} }}
+    teams {{ team {{ id name }} {_CARD} }}
+  }}
+}}"""
+
+# R4: the alignment audit of a cycle.
+ALIGNMENT_AUDIT = """query Audit($cycle: ID!) {
+  alignmentAudit(cycleId: $cycle) {
+    evaluatedOn
+    counts { kind count }
+    findings { kind severity entityType entityId teamId message measured threshold }
+  }
+}"""
+
+# R5: the alignment tree of a cycle.
+ALIGNMENT = """query Tree($cycle: ID!) {
+  alignment(cycleId: $cycle) {
+    nodes { depth inCycle parentKeyResultId objective { id title score } }
+  }
+}"""
+
+# R6: the strategy map seen from a cycle.
+STRATEGY_MAP = """query Map($cycle: ID!) {
+  strategyMap(cycleId: $cycle) {
+    defined version
+    values { name retired served meanScore objectives { id } }
+    constituents { name retired served meanScore objectives { id } }
+  }
+}"""

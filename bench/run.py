@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -174,7 +175,18 @@ ROWS: dict[str, Row] = {
         Row("A1", "auditTrail page of 50 filtered by entity, p99", "≤ 20 ms"),
         Row("T1", "objective(id, asOf) for an objective with 1,000 events, p99", "≤ 20 ms"),
         Row("M1", "gateway peak RSS during R1 and W1", "≤ 250 MB"),
-        Row("H1", "/healthz p99 while 300 heavy queries are in flight", "≤ 100 ms"),
+        Row("H1", "/healthz p99 while 300 heavy queries are in flight", "≤ 250 ms"),
+        Row(
+            "R3", "retrospective(cycleId): organisation and every team, p99 (uncached)", "≤ 100 ms"
+        ),
+        Row("R4", "alignmentAudit(cycleId), p99 (uncached)", "≤ 100 ms"),
+        Row("R5", "alignment(cycleId) { nodes }, p99 (uncached)", "≤ 150 ms"),
+        Row("R6", "strategyMap(cycleId), p99 (uncached)", "≤ 30 ms"),
+        Row(
+            "R7",
+            "R1's dashboard at saturation while check-ins flow at 20/s; 32 connections",
+            "≥ 0.5×",
+        ),
         Row("P2a", "okra rebuild on PostgreSQL, the demo organisation", "events/s"),
         Row("P2b", "okra rebuild on PostgreSQL, 100,000 events", "events/s"),
     ]
@@ -459,7 +471,7 @@ def measure_gateway_pg(big: Store) -> None:
     """R1, R2, M1, W1, P1, A1, T1 against one gateway on the big organisation."""
     token = big.org.admin_token
     env = {**big.env, "OKRA_DATA_DIR": str(DATA / "gateway"), "OKRA_STARTUP_TIMEOUT": "3000"}
-    reads = [r for r in ("R1", "R2", "M1", "A1", "T1") if wanted(r)]
+    reads = [r for r in ("R1", "R2", "M1", "A1", "T1", *HEAVY_ROWS, "R7") if wanted(r)]
     writes = [r for r in ("W1", "P1", "M1") if wanted(r)]
     if not reads and not writes:
         return
@@ -481,6 +493,7 @@ def measure_gateway_pg(big: Store) -> None:
             row.notes.append(bottleneck(sat))
             row.extra["p99_ms_saturated"] = [r.p99 for r in sat.results]
             row.command = "BENCH_ROWS=R1,R2 make bench"
+            ROWS["R7"].extra["r1_same_gateway"] = sat.figure.median
             if wanted("R2"):
                 r2 = ROWS["R2"]
                 rate = sat.figure.median / 2
@@ -589,6 +602,97 @@ def measure_gateway_pg(big: Store) -> None:
                 t1.figure, results = latencies(url, body_file, token, rate=None, connections=1)
                 t1.extra["p50_ms"] = [r.p50 for r in results]
                 t1.command = "BENCH_ROWS=T1 make bench"
+        for row_id, (query, what) in HEAVY_ROWS.items():
+            if wanted(row_id):
+                measure_heavy_query(server, big, ROWS[row_id], query, what)
+        if wanted("R7"):
+            measure_dashboard_under_writes(server, big, dashboard_body)
+
+
+# R3–R6: one heavy query, one client, uncached (each body distinct).
+HEAVY_ROWS = {
+    "R3": (queries.RETROSPECTIVE, "retrospective"),
+    "R4": (queries.ALIGNMENT_AUDIT, "alignmentAudit"),
+    "R5": (queries.ALIGNMENT, "alignment"),
+    "R6": (queries.STRATEGY_MAP, "strategyMap"),
+}
+
+
+def measure_heavy_query(server: Server, big: Store, row: Row, query: str, what: str) -> None:
+    token = big.org.admin_token
+    variables = {"cycle": big.org.open_cycle_id}
+    answer = graphql(server.url, token, query, variables)
+    if "errors" in answer:
+        raise RuntimeError(f"{what} failed: {answer['errors']}")
+    row.extra["response_kib"] = len(json.dumps(answer)) / 1024
+    line = json.dumps({"query": query, "variables": variables})
+    body_file = bodies(what, uncached([line]))
+    say(f"{row.id}: {what} of the open quarter, one client, uncached…")
+    row.figure, results = latencies(
+        server.url + "/graphql", body_file, token, rate=None, connections=1
+    )
+    row.extra["p50_ms"] = [r.p50 for r in results]
+    row.extra["answered"] = [r.answered for r in results]
+    row.notes.append(
+        f"the open quarter{' (compared with the one before)' if row.id == 'R3' else ''}; p50 "
+        f"{_num(statistics.median(row.extra['p50_ms']))} ms; answer "
+        f"{row.extra['response_kib']:,.0f} KiB"
+    )
+    row.command = f"BENCH_ROWS={row.id} make bench"
+    if row.id == "R3":
+        inside = baseline(
+            [
+                "retro",
+                "--database-url",
+                big.dsn,
+                "--schema",
+                big.schema,
+                "--cycle",
+                variables["cycle"],
+            ]
+        )
+        row.extra["in_process_p50_ms"] = inside
+        row.notes.append(
+            f"in-process, same store: from every document (the oracle) "
+            f"{_num(inside['scratch_ms'])} ms, from the tallies {_num(inside['tallies_ms'])} ms"
+        )
+
+
+def measure_dashboard_under_writes(server: Server, big: Store, dashboard_body: Path) -> None:
+    """R7: R1's saturation while an open-loop client records 20 check-ins a second, so
+    the result cache is invalidated 20 times a second."""
+    row = ROWS["R7"]
+    token = big.org.admin_token
+    writes = check_in_bodies(big.org, "check_ins_r7")
+    seconds = 2 + RUNS * (SECONDS + 2) + 4
+    flow: list[load.Result] = []
+
+    def write() -> None:
+        flow.append(
+            load.python_client(
+                server.url + "/graphql",
+                writes,
+                seconds=seconds,
+                rate=20,
+                connections=4,
+                authorization=f"Bearer {token}",
+            )
+        )
+
+    say("R7: dashboard at saturation while check-ins flow at 20/s…")
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    time.sleep(1)
+    sat = saturate(server, server.url + "/graphql", dashboard_body, token)
+    writer.join()
+    row.figure = sat.figure
+    row.notes.append(bottleneck(sat))
+    if flow:
+        row.extra["check_ins_per_s"] = flow[0].rate
+        row.extra["check_in_errors"] = flow[0].errors
+        row.notes.append(f"check-ins recorded meanwhile: {flow[0].rate:.1f}/s")
+    row.extra["p99_ms_saturated"] = [r.p99 for r in sat.results]
+    row.command = "BENCH_ROWS=R7 make bench"
 
 
 def measure_heavy(big: Store) -> None:
@@ -622,8 +726,8 @@ def measure_heavy(big: Store) -> None:
 
 
 def measure_plain(big: Store) -> None:
-    """R1's baseline: the same JSON from a plain Starlette endpoint."""
-    if not wanted("R1"):
+    """R1's baseline (R7's too): the same JSON from a plain Starlette endpoint."""
+    if not wanted("R1") and not wanted("R7"):
         return
     row = ROWS["R1"]
     with plain_endpoint(big.dsn, big.schema) as server:
@@ -641,6 +745,8 @@ def measure_plain(big: Store) -> None:
         row.baseline = sat.figure
         row.baseline_what = "plain Starlette + asyncpg endpoint, the same JSON from the same views"
         row.notes.append(f"baseline: {bottleneck(sat)}")
+        r7 = ROWS["R7"]
+        r7.baseline, r7.baseline_what = row.baseline, "R1's baseline, the same run"
 
 
 def measure_rebuild(store: Store, row: Row, runs: int) -> None:

@@ -23,6 +23,7 @@ import anyio
 
 from domain.application.okra import Okra
 from domain.model.base import OkraAggregate
+from projections.derived import derive, derive_all
 from projections.documents import Batch, Doc
 from projections.handlers import apply, wanted
 from projections.store import TrackingConflict, ViewStore
@@ -102,6 +103,7 @@ class Projector:
         batch_size: int = 500,
         on_commit: Callable[[Applied], None] | None = None,
         remember: bool = False,
+        derived: bool = True,
     ) -> None:
         self.app = app
         self.store = store
@@ -112,6 +114,9 @@ class Projector:
         # read them back: only for a store nobody else writes (a rebuild's shadow).
         self._memory: dict[str, dict[str, Doc]] | None = {} if remember else None
         self._position: int | None = None
+        # Whether each batch also recomputes the rows derived from what it changed
+        # (projections/derived.py); a rebuild derives them once, at the end.
+        self.derived = derived
 
     def wake(self) -> None:
         self._wake.set()
@@ -139,6 +144,8 @@ class Projector:
         if not events:
             return
         batch = await self.prepare(events)
+        if self.derived:
+            await derive(self.store, batch)
         end = events[-1][0]
         await self.store.commit(batch, start, end)
         if self._memory is not None:
@@ -208,7 +215,7 @@ async def rebuild(
     await shadow.open()
     await shadow.reset(indexes=False)
     head = await anyio.to_thread.run_sync(app.recorder.max_notification_id) or 0
-    projector = Projector(app, shadow, batch_size=batch_size, remember=True)
+    projector = Projector(app, shadow, batch_size=batch_size, remember=True, derived=False)
     done = 0
     started = time.monotonic()
     position = await shadow.position()
@@ -228,6 +235,7 @@ async def rebuild(
     finally:
         reading.cancel()
     await shadow.build_indexes()
+    await derive_all(shadow)
     await shadow.swap_into(live)
     await shadow.close()
     log.info("rebuilt %d events in %.1f s", done, time.monotonic() - started)

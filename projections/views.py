@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 PROJECTION = "views"
 
 
@@ -107,6 +107,11 @@ HISTORY = View(
     append_only=True,
 )
 
+# What the retrospective needs of each team in each cycle, kept by the projector
+# (projections/tallies.py, projections/derived.py); the row with team_id "" holds a
+# closed cycle's audit findings per team.
+TALLIES = View("tallies", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id"))
+
 ALL_VIEWS = (
     TEAMS,
     CYCLES,
@@ -120,5 +125,6 @@ ALL_VIEWS = (
     MEMBERSHIPS,
     KEY_RESULT_OWNERS,
     HISTORY,
+    TALLIES,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

@@ -12,12 +12,12 @@ import strawberry
 from gateway.schema import loading
 from gateway.schema.choices import choice
 from gateway.schema.context import Info
-from gateway.schema.enums import ObjectiveStatus
 from gateway.schema.errors import not_found
 from gateway.schema.types import Cycle, Node, Objective, Team
 from gateway.schema.types.node import derived_id
+from projections import strategy
 from projections.documents import Doc
-from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS
+from projections.views import CYCLES, STRATEGY_MAPS, TALLIES
 
 ID = strawberry.ID
 
@@ -35,25 +35,39 @@ class StrategyEntry:
     retired: bool = strawberry.field(
         description="No longer in the map, but served by objectives of a closed cycle."
     )
-    objective_docs: strawberry.Private[list[Doc]]
+    objective_ids: strawberry.Private[list[str]]
+    scores: strawberry.Private[list[float | None]]
+    team_ids: strawberry.Private[list[str]]
+
+    @classmethod
+    def of(cls, entry: strategy.Entry, kind: StrategyEntryKind) -> StrategyEntry:
+        return cls(
+            name=entry.name,
+            kind=kind,
+            retired=entry.retired,
+            objective_ids=entry.objective_ids,
+            scores=entry.scores,
+            team_ids=entry.team_ids,
+        )
 
     @strawberry.field(description="Whether any objective in scope serves it.")
     def served(self) -> bool:
-        return bool(self.objective_docs)
+        return bool(self.objective_ids)
 
     @strawberry.field(description="The objectives in scope that serve it, with their scores.")
-    def objectives(self) -> list[Objective]:
-        return [Objective.from_doc(d) for d in self.objective_docs]
+    async def objectives(self, info: Info) -> list[Objective]:
+        docs = await info.context.loaders.objective.load_many(self.objective_ids)
+        return [Objective.from_doc(d) for d in docs if d is not None]
 
     @strawberry.field(description="The teams of those objectives, each once.")
     async def teams(self, info: Info) -> list[Team]:
-        team_ids = list(dict.fromkeys(d["team_id"] for d in self.objective_docs))
+        team_ids = list(dict.fromkeys(self.team_ids))
         docs = await info.context.loaders.team.load_many(team_ids)
         return [Team.from_doc(d) for d in docs if d is not None]
 
     @strawberry.field(description="Mean score of those objectives; null if none is scored.")
     def mean_score(self) -> float | None:
-        scores = [d["score"] for d in self.objective_docs if d["score"] is not None]
+        scores = [s for s in self.scores if s is not None]
         return round(fmean(scores), 6) if scores else None
 
 
@@ -83,7 +97,7 @@ class StrategyMap(Node):
         description="Who last defined or revised it; null until defined."
     )
     cycle_id: strawberry.Private[str | None]
-    untagged: strawberry.Private[list[Doc]]
+    untagged: strawberry.Private[list[str]]
 
     @classmethod
     async def find(cls, info: Info, key: str) -> StrategyMap | None:
@@ -95,38 +109,35 @@ class StrategyMap(Node):
 
     @strawberry.field(description="Entries of the map that no objective in scope serves.")
     def unserved(self) -> list[StrategyEntry]:
-        return [e for e in (*self.values, *self.constituents) if not e.objective_docs]
+        return [e for e in (*self.values, *self.constituents) if not e.objective_ids]
 
     @strawberry.field(description="Objectives in scope that serve no entry of the map.")
-    def untagged_objectives(self) -> list[Objective]:
-        return [Objective.from_doc(d) for d in self.untagged]
+    async def untagged_objectives(self, info: Info) -> list[Objective]:
+        docs = await info.context.loaders.objective.load_many(self.untagged)
+        return [Objective.from_doc(d) for d in docs if d is not None]
 
 
 async def build_strategy_map(info: Info, cycle_id: str | None) -> StrategyMap:
-    """The map with the objectives (not archived) of one cycle, or of every open one."""
+    """The map with the objectives (not archived) of one cycle, or of every open one,
+    read from the tallies the projector keeps per team and cycle (projections/strategy.py)."""
     store = info.context.backend.store
     maps = await store.find(STRATEGY_MAPS, {})
     doc = maps[0] if maps else None
     if cycle_id is not None:
-        docs = await info.context.loaders.objectives_by_cycle.load(cycle_id)
+        cycles = [cycle_id]
     else:
-        open_cycles = [c["id"] for c in await store.find(CYCLES, {"status": "OPEN"})]
-        docs = await store.find(OBJECTIVES, {"cycle_id": open_cycles}) if open_cycles else []
-    objectives = [d for d in docs if d["status"] != ObjectiveStatus.ARCHIVED]
+        cycles = [c["id"] for c in await store.find(CYCLES, {"status": "OPEN"})]
+    rows = await store.find(TALLIES, {"cycle_id": cycles}) if cycles else []
     return StrategyMap(
         id=derived_id(StrategyMap.__name__, cycle_id or ""),
         defined=doc is not None,
         version=doc["version"] if doc else 0,
-        values=_entries(doc, objectives, "values", StrategyEntryKind.VALUE),
-        constituents=_entries(doc, objectives, "constituents", StrategyEntryKind.CONSTITUENT),
+        values=_entries(doc, rows, "values", StrategyEntryKind.VALUE),
+        constituents=_entries(doc, rows, "constituents", StrategyEntryKind.CONSTITUENT),
         updated_at=datetime.fromisoformat(doc["updated_at"]) if doc else None,
         updated_by=doc["updated_by"] if doc else None,
         cycle_id=cycle_id,
-        untagged=[
-            o
-            for o in objectives
-            if doc is not None and not o.get("values") and not o.get("constituents")
-        ],
+        untagged=strategy.untagged_of_rows(doc, rows),
     )
 
 
@@ -138,20 +149,9 @@ async def find_strategy_map(info: Info, key: str) -> StrategyMap | None:
 
 
 def _entries(
-    doc: Doc | None, objectives: list[Doc], field: str, kind: StrategyEntryKind
+    doc: Doc | None, rows: list[Doc], field: str, kind: StrategyEntryKind
 ) -> list[StrategyEntry]:
-    entries = {
-        name.casefold(): StrategyEntry(name=name, kind=kind, retired=False, objective_docs=[])
-        for name in (doc[field] if doc else [])
-    }
-    for objective in objectives:
-        for tag in objective.get(field, []):
-            entry = entries.setdefault(
-                tag.casefold(),
-                StrategyEntry(name=tag, kind=kind, retired=True, objective_docs=[]),
-            )
-            entry.objective_docs.append(objective)
-    return list(entries.values())
+    return [StrategyEntry.of(e, kind) for e in strategy.entries_of_rows(doc, rows, field)]
 
 
 @strawberry.type

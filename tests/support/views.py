@@ -14,11 +14,15 @@ from projections.documents import Batch
 from projections.handlers import apply
 from projections.projector import Projector
 from projections.store import ViewStore
-from projections.views import ALL_VIEWS
+from projections.views import ALL_VIEWS, TALLIES
 
 
 async def dump(store: ViewStore) -> dict[str, list[dict[str, Any]]]:
-    return {view.name: await store.find(view, {}) for view in ALL_VIEWS}
+    # In (pos, id) order: derived rows may share a position.
+    return {
+        view.name: sorted(await store.find(view, {}), key=lambda d: (d["pos"], d["id"]))
+        for view in ALL_VIEWS
+    }
 
 
 async def built_from_zero(app: Okra, settings: Settings) -> dict[str, list[dict[str, Any]]]:
@@ -40,4 +44,8 @@ def projected(events: Iterable[OkraAggregate.Event]) -> dict[str, list[dict[str,
     batch = Batch({})
     for position, event in enumerate(events, 1):
         apply(event, position, batch)
-    return {view.name: list(batch.docs.get(view.name, {}).values()) for view in ALL_VIEWS}
+    return {
+        view.name: list(batch.docs.get(view.name, {}).values())
+        for view in ALL_VIEWS
+        if view is not TALLIES  # derived by the projector from the others, not by handlers
+    }

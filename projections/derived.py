@@ -1,0 +1,200 @@
+"""Rows derived from other views, kept current by the projector batch by batch.
+
+After a batch's events are applied, :func:`derive` finds the (cycle, team) pairs the
+batch touched (its objectives, bets and check-ins; every team of a cycle whose
+state changed; every cycle of a team whose stake unit changed) and recomputes only
+their tallies (:mod:`projections.tallies`), reading the documents through
+:class:`Overlay`: the store as committed with the batch's own documents on top, so
+the rows commit in the batch's transaction and are exactly-once like the rest. A
+closed cycle's findings are recounted with the audit's own ``gather`` and ``audit``
+when something they depend on changed (its documents, teams, people, the strategy
+map, an objective cascading from one of its key results).
+
+A rebuild skips this per batch and calls :func:`derive_all` once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, cast
+
+from domain.model.cycle import CycleStatus
+from domain.model.objective import objective_of
+from projections import audit, tallies
+from projections.documents import Batch, Doc
+from projections.store import Between, ViewStore, Where
+from projections.views import (
+    BETS,
+    CHECK_INS,
+    CYCLES,
+    OBJECTIVES,
+    PEOPLE,
+    STRATEGY_MAPS,
+    TALLIES,
+    TEAMS,
+    View,
+)
+
+
+def _matches(doc: Doc, where: Where) -> bool:
+    for column, wanted in where.items():
+        value = doc.get(column)
+        if wanted is None:
+            if value is not None:
+                return False
+        elif isinstance(wanted, Between):
+            if value is None or (wanted.low is not None and value < wanted.low):
+                return False
+            if wanted.high is not None and value >= wanted.high:
+                return False
+        elif isinstance(wanted, str):
+            if value != wanted:
+                return False
+        elif value not in wanted:
+            return False
+    return True
+
+
+class Overlay:
+    """The store's documents with a batch's uncommitted ones on top (``get`` and
+    ``find`` by filters only: what the gatherers use)."""
+
+    def __init__(self, store: ViewStore, batch: Batch) -> None:
+        self.store = store
+        self.batch = batch
+
+    def _dirty(self, view: View) -> dict[str, Doc]:
+        return self.batch.dirty.get(view.name, {})
+
+    async def get(self, view: View, ids: Iterable[str]) -> dict[str, Doc]:
+        ids = list(ids)
+        dirty = self._dirty(view)
+        missing = [i for i in ids if i not in dirty]
+        found = await self.store.get(view, missing) if missing else {}
+        return {i: dirty[i] if i in dirty else found[i] for i in ids if i in dirty or i in found}
+
+    async def load(self, view: View, ids: Iterable[str]) -> dict[str, Doc]:
+        return await self.get(view, ids)
+
+    async def find(self, view: View, where: Where, **options: Any) -> list[Doc]:
+        if options:
+            raise ValueError("an overlay finds by filters only")
+        dirty = self._dirty(view)
+        docs = {d["id"]: d for d in await self.store.find(view, where)}
+        for doc_id, doc in dirty.items():
+            if _matches(doc, where):
+                docs[doc_id] = doc
+            else:
+                docs.pop(doc_id, None)
+        return sorted(docs.values(), key=lambda d: d["pos"])
+
+    def as_store(self) -> ViewStore:
+        """For the gatherers, which take a store and only ``get`` and ``find``."""
+        return cast(ViewStore, self)
+
+
+async def _team_rows(reader: Overlay, cycle: Doc, team_ids: set[str] | None) -> list[Doc]:
+    """The tallies of these teams in ``cycle`` (None: of every team in it)."""
+    where: dict[str, Any] = {"cycle_id": cycle["id"]}
+    if team_ids is not None:
+        where["team_id"] = sorted(team_ids)
+    objectives = await reader.find(OBJECTIVES, where)
+    bets = await reader.find(BETS, where)
+    if team_ids is None:
+        team_ids = {o["team_id"] for o in objectives} | {b["team_id"] for b in bets}
+    check_ins: dict[str, list[Doc]] = {}
+    if cycle["status"] == CycleStatus.CLOSED:
+        ids = [kr["id"] for o in objectives for kr in o["key_results"]]
+        for check_in in await reader.find(CHECK_INS, {"key_result_id": ids}) if ids else []:
+            check_ins.setdefault(check_in["key_result_id"], []).append(check_in)
+    teams = await reader.get(TEAMS, team_ids)
+    by_team: dict[str, tuple[list[Doc], list[Doc]]] = {t: ([], []) for t in team_ids}
+    for objective in objectives:
+        by_team[objective["team_id"]][0].append(objective)
+    for bet in bets:
+        by_team[bet["team_id"]][1].append(bet)
+    return [
+        tallies.tally(
+            cycle,
+            team_id,
+            mine,
+            theirs,
+            check_ins,
+            teams[team_id]["stake_unit"] if team_id in teams else "",
+        )
+        for team_id, (mine, theirs) in by_team.items()
+    ]
+
+
+async def _findings(reader: Overlay, cycle_id: str) -> Doc | None:
+    facts = await audit.gather(reader.as_store(), cycle_id)
+    if facts is None:
+        return None
+    # A closed cycle is judged as of the day it ended, whatever today is.
+    return tallies.findings_row(cycle_id, audit.audit(facts, date.max, tallies.THRESHOLDS))
+
+
+async def derive(store: ViewStore, batch: Batch) -> None:
+    """Put into ``batch`` the tallies its documents change."""
+    reader = Overlay(store, batch)
+    dirty = batch.dirty
+    pairs: set[tuple[str, str]] = set()
+    for view in (OBJECTIVES, BETS):
+        pairs.update((d["cycle_id"], d["team_id"]) for d in dirty.get(view.name, {}).values())
+    objectives = batch.docs.get(OBJECTIVES.name, {})
+    for check_in in dirty.get(CHECK_INS.name, {}).values():
+        objective = objectives.get(check_in.get("objective_id") or "")
+        if objective is not None:
+            pairs.add((objective["cycle_id"], objective["team_id"]))
+    whole = set(dirty.get(CYCLES.name, {}))
+    changed_teams = sorted(dirty.get(TEAMS.name, {}))
+    if changed_teams:
+        rows = await reader.find(TALLIES, {"team_id": changed_teams})
+        pairs.update((r["cycle_id"], r["team_id"]) for r in rows)
+    cycle_ids = whole | {c for c, _ in pairs}
+    if not (cycle_ids or changed_teams or dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name)):
+        return
+    # Closed cycles whose findings may have changed.
+    judged = set(cycle_ids)
+    parents = {
+        str(parent)
+        for objective in dirty.get(OBJECTIVES.name, {}).values()
+        if (parent := objective_of(objective["parent_key_result_id"] or "")) is not None
+    }
+    if parents:
+        judged.update(o["cycle_id"] for o in (await reader.get(OBJECTIVES, parents)).values())
+    if changed_teams or dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name):
+        judged.update(c["id"] for c in await reader.find(CYCLES, {"status": "CLOSED"}))
+    cycles = await reader.get(CYCLES, cycle_ids | judged)
+    for cycle_id in sorted(cycle_ids):
+        cycle = cycles.get(cycle_id)
+        if cycle is None:
+            continue
+        teams = None if cycle_id in whole else {t for c, t in pairs if c == cycle_id}
+        for row in await _team_rows(reader, cycle, teams):
+            batch.put(TALLIES, row)
+    for cycle_id in sorted(judged):
+        cycle = cycles.get(cycle_id)
+        if cycle is not None and cycle["status"] == CycleStatus.CLOSED:
+            counts = await _findings(reader, cycle_id)
+            if counts is not None:
+                batch.put(TALLIES, counts)
+
+
+async def derive_all(store: ViewStore) -> int:
+    """Every tally, from the committed documents (the end of a rebuild); the rows made."""
+    made = 0
+    position = await store.position()
+    for cycle in await store.find(CYCLES, {}):
+        batch = Batch({})
+        reader = Overlay(store, batch)
+        for row in await _team_rows(reader, cycle, None):
+            batch.put(TALLIES, row)
+        if cycle["status"] == CycleStatus.CLOSED:
+            counted = await _findings(reader, cycle["id"])
+            if counted is not None:
+                batch.put(TALLIES, counted)
+        made += len(batch.dirty.get(TALLIES.name, {}))
+        await store.commit(batch, position, position)
+    return made

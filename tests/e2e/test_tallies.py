@@ -1,0 +1,367 @@
+"""The retrospective from the projector's tallies equals the one computed from scratch.
+
+Random command sequences (seeded, so a failure replays) build organisations on both
+stores: teams with stake units, quarters, objectives committed or aspirational with
+owners, cascades, key results with weights or milestones, check-ins with and without
+confidence, bets placed, resolved and withdrawn, archives, carry-overs, closes and
+regrades, owners reassigned and deactivated. After every few steps and at the end,
+every figure of every cycle's retrospective from the tallies is held to
+``projections.retrospective`` over the documents (the oracle); then a rebuild must
+produce the very same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.application import commands as c
+from domain.model.bet import BetOutcome
+from domain.model.cycle import CycleKind
+from domain.model.errors import DomainError
+from domain.model.objective import ObjectiveKind, ObjectiveStatus
+from gateway.backend import make_store
+from gateway.settings import Settings
+from projections import audit, strategy, tallies
+from projections import retrospective as retro
+from projections.projector import rebuild
+from projections.store import ViewStore
+from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS, TALLIES
+from tests.support.api import Api
+
+YEAR = date.today().year - 1
+
+
+def close(a: Any, b: Any, path: str = "") -> None:
+    """Equal, floats to 1e-6 (the figures are rounded to 6 decimals; a sum of sums may
+    round the other way at the last digit)."""
+    if isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, abs_tol=1.1e-6), (path, a, b)
+    elif isinstance(a, dict) and isinstance(b, dict):
+        assert list(a) == list(b), (path, list(a), list(b))
+        for key in a:
+            close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), (path, a, b)
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            close(x, y, f"{path}[{index}]")
+    else:
+        assert a == b, (path, a, b)
+
+
+async def from_scratch(store: ViewStore, cycle_id: str) -> retro.Retrospective:
+    today = date.today()
+    thresholds = audit.Thresholds()
+    facts = await retro.gather(store, cycle_id, today, thresholds)
+    assert facts is not None
+    previous = retro.previous_cycle(facts.cycle, await store.find(CYCLES, {}))
+    compared = None
+    if previous is not None:
+        compared = await retro.gather(store, previous["id"], today, thresholds)
+    return retro.retrospective(facts, compared)
+
+
+async def from_tallies(store: ViewStore, cycle_id: str) -> retro.Retrospective:
+    cycle = (await store.get(CYCLES, [cycle_id]))[cycle_id]
+    previous = retro.previous_cycle(cycle, await store.find(CYCLES, {}))
+    wanted = [cycle_id] + ([previous["id"]] if previous else [])
+    rows = await store.find(TALLIES, {"cycle_id": wanted})
+    mine = [r for r in rows if r["cycle_id"] == cycle_id]
+    compared = [r for r in rows if previous and r["cycle_id"] == previous["id"]]
+    judged = [r for r in mine if not r["team_id"]]
+    findings = judged[0]["findings"] if judged else None
+    if cycle["status"] == "CLOSED":
+        assert judged, "a closed cycle has its findings counted"
+    return tallies.retrospective(
+        cycle, mine, previous["id"] if previous else None, compared if previous else None, findings
+    )
+
+
+async def check_strategy(store: ViewStore, cycle_ids: list[str]) -> int:
+    """The strategy map's entries of these cycles from the tallies against the documents;
+    how many objectives serve an entry."""
+    maps = await store.find(STRATEGY_MAPS, {})
+    doc = maps[0] if maps else None
+    objectives = await store.find(OBJECTIVES, {"cycle_id": cycle_ids})
+    rows = await store.find(TALLIES, {"cycle_id": cycle_ids})
+    served = 0
+    for name in strategy.FIELDS:
+        expected = strategy.entries(doc, objectives, name)
+        assert strategy.entries_of_rows(doc, rows, name) == expected
+        served += sum(len(e.objective_ids) for e in expected)
+    assert strategy.untagged_of_rows(doc, rows) == strategy.untagged_ids(doc, objectives)
+    return served
+
+
+async def check_every_cycle(store: ViewStore) -> list[retro.Retrospective]:
+    checked = []
+    cycles = await store.find(CYCLES, {})
+    for cycle in cycles:
+        expected = await from_scratch(store, cycle["id"])
+        close(asdict(await from_tallies(store, cycle["id"])), asdict(expected), cycle["name"])
+        checked.append(expected)
+        await check_strategy(store, [cycle["id"]])
+    await check_strategy(store, [c["id"] for c in cycles if c["status"] == "OPEN"])
+    return checked
+
+
+class Program:
+    """A random organisation, built command by command through the application."""
+
+    def __init__(self, api: Api, seed: int) -> None:
+        self.api = api
+        self.app = api.backend.app
+        self.rng = random.Random(seed)
+        self.position = 0
+        self.teams: list[str] = []
+        self.quarters: list[tuple[str, date]] = []
+        self.objectives: list[str] = []
+        self.key_results: list[str] = []
+        self.bets: list[str] = []
+        self.people: list[str] = []
+        self.milestones: set[str] = set()  # key results measured by milestones
+        self.closing = False  # whether steps may close a quarter
+
+    def run(self, command: Any) -> Any:
+        try:
+            saved = self.app.handle(command, "tests")
+        except DomainError:
+            return None
+        self.position = max(self.position, saved.position or 0)
+        return saved
+
+    def pick(self, things: list[str]) -> str | None:
+        return self.rng.choice(things) if things else None
+
+    def maybe_owner(self) -> str | None:
+        return self.pick(self.people) if self.rng.random() < 0.6 else None
+
+    def version(self, aggregate_id: str) -> int:
+        version: int = self.app.repository.get(UUID(aggregate_id)).revision
+        return version
+
+    def setup(self) -> None:
+        year = self.run(
+            c.OpenCycle(
+                name=str(YEAR),
+                kind=CycleKind.ANNUAL,
+                starts_on=date(YEAR, 1, 1),
+                ends_on=date(YEAR, 12, 31),
+            )
+        )
+        for quarter in range(3):
+            starts = date(YEAR, 1 + 3 * quarter, 1)
+            ends = date(YEAR, 3 + 3 * quarter, 28)
+            saved = self.run(
+                c.OpenCycle(
+                    name=f"Q{quarter + 1}",
+                    kind=CycleKind.QUARTERLY,
+                    starts_on=starts,
+                    ends_on=ends,
+                    parent_id=year.id,
+                )
+            )
+            self.quarters.append((saved.id, starts))
+        for handle in ("ann", "bob", "cyd", "dee", "eve"):
+            self.people.append(self.run(c.AddPerson(handle=handle, name=handle.title())).id)
+
+        self.define_map()
+
+    def define_map(self) -> None:
+        """A map of some values and constituents; tags of earlier maps become retired."""
+        self.map = {
+            "values": self.rng.sample(["Growth", "Trust", "Speed", "Craft"], 2),
+            "constituents": self.rng.sample(["Users", "users", "Partners"], 1),
+        }
+        self.run(c.DefineStrategyMap(**self.map, expected_version=None))
+
+    def retag(self, count: int) -> None:
+        """Tag some objectives, then redefine the map (retiring what it drops)."""
+        for objective in self.rng.sample(self.objectives, min(count, len(self.objectives))):
+            self.run(
+                c.TagObjective(
+                    id=objective,
+                    expected_version=self.version(objective),
+                    values=self.tags("values"),
+                    constituents=self.tags("constituents"),
+                )
+            )
+        self.define_map()
+
+    def tags(self, name: str) -> list[str]:
+        return self.rng.sample(self.map[name], self.rng.randint(0, len(self.map[name])))
+
+    def step(self) -> None:
+        rng = self.rng
+        roll = rng.random()
+        kr = self.pick(self.key_results)
+        if roll < 0.08 or not self.teams:
+            parent = self.pick(self.teams) if rng.random() < 0.7 else None
+            unit = rng.choice([None, "EUR", "sprints"])
+            saved = self.run(
+                c.CreateTeam(name=f"T{len(self.teams)}", parent_id=parent, stake_unit=unit)
+            )
+            self.teams.append(saved.id)
+        elif roll < 0.25 or not self.objectives:
+            cycle, _ = rng.choice(self.quarters)
+            parent = kr if kr and rng.random() < 0.3 else None
+            saved = self.run(
+                c.CreateObjective(
+                    cycle_id=cycle,
+                    team_id=rng.choice(self.teams),
+                    title=f"O{len(self.objectives)}",
+                    kind=rng.choice(list(ObjectiveKind)),
+                    parent_key_result_id=parent,
+                    owner_id=self.maybe_owner(),
+                )
+            )
+            if saved:
+                self.objectives.append(saved.id)
+        elif roll < 0.45 or not self.key_results:
+            objective = rng.choice(self.objectives)
+            shape: dict[str, Any] = (
+                {"milestones": ["a", "b", "c"]}
+                if rng.random() < 0.2
+                else {"start_value": 0.0, "target_value": rng.choice([10.0, 4.0, -5.0])}
+            )
+            saved = self.run(
+                c.AddKeyResult(
+                    objective_id=objective,
+                    title=f"K{len(self.key_results)}",
+                    weight=rng.choice([1.0, 2.0]),
+                    owner_id=self.maybe_owner(),
+                    **shape,
+                )
+            )
+            if saved:
+                self.key_results.append(saved.id)
+                if "milestones" in shape:
+                    self.milestones.add(saved.id)
+        elif roll < 0.70:
+            assert kr is not None
+            by_milestones = kr in self.milestones
+            self.run(
+                c.RecordCheckIn(
+                    key_result_id=kr,
+                    value=None if by_milestones else rng.choice([0.0, 2.0, 5.0, 10.0, 12.0, -5.0]),
+                    milestones_done=rng.choice([0, 1, 3]) if by_milestones else None,
+                    confidence=rng.choice([None, 0.1, 0.45, 0.9, 1.0]),
+                    as_of=date(YEAR, rng.randint(1, 9), rng.randint(1, 28)),
+                )
+            )
+        elif roll < 0.80:
+            assert kr is not None
+            saved = self.run(
+                c.PlaceBet(
+                    key_result_id=kr,
+                    title="spike",
+                    stake=rng.choice([1.0, 5.0, 0.1, 40.0]),
+                    odds=rng.choice([0.2, 0.5, 0.9]),
+                    expected_impact=rng.choice([1.0, 3.0, 0.0]),
+                    owner_id=self.maybe_owner(),
+                )
+            )
+            if saved:
+                self.bets.append(saved.id)
+        elif roll < 0.86 and self.bets:
+            outcome = rng.choice(list(BetOutcome))
+            impact = None if outcome == BetOutcome.WITHDRAWN else rng.choice([None, 0.5, 2.0])
+            self.run(c.ResolveBet(id=rng.choice(self.bets), outcome=outcome, actual_impact=impact))
+        elif roll < 0.89:
+            objective = rng.choice(self.objectives)
+            self.run(
+                c.UpdateObjective(
+                    id=objective,
+                    expected_version=self.version(objective),
+                    status=ObjectiveStatus.ARCHIVED,
+                )
+            )
+        elif roll < 0.92:
+            entity = rng.choice(self.objectives + self.key_results)
+            self.run(c.AssignOwner(entity_id=entity, owner_id=rng.choice(self.people)))
+        elif roll < 0.935:
+            self.run(c.DeactivatePerson(id=rng.choice(self.people)))
+        elif roll < 0.95:
+            self.run(c.ReactivatePerson(id=rng.choice(self.people)))
+        elif roll < 0.955:
+            if self.closing and rng.random() < 0.2:
+                self.run(c.CloseCycle(id=self.quarters[1][0]))
+        elif roll < 0.98:
+            if rng.random() < 0.2:
+                self.define_map()
+            else:
+                objective = rng.choice(self.objectives)
+                self.run(
+                    c.TagObjective(
+                        id=objective,
+                        expected_version=self.version(objective),
+                        values=self.tags("values"),
+                        constituents=self.tags("constituents"),
+                    )
+                )
+        elif roll < 0.99:
+            later = self.quarters[-1][0]
+            self.run(c.CarryOverObjective(id=rng.choice(self.objectives), to_cycle_id=later))
+        else:
+            assert kr is not None
+            self.run(c.RegradeKeyResult(id=kr, grade=rng.choice([0.0, 0.6, 1.0]), reason="late"))
+
+    async def settle(self) -> None:
+        await self.api.backend.watch.wait_for(self.position, seconds=30)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_tallies_equal_the_retrospective_from_scratch(
+    api: Api, settings: Settings, seed: int
+) -> None:
+    program = Program(api, seed)
+    program.setup()
+    store = api.backend.store
+    for round_ in range(4):
+        for _ in range(60):
+            program.step()
+        if round_ == 2:  # close the first quarter midway, so later steps touch a closed one
+            program.run(c.CloseCycle(id=program.quarters[0][0]))
+            program.closing = True
+        program.retag(6)
+        await program.settle()
+        await check_every_cycle(store)
+
+    before = sorted(await store.find(TALLIES, {}), key=lambda r: r["id"])
+    await rebuild(api.backend.app, store, make_store(settings, "__check"))
+    after = sorted(await store.find(TALLIES, {}), key=lambda r: r["id"])
+    assert json.loads(json.dumps(after)) == json.loads(json.dumps(before))
+    checked = await check_every_cycle(store)
+    # The streams reach what the figures are about.
+    cards = [card for r in checked for card in (r.organisation, *r.teams)]
+    assert sum(card.calibration.forecasts for card in cards) > 0
+    assert any(card.findings for card in cards)
+    assert sum(card.bets.validated + card.bets.withdrawn for card in cards) > 0
+    assert any(card.carried_over for card in cards)
+    assert sum(len(r.people) for r in checked) > 0
+    assert await check_strategy(store, [c for c, _ in program.quarters]) > 0
+
+
+async def test_a_quarter_closed_later_judges_its_findings(api: Api) -> None:
+    """Days pass without events: a closed cycle's counts do not move with today."""
+    program = Program(api, 7)
+    program.setup()
+    for _ in range(80):
+        program.step()
+    program.run(c.CloseCycle(id=program.quarters[1][0]))
+    await program.settle()
+    store = api.backend.store
+    await check_every_cycle(store)
+    cycle = program.quarters[1][0]
+    row = (await store.get(TALLIES, [tallies.row_id(cycle, "")]))[tallies.row_id(cycle, "")]
+    facts = await audit.gather(store, cycle)
+    assert facts is not None
+    later = date.today() + timedelta(days=400)
+    assert row["findings"] == tallies.counts_of(audit.audit(facts, later, audit.Thresholds()))
