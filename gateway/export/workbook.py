@@ -20,8 +20,9 @@ from gateway.export.sheets import Cell, CycleExport, Sheet
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# Values keep Excel's General format: units differ from one key result to the next, and
+# a fixed pattern either rounds a value away or leaves "12." after an integer.
 FORMATS = {
-    Cell.NUMBER: "#,##0.##",
     Cell.SCORE: "0.00",
     Cell.PERCENT: "0%",
     Cell.DATE: "yyyy-mm-dd",
