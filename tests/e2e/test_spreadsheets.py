@@ -285,6 +285,12 @@ async def test_over_http_for_a_signed_in_user(api: Api) -> None:
     notes = await api.client.get(csv_url, params={"sheet": "check-ins"}, headers=signed_in)
     assert "'@channel -10% so far" in notes.content.decode("utf-8-sig")
 
+    empty = await api.cycle("2026-Q1", "2026-01-01", "2026-03-31", year)
+    nothing = await api.client.get(f"/export/cycles/{empty}.xlsx", headers=signed_in)
+    assert nothing.status_code == 200 and read_xlsx(nothing.content) == {s: [] for s in SHEETS}
+    nothing = await api.client.get("/export/cycles/2026-q1.csv", headers=signed_in)
+    assert nothing.status_code == 200 and read_csv(nothing.content) == []
+
     unknown = await api.client.get("/export/cycles/2031-Q9.xlsx", headers=signed_in)
     assert unknown.status_code == 404
     assert unknown.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
