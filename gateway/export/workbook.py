@@ -20,8 +20,9 @@ from gateway.export.sheets import Cell, CycleExport, Sheet
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# Values keep Excel's General format: units differ from one key result to the next, and
+# a fixed pattern either rounds a value away or leaves "12." after an integer.
 FORMATS = {
-    Cell.NUMBER: "#,##0.##",
     Cell.SCORE: "0.00",
     Cell.PERCENT: "0%",
     Cell.DATE: "yyyy-mm-dd",
@@ -40,6 +41,8 @@ WIDTHS = {
 }
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DDE4EE")
+HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+WRAPPED = Alignment(vertical="top", wrap_text=True)  # long text, one shared style
 
 
 def workbook(export: CycleExport, now: datetime | None = None) -> bytes:
@@ -62,7 +65,7 @@ def _write(book: Workbook, sheet: Sheet) -> None:
     for number, column in enumerate(sheet.columns, 1):
         header = page.cell(row=1, column=number, value=column.title)
         header.font, header.fill = HEADER_FONT, HEADER_FILL
-        header.alignment = Alignment(vertical="top", wrap_text=True)
+        header.alignment = HEADER_ALIGNMENT
     for row_number, row in enumerate(sheet.rows, 2):
         for number, (column, value) in enumerate(zip(sheet.columns, row, strict=True), 1):
             cell = page.cell(row=row_number, column=number, value=value)
@@ -71,7 +74,7 @@ def _write(book: Workbook, sheet: Sheet) -> None:
             if column.cell in FORMATS:
                 cell.number_format = FORMATS[column.cell]
             if column.cell == Cell.LONG_TEXT:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = WRAPPED
     for number, column in enumerate(sheet.columns, 1):
         low, high = WIDTHS[column.cell]
         longest = max(

@@ -217,8 +217,8 @@ async def test_the_command_exports_what_the_api_answers(demo: Settings, tmp_path
                 assert answer.status_code == 200, answer.text
                 assert_rows(read_csv(answer.content), want[sheet], f"{name} {sheet}.csv")
         out = tmp_path / "q4-bets.csv"
-        await export(demo, "--cycle", "2026-q4", "--format", "csv", "--sheet", "bets",
-                     "--out", str(out))  # fmt: skip
+        await export(demo, "--cycle", "2026-q4", "--sheet", "bets", "--out", str(out))
+        # CSV from --out's suffix.
         assert_rows(read_csv(out.read_bytes()), want["bets"], "2026-Q4 bets.csv (command)")
         graded = [r for r in read_xlsx(q3.read_bytes())["key-results"] if r["Grade"] is not None]
         assert graded, "a closed cycle's grades are exported"
@@ -285,6 +285,12 @@ async def test_over_http_for_a_signed_in_user(api: Api) -> None:
     notes = await api.client.get(csv_url, params={"sheet": "check-ins"}, headers=signed_in)
     assert "'@channel -10% so far" in notes.content.decode("utf-8-sig")
 
+    empty = await api.cycle("2026-Q1", "2026-01-01", "2026-03-31", year)
+    nothing = await api.client.get(f"/export/cycles/{empty}.xlsx", headers=signed_in)
+    assert nothing.status_code == 200 and read_xlsx(nothing.content) == {s: [] for s in SHEETS}
+    nothing = await api.client.get("/export/cycles/2026-q1.csv", headers=signed_in)
+    assert nothing.status_code == 200 and read_csv(nothing.content) == []
+
     unknown = await api.client.get("/export/cycles/2031-Q9.xlsx", headers=signed_in)
     assert unknown.status_code == 404
     assert unknown.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
@@ -305,7 +311,7 @@ def test_the_workbook_is_laid_out_for_people(demo: Settings, tmp_path: Path) -> 
     assert page.freeze_panes == "A2" and all(c.font.b for c in page[1])
     assert page.auto_filter.ref == f"A1:{page.cell(1, page.max_column).column_letter}{page.max_row}"
     formats = {
-        "Score": "0.00", "Grade": "0.00", "Confidence": "0%", "Start": "#,##0.##",
+        "Score": "0.00", "Grade": "0.00", "Confidence": "0%", "Start": "General",
         "Last check-in": "yyyy-mm-dd",
     }  # fmt: skip
     for title, number_format in formats.items():
