@@ -65,6 +65,12 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ImportPeople: people.import_people,
     c.AssignOwner: owners.assign_owner,
     c.SetContributors: owners.set_contributors,
+    # issue 14: the tree's and the calendar's lifecycle
+    c.RenameTeam: teams.rename_team,
+    c.MoveTeam: teams.move_team,
+    c.ArchiveTeam: teams.archive_team,
+    c.RenameCycle: cycles.rename_cycle,
+    c.CancelCycle: cycles.cancel_cycle,
 }
 
 
