@@ -124,6 +124,12 @@ def emails() -> st.SearchStrategy[str | None]:
 
 
 def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+    inputs = inputs_of(world)
+    return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
+
+
+def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
+    """Each mutation's inputs, as fuzzed (tests/e2e/test_field_names.py walks them too)."""
     w = world.ids_of
     versions = st.integers(min_value=-2, max_value=12)
     roles = st.sampled_from(["LEAD", "MEMBER", "CHAMPION"])
@@ -301,7 +307,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
         }
     )
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
-    return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
+    return inputs
 
 
 STATE = """{ objectives(first: 100) { nodes { title score kind owner { active }

@@ -4,11 +4,15 @@ what is retired unless asked for it (issue 14)."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from domain.application import commands as c
 from domain.model.errors import InvalidInput
-from tests.support.api import Api
+from gateway.settings import Settings
+from tests.e2e.test_previous_release import ADMIN, open_previous_release
+from tests.support.api import Api, running
+from tests.support.processes import okra, store_args
 
 
 async def names(api: Api, query: str) -> list[str]:
@@ -192,3 +196,31 @@ async def test_objective_lists_leave_out_archived_ones(api: Api) -> None:
         assert [n["title"] for n in data["nodes"]] == titles, arguments
         assert data["totalCount"] == len(titles)
     assert kept["id"]
+
+
+async def test_a_previous_release_store_fills_the_tree_and_calendar(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Stores from before the team tree and the calendar: both are filled once from the
+    log, so the new rules hold against what was there (and the old events still load)."""
+    open_previous_release(settings, tmp_path)
+    async with running(settings) as api:
+        teams = await api.data("{ teams(first: 100) { nodes { id name } } }", token=ADMIN)
+        by_name = {t["name"]: t["id"] for t in teams["teams"]["nodes"]}
+        error = await api.refuse("createTeam", token=ADMIN, name=" acme ROBOTICS")
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "name"}
+        support = by_name["Support"]
+        renamed = await api.mutate(
+            "renameTeam", "id name", token=ADMIN, id=support, name="Customer Support"
+        )
+        assert renamed == {"id": support, "name": "Customer Support"}
+        cycles = await api.data("{ cycles { nodes { id name } } }", token=ADMIN)
+        year = next(c["id"] for c in cycles["cycles"]["nodes"] if c["name"] == "2026")
+        error = await api.refuse(
+            "openCycle", token=ADMIN, name="Late Q4", kind="QUARTERLY",
+            startsOn="2026-12-01", endsOn="2026-12-31", parentId=year,
+        )  # fmt: skip
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "startsOn"}
+        assert "2026-Q4" in error["message"]
+    verified = okra("audit", "verify", *store_args(settings)).stdout
+    assert verified.startswith("OK: ")
