@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 PROJECTION = "views"
 
 
@@ -48,11 +48,11 @@ def _text(*names: str) -> tuple[Column, ...]:
 
 POS = Column("pos", "bigint")
 
-TEAMS = View("teams", (*_text("parent_id"), POS), indexed=("parent_id",))
+TEAMS = View("teams", (*_text("parent_id", "status"), POS), indexed=("parent_id",))
 CYCLES = View("cycles", (*_text("parent_id", "kind", "status", "starts_on"), POS))
 OBJECTIVES = View(
     "objectives",
-    (*_text("cycle_id", "team_id", "parent_key_result_id", "owner_id"), POS),
+    (*_text("cycle_id", "team_id", "parent_key_result_id", "owner_id", "status"), POS),
     indexed=("cycle_id", "team_id", "parent_key_result_id"),
     # A cycle's, team's or owner's page in log order: an index range, not a scan of
     # every older cycle's objectives in pos order (130 ms at a million events).

@@ -68,6 +68,12 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.SetContributors: owners.set_contributors,
     # okra import plan (issue 17)
     c.ImportPlan: plans.import_plan,
+    # issue 14: the tree's and the calendar's lifecycle
+    c.RenameTeam: teams.rename_team,
+    c.MoveTeam: teams.move_team,
+    c.ArchiveTeam: teams.archive_team,
+    c.RenameCycle: cycles.rename_cycle,
+    c.CancelCycle: cycles.cancel_cycle,
 }
 
 

@@ -146,7 +146,7 @@ class Bet(OkraAggregate):
             hypothesis=rules.text(hypothesis, "hypothesis"),
             stake=rules.positive(stake, "stake"),
             odds=rules.odds(odds),
-            expected_impact=rules.finite(expected_impact, "expected_impact"),
+            expected_impact=rules.not_zero(expected_impact, "expected_impact"),
             owner_id=owner_id,
             contributor_ids=list(contributor_ids or []),
         )

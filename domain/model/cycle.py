@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.model.base import OkraAggregate, Stamp
+from domain.model.errors import InvalidInput
 
 CYCLE_NAMESPACE = uuid5(NAMESPACE_URL, "https://okra.dev/cycle")
 
@@ -26,6 +27,7 @@ class CycleKind(StrEnum):
 class CycleStatus(StrEnum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
 
 
 class Cycle(OkraAggregate):
@@ -73,6 +75,17 @@ class Cycle(OkraAggregate):
         def apply(self, cycle: Cycle) -> None:
             cycle.status = CycleStatus.CLOSED
 
+    class CycleRenamed(OkraAggregate.Event):
+        name: str
+        previous: str
+
+        def apply(self, cycle: Cycle) -> None:
+            cycle.name = self.name
+
+    class CycleCancelled(OkraAggregate.Event):
+        def apply(self, cycle: Cycle) -> None:
+            cycle.status = CycleStatus.CANCELLED
+
     @classmethod
     def open(
         cls,
@@ -110,3 +123,17 @@ class Cycle(OkraAggregate):
 
     def close(self, stamp: Stamp) -> None:
         self.record(self.CycleClosed, stamp)
+
+    def rename(self, stamp: Stamp, name: str) -> None:
+        if name != self.name:
+            self.record(self.CycleRenamed, stamp, name=name, previous=self.name)
+
+    def cancel(self, stamp: Stamp) -> None:
+        """Call off a cycle nothing was planned in (it has no objectives)."""
+        if not self.is_open:
+            raise InvalidInput("id", f"cycle {self.name} is {self.status.lower()}")
+        if self.objective_ids:
+            raise InvalidInput(
+                "id", f"cycle {self.name} has objectives: only an empty cycle is cancelled"
+            )
+        self.record(self.CycleCancelled, stamp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
@@ -12,6 +13,11 @@ from domain.model.errors import InvalidInput
 CADENCE_MAX_DAYS = 366
 
 
+class TeamStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+
+
 class Team(OkraAggregate):
     entity = "Team"
 
@@ -20,6 +26,7 @@ class Team(OkraAggregate):
         parent_id: str | None
         stake_unit: str
         check_in_cadence_days: int | None  # None: the configured default
+        archived: bool
 
     class TeamCreated(OkraAggregate.Created):
         name: str
@@ -29,6 +36,7 @@ class Team(OkraAggregate):
         def apply(self, team: Team) -> None:
             super().apply(team)
             team.check_in_cadence_days = None
+            team.archived = False
 
     class CheckInCadenceSet(OkraAggregate.Event):
         days: int | None
@@ -36,6 +44,24 @@ class Team(OkraAggregate):
 
         def apply(self, team: Team) -> None:
             team.check_in_cadence_days = self.days
+
+    class TeamRenamed(OkraAggregate.Event):
+        name: str
+        previous: str
+
+        def apply(self, team: Team) -> None:
+            team.name = self.name
+
+    class TeamMoved(OkraAggregate.Event):
+        parent_id: str | None
+        previous: str | None
+
+        def apply(self, team: Team) -> None:
+            team.parent_id = self.parent_id
+
+    class TeamArchived(OkraAggregate.Event):
+        def apply(self, team: Team) -> None:
+            team.archived = True
 
     @classmethod
     def create(cls, stamp: Stamp, *, name: str, parent_id: UUID | None, stake_unit: str) -> Team:
@@ -59,3 +85,22 @@ class Team(OkraAggregate):
             self.record(
                 self.CheckInCadenceSet, stamp, days=days, previous=self.check_in_cadence_days
             )
+
+    def check_active(self, field: str) -> None:
+        if self.archived:
+            raise InvalidInput(field, f"team {self.name} is archived")
+
+    def rename(self, stamp: Stamp, *, expected_version: int | None, name: str) -> None:
+        self.check_revision(expected_version)
+        if name != self.name:
+            self.record(self.TeamRenamed, stamp, name=name, previous=self.name)
+
+    def move(self, stamp: Stamp, *, expected_version: int | None, parent_id: str | None) -> None:
+        self.check_revision(expected_version)
+        if parent_id != self.parent_id:
+            self.record(self.TeamMoved, stamp, parent_id=parent_id, previous=self.parent_id)
+
+    def archive(self, stamp: Stamp, *, expected_version: int | None) -> None:
+        self.check_revision(expected_version)
+        self.check_active("id")
+        self.record(self.TeamArchived, stamp)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from domain.application.commands import IssueToken, RevokeToken
 from domain.application.okra import Okra
@@ -30,6 +30,8 @@ commands = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 CLI_ACTOR = "okra-cli"
+# Room the token table's other columns get beside the id, at the least.
+TABLE_ROOM = 90
 
 
 def logged(app: Okra, *event_classes: type) -> list[object]:
@@ -124,8 +126,15 @@ def create(
             secret = issue(app, user, role, team_ids(app, team or []), label, person)
         except DomainError as error:
             raise typer.BadParameter(error.message) from None
-    err.print(f"Issued a {role} token for {person or user}:")
-    explain(secret)
+    # The token alone on standard output (TOKEN=$(okra token create …) works); what to
+    # do with it on standard error.
+    err.print(f"Issued a {role} token for {person or user}. Shown once; OKRA keeps only its hash.")
+    err.print(
+        'In GraphiQL open [bold]Headers[/] and paste {"Authorization": "Bearer <the token>"}.',
+        highlight=False,
+        soft_wrap=True,
+    )
+    print(secret)
 
 
 @commands.command("list")
@@ -160,17 +169,27 @@ def list_tokens(
         for row in rows.values():
             out.print_json(data=row, indent=None)
         return
-    table = Table("id", "user", "person", "role", "teams", "label", "issued", "revoked")
+    table = Table("user", "person", "role", "teams", "label", "issued", "revoked")
+    # Ids are never cut, whatever the terminal's width: others fold, the id column is as
+    # wide as the longest id, and the table is laid out at least that wide.
+    id_width = max((len(token_id) for token_id in rows), default=2)
+    table.columns.insert(0, Column("id", no_wrap=True, min_width=id_width))
+    for column in table.columns[1:]:
+        column.overflow = "fold"
     for row in rows.values():
         table.add_row(
             *(", ".join(v) if isinstance(v, list) else str(v or "") for v in row.values())
         )
-    out.print(table)
+    wide = Console(width=max(out.width, id_width + TABLE_ROOM))
+    wide.print(table)
 
 
 @commands.command("revoke")
 def revoke(
-    token_id: Annotated[str, typer.Argument(help="The id `okra token list` shows.")],
+    token_id: Annotated[
+        str,
+        typer.Argument(help="The id `okra token list` shows, or any unique start of it."),
+    ],
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     schema: Schema = None,
@@ -179,11 +198,39 @@ def revoke(
     with open_app(
         settings_from(data_dir=data_dir, database_url=database_url, database_schema=schema)
     ) as app:
+        token = matching(app, token_id)
         try:
-            app.handle(RevokeToken(id=token_id), CLI_ACTOR)
+            app.handle(RevokeToken(id=str(token.originator_id)), CLI_ACTOR)
         except DomainError as error:
             raise typer.BadParameter(error.message) from None
-    err.print(f"Revoked {token_id}.")
+    err.print(f"Revoked {describe(token)}.")
+
+
+def matching(app: Okra, prefix: str) -> ApiToken.TokenIssued:
+    """The one token whose id starts with ``prefix`` (as git finds commits)."""
+    wanted = prefix.strip().lower()
+    found = [
+        event
+        for event in logged(app, ApiToken.TokenIssued)
+        if isinstance(event, ApiToken.TokenIssued)
+        and wanted
+        and str(event.originator_id).startswith(wanted)
+    ]
+    if not found:
+        raise typer.BadParameter(f"no token id starts with {prefix!r}", param_hint="TOKEN_ID")
+    if len(found) > 1:
+        listed = "\n".join(f"  {describe(event)}" for event in found)
+        raise typer.BadParameter(
+            f"{prefix!r} starts {len(found)} token ids; give more of it:\n{listed}",
+            param_hint="TOKEN_ID",
+        )
+    return found[0]
+
+
+def describe(token: ApiToken.TokenIssued) -> str:
+    who = token.user or token.person_id or "?"
+    label = f", {token.label!r}" if token.label else ""
+    return f"{token.originator_id} ({token.role} token for {who}{label})"
 
 
 def bootstrap_admin(settings: Settings) -> None:

@@ -17,6 +17,7 @@ from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
 from domain.model.roles import MemberRole
 from domain.model.scoring import ScoreBand
+from domain.model.team import TeamStatus
 from projections.audit import FindingEntityType, FindingKind, Severity
 
 E = TypeVar("E", bound=StrEnum)
@@ -42,9 +43,17 @@ expose(
 )
 expose(
     CycleStatus,
-    "OPEN cycles take changes; CLOSED ones are graded and read-only.",
+    "OPEN cycles take changes; CLOSED ones are graded and read-only; CANCELLED ones were "
+    "called off before anything was planned in them.",
     OPEN="Takes new objectives, edits and check-ins.",
     CLOSED="Graded and read-only; bets can still be resolved.",
+    CANCELLED="Called off while empty; takes nothing.",
+)
+expose(
+    TeamStatus,
+    "Whether a team is in use.",
+    ACTIVE="In use.",
+    ARCHIVED="Retired: takes no new objectives; left out of teams unless asked for.",
 )
 expose(
     ObjectiveKind,
@@ -141,4 +150,5 @@ __all__ = [
     "ObjectiveStatus",
     "ScoreBand",
     "Severity",
+    "TeamStatus",
 ]

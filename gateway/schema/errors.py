@@ -7,12 +7,16 @@ else is unexpected and is masked, with a request id that finds it in the log.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 import uuid
+from functools import cache
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from domain.application.commands import Command
 from domain.model.errors import DomainError, InvalidInput, NotFound
 from gateway.observability import request_id as current_request_id
 
@@ -22,6 +26,32 @@ log = logging.getLogger("okra.errors")
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+@cache
+def _input_names() -> re.Pattern[str]:
+    """Every command field with an underscore (``milestones_done``), as a whole word."""
+    names = {
+        f.name
+        for command in _commands(Command)
+        for f in dataclasses.fields(command)
+        if "_" in f.name
+    }
+    return re.compile(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
+
+
+def _commands(base: type) -> list[type]:
+    found: list[type] = []
+    subclasses: list[type] = base.__subclasses__()
+    for sub in subclasses:
+        found.extend([sub, *_commands(sub)])
+    return found
+
+
+def graphql_names(rule: str) -> str:
+    """A rule's text with the command fields it names as GraphQL spells them
+    (``milestones_done`` is ``milestonesDone``): clients never see Python's names."""
+    return _input_names().sub(lambda match: camel(match.group(1)), rule)
 
 
 class OkraError(GraphQLError):
@@ -39,7 +69,7 @@ def from_domain(error: DomainError) -> OkraError:
     message = error.message
     if isinstance(error, InvalidInput):
         field = camel(error.field)
-        message = f"{field}: {error.rule}"
+        message = f"{field}: {graphql_names(error.rule)}"
     elif isinstance(error, NotFound) and error.field:
         field = camel(error.field)
     return OkraError(message, error.code, field)

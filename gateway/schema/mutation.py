@@ -65,3 +65,9 @@ class Mutation:
     remove_member = mutation(c.RemoveMember, Person, person)
     assign_owner = mutation(c.AssignOwner, Owned, owned)
     set_contributors = mutation(c.SetContributors, Owned, owned)
+    # issue 14: the tree's and the calendar's lifecycle
+    rename_team = mutation(c.RenameTeam, Team, team)
+    move_team = mutation(c.MoveTeam, Team, team)
+    archive_team = mutation(c.ArchiveTeam, Team, team)
+    rename_cycle = mutation(c.RenameCycle, Cycle, cycle)
+    cancel_cycle = mutation(c.CancelCycle, Cycle, cycle)

@@ -10,8 +10,16 @@ import strawberry
 from gateway.schema import loading
 from gateway.schema.connection import After, Before, Connection, First, Last, Page, paginate
 from gateway.schema.context import Info
-from gateway.schema.enums import CycleKind, CycleStatus
+from gateway.schema.enums import CycleKind
 from gateway.schema.errors import OkraError, not_found
+from gateway.schema.lists import (
+    CycleListStatus,
+    ObjectiveListStatus,
+    TeamListStatus,
+    cycle_statuses,
+    objective_statuses,
+    team_statuses,
+)
 from gateway.schema.types import (
     Alignment,
     Bet,
@@ -72,7 +80,10 @@ class Query:
             raise OkraError(f"ids: at most {NODES_MAX}", "BAD_USER_INPUT", "ids")
         return list(await asyncio.gather(*(find_node(info, str(i)) for i in ids)))
 
-    @strawberry.field(description="Every team, in the order they were created.")
+    @strawberry.field(
+        description="Teams in the order they were created: the active ones unless asked "
+        "for others with status."
+    )
     async def teams(
         self,
         info: Info,
@@ -80,9 +91,15 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        status: Annotated[
+            TeamListStatus | None,
+            strawberry.argument(description="Which teams; left out: ACTIVE (not archived)."),
+        ] = None,
     ) -> Connection[Team]:
         page = Page.of(first, after, last, before)
-        return await paginate(info, TEAMS, {}, Team.from_doc, page)
+        statuses = team_statuses(status)
+        where: dict[str, Any] = {} if statuses is None else {"status": statuses}
+        return await paginate(info, TEAMS, where, Team.from_doc, page)
 
     @strawberry.field(description="One team, or null.")
     async def team(
@@ -92,7 +109,10 @@ class Query:
     ) -> Team | None:
         return await loading.team(info, id)
 
-    @strawberry.field(description="Cycles, optionally of one kind or status.")
+    @strawberry.field(
+        description="Cycles, optionally of one kind or status: open and closed ones unless "
+        "asked for cancelled ones with status."
+    )
     async def cycles(
         self,
         info: Info,
@@ -100,7 +120,8 @@ class Query:
             CycleKind | None, strawberry.argument(description="Only cycles of this kind.")
         ] = None,
         status: Annotated[
-            CycleStatus | None, strawberry.argument(description="Only cycles with this status.")
+            CycleListStatus | None,
+            strawberry.argument(description="Which cycles; left out: OPEN and CLOSED."),
         ] = None,
         first: First = None,
         after: After = None,
@@ -111,8 +132,9 @@ class Query:
         where: dict[str, Any] = {}
         if kind is not None:
             where["kind"] = kind.value
-        if status is not None:
-            where["status"] = status.value
+        statuses = cycle_statuses(status)
+        if statuses is not None:
+            where["status"] = statuses
         return await paginate(info, CYCLES, where, Cycle.from_doc, page)
 
     @strawberry.field(description="One cycle, or null.")
@@ -124,7 +146,8 @@ class Query:
         return await loading.cycle(info, id)
 
     @strawberry.field(
-        description="Objectives of a cycle, a team and/or an owner, in creation order."
+        description="Objectives of a cycle, a team and/or an owner, in creation order: "
+        "active and closed ones unless asked for archived ones with status."
     )
     async def objectives(
         self,
@@ -139,11 +162,18 @@ class Query:
             strawberry.ID | None,
             strawberry.argument(description="Only the objectives this person owns."),
         ] = None,
+        status: Annotated[
+            ObjectiveListStatus | None,
+            strawberry.argument(description="Which objectives; left out: ACTIVE and CLOSED."),
+        ] = None,
     ) -> Connection[Objective]:
         page = Page.of(first, after, last, before)
         where = objectives_of(cycle_id, team_id)
         if owner_id is not None:
             where["owner_id"] = str(owner_id)
+        statuses = objective_statuses(status)
+        if statuses is not None:
+            where["status"] = statuses
         return await paginate(info, OBJECTIVES, where, Objective.from_doc, page)
 
     @strawberry.field(description="One objective, or null.")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.model import rules
 from domain.model.objective import objective_of
 from domain.model.scoring import band
 from gateway.schema import loading
@@ -73,6 +74,9 @@ def exactly_one(**given: object) -> str:
 def _range(
     starts: date | None, ends: date | None, default: tuple[date, date], bucket: TrendBucket
 ) -> tuple[date, date, list[date]]:
+    for field, day in (("from", starts), ("to", ends)):
+        if day is not None and not rules.FIRST_DAY <= day <= rules.LAST_DAY:
+            raise _bad(field, f"must be between {rules.FIRST_DAY} and {rules.LAST_DAY}")
     first = starts or default[0]
     last = ends or max(first, default[1])
     if last < first:

@@ -25,7 +25,7 @@ from domain.model.objective import Objective, ObjectiveStatus
 from domain.model.person import Person
 from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
-from domain.model.team import Team
+from domain.model.team import Team, TeamStatus
 from projections.documents import Batch, Doc
 from projections.handlers.dispatch import observer, view_of
 from projections.history import entity_of, is_history, moment
@@ -255,3 +255,31 @@ def _(event: Person.PersonDeactivated, before: Doc | None, after: Doc | None) ->
 @changes.register
 def _(event: Person.PersonReactivated, before: Doc | None, after: Doc | None) -> list[Change]:
     return [change("active", False, True)]
+
+
+# -- issue 14: the tree's and the calendar's lifecycle ----------------------------------
+
+
+@changes.register
+def _(event: Team.TeamRenamed, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("name", event.previous, event.name)]
+
+
+@changes.register
+def _(event: Team.TeamMoved, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("parent_id", event.previous, event.parent_id)]
+
+
+@changes.register
+def _(event: Team.TeamArchived, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("status", TeamStatus.ACTIVE, TeamStatus.ARCHIVED)]
+
+
+@changes.register
+def _(event: Cycle.CycleRenamed, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("name", event.previous, event.name)]
+
+
+@changes.register
+def _(event: Cycle.CycleCancelled, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("status", CycleStatus.OPEN, CycleStatus.CANCELLED)]

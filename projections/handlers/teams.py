@@ -7,7 +7,7 @@ A team's check-in cadence is a field of its document, absent until first set
 from __future__ import annotations
 
 from domain.model.cycle import Cycle, CycleStatus
-from domain.model.team import Team
+from domain.model.team import Team, TeamStatus
 from projections.documents import Batch, Doc, created, iso
 from projections.handlers.dispatch import project
 
@@ -15,7 +15,12 @@ from projections.handlers.dispatch import project
 @project.register
 def _(event: Team.TeamCreated, doc: Doc | None, pos: int, batch: Batch) -> Doc:
     return created(
-        event, pos, name=event.name, parent_id=event.parent_id, stake_unit=event.stake_unit
+        event,
+        pos,
+        name=event.name,
+        parent_id=event.parent_id,
+        stake_unit=event.stake_unit,
+        status=TeamStatus.ACTIVE,
     )
 
 
@@ -42,3 +47,31 @@ def _(event: Cycle.CycleOpened, doc: Doc | None, pos: int, batch: Batch) -> Doc:
 @project.register
 def _(event: Cycle.CycleClosed, doc: Doc, pos: int, batch: Batch) -> Doc:
     return {**doc, "status": CycleStatus.CLOSED, "closed_at": iso(event.timestamp)}
+
+
+# -- issue 14: renamed, moved, archived teams; renamed, cancelled cycles -----------------
+
+
+@project.register
+def _(event: Team.TeamRenamed, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "name": event.name}
+
+
+@project.register
+def _(event: Team.TeamMoved, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "parent_id": event.parent_id}
+
+
+@project.register
+def _(event: Team.TeamArchived, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "status": TeamStatus.ARCHIVED, "archived_at": iso(event.timestamp)}
+
+
+@project.register
+def _(event: Cycle.CycleRenamed, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "name": event.name}
+
+
+@project.register
+def _(event: Cycle.CycleCancelled, doc: Doc, pos: int, batch: Batch) -> Doc:
+    return {**doc, "status": CycleStatus.CANCELLED, "cancelled_at": iso(event.timestamp)}

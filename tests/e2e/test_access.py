@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +26,14 @@ async def key_result_of(api: Api, org: Org, team: str) -> dict[str, Any]:
 
 
 NAMES = itertools.count(1)
+# Quarters of a year may not overlap: each sprint a quarter of its own days of 2026.
+DAYS = itertools.count(0)
+
+
+async def sprint(api: Api, org: Org) -> str:
+    day = str(date(2026, 1, 1) + timedelta(days=next(DAYS) % 365))
+    return await api.cycle(f"Sprint {next(NAMES)}", day, day, org.year)
+
 
 # Each case: how to build the input of the mutation against a given team's OKRs.
 Setup = Callable[[Api, Org, str], Awaitable[dict[str, Any]]]
@@ -76,8 +85,7 @@ async def set_stake_budget(api: Api, org: Org, team: str) -> dict[str, Any]:
 
 async def closed_quarter_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
     """An objective of the team with a key result, in a quarter that closed since."""
-    number = next(NAMES)
-    quarter = await api.cycle(f"Sprint {number}", "2026-01-01", "2026-03-31", org.year)
+    quarter = await sprint(api, org)
     objective = await api.objective(quarter, team)
     await api.key_result(objective["id"])
     await api.mutate("closeCycle", "id", id=quarter)
@@ -86,7 +94,7 @@ async def closed_quarter_objective(api: Api, org: Org, team: str) -> dict[str, A
 
 async def carry_over_objective(api: Api, org: Org, team: str) -> dict[str, Any]:
     objective = await closed_quarter_objective(api, org, team)
-    later = await api.cycle(f"Sprint {next(NAMES)}", "2026-04-01", "2026-06-30", org.year)
+    later = await sprint(api, org)
     return {"id": objective["id"], "toCycleId": later}
 
 
@@ -167,21 +175,22 @@ LEAD_SCOPED: dict[str, Setup] = {
 
 
 async def create_team(api: Api, org: Org, team: str) -> dict[str, Any]:
-    return {"name": "New team", "parentId": org.org}
+    return {"name": f"New team {next(NAMES)}", "parentId": org.org}
 
 
 async def open_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
+    day = str(date(2026, 1, 1) + timedelta(days=next(DAYS) % 365))
     return {
         "name": f"Sprint {next(NAMES)}",
         "kind": "QUARTERLY",
-        "startsOn": "2026-10-01",
-        "endsOn": "2026-12-31",
+        "startsOn": day,
+        "endsOn": day,
         "parentId": org.year,
     }
 
 
 async def close_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
-    return {"id": await api.cycle(f"Sprint {next(NAMES)}", "2026-01-01", "2026-03-31", org.year)}
+    return {"id": await sprint(api, org)}
 
 
 async def define_strategy_map(api: Api, org: Org, team: str) -> dict[str, Any]:
@@ -204,6 +213,33 @@ async def reactivate_person(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"id": someone(api, active=False)}
 
 
+# -- issue 14: the tree's and the calendar's lifecycle ------------------------------------
+
+
+async def rename_team(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": team, "name": f"Team {next(NAMES)}"}
+
+
+async def move_team(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await api.team(f"Loose {next(NAMES)}"), "parentId": team}
+
+
+async def archive_team(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await api.team(f"Idle {next(NAMES)}", team)}
+
+
+async def rename_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await sprint(api, org), "name": f"Renamed {next(NAMES)}"}
+
+
+async def cancel_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await sprint(api, org)}
+
+
+# Admins, and the leads of the team (or of a team above it).
+LEAD_OR_ADMIN: dict[str, Setup] = {"renameTeam": rename_team}
+
+
 ADMIN_ONLY: dict[str, Setup] = {
     "createTeam": create_team,
     "defineStrategyMap": define_strategy_map,
@@ -213,13 +249,17 @@ ADMIN_ONLY: dict[str, Setup] = {
     "updatePerson": update_person,
     "deactivatePerson": deactivate_person,
     "reactivatePerson": reactivate_person,
+    "moveTeam": move_team,
+    "archiveTeam": archive_team,
+    "renameCycle": rename_cycle,
+    "cancelCycle": cancel_cycle,
 }
-EVERY = {**TEAM_SCOPED, **LEAD_SCOPED, **ADMIN_ONLY}
+EVERY = {**TEAM_SCOPED, **LEAD_SCOPED, **LEAD_OR_ADMIN, **ADMIN_ONLY}
 
 
 def test_the_matrix_covers_every_mutation() -> None:
     assert set(EVERY) == mutation_names()
-    assert len(EVERY) == len(TEAM_SCOPED) + len(LEAD_SCOPED) + len(ADMIN_ONLY)
+    assert len(EVERY) == len(TEAM_SCOPED) + len(LEAD_SCOPED) + len(LEAD_OR_ADMIN) + len(ADMIN_ONLY)
 
 
 async def attempt(api: Api, operation: str, token: str, input: dict[str, Any]) -> str | None:
@@ -260,7 +300,7 @@ def expected(operation: str, role: str, own: bool) -> str | None:
         return None
     if operation in ADMIN_ONLY or not own:
         return "FORBIDDEN"
-    if operation in LEAD_SCOPED:
+    if operation in LEAD_SCOPED or operation in LEAD_OR_ADMIN:
         return None if role == "lead" else "FORBIDDEN"
     if operation == "tagObjective" and role == "champion":
         return None

@@ -205,12 +205,29 @@ def test_token_commands(settings: Settings) -> None:
         "laptop",
         *store_args(settings),
     )
-    assert "okra_" in created.stderr
+    # The token alone on standard output (TOKEN=$(okra token create …)), the rest on stderr.
+    assert re.fullmatch(r"okra_[\w-]+\n", created.stdout), created.stdout
+    assert "okra_" not in created.stderr and "Issued a member token for sam" in created.stderr
     [sam] = [t for t in tokens(settings) if t["user"] == "sam"]
     assert sam["role"] == "member" and sam["label"] == "laptop" and len(sam["teams"]) == 1
-    okra("token", "revoke", str(sam["id"]), *store_args(settings))
+    # Ids are never cut, however narrow the terminal.
+    narrow = spawn("token", "list", *store_args(settings), env={"COLUMNS": "30"})
+    assert narrow.wait(timeout=60) == 0
+    assert all(str(t["id"]) in narrow.output() for t in tokens(settings))
+    # Any unique start of an id revokes, naming the token; an ambiguous one lists them.
+    prefix = str(sam["id"])[:8]
+    revoked = okra("token", "revoke", prefix, *store_args(settings))
+    assert f"Revoked {sam['id']} (member token for sam, 'laptop')" in revoked.stderr
     [sam] = [t for t in tokens(settings) if t["user"] == "sam"]
     assert sam["revoked"] is not None
+    ids = [str(t["id"]) for t in tokens(settings)]
+    for first in {i[0] for i in ids}:
+        sharing = [i for i in ids if i.startswith(first)]
+        ambiguous = spawn("token", "revoke", first, *store_args(settings))
+        assert (ambiguous.wait(timeout=60) != 0) == (len(sharing) > 1)
+        if len(sharing) > 1:
+            assert all(i in ambiguous.output() for i in sharing)
+            break
     for bad in (["--role", "member", "--team", "Nowhere"], ["--role", "owner"]):
         refused = spawn("token", "create", "--user", "x", *bad, *store_args(settings))
         assert refused.wait(timeout=60) != 0

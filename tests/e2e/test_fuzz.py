@@ -33,6 +33,8 @@ def numbers() -> st.SearchStrategy[float]:
         st.floats(allow_nan=False, allow_infinity=False),
         st.integers(min_value=-(10**6), max_value=10**6).map(float),
         st.sampled_from([0.0, -0.0, 1.0, 0.5, 1e308, -1e308, 1e-308, 100.0, 100.0001]),
+        # issue 14's bounds: magnitudes at most 1e12, stakes/odds/impacts at least 1e-9
+        st.sampled_from([1e12, -1e12, 1e12 + 1, -1.000001e12, 1e-9, -1e-9, 9.99e-10, 5e-324]),
     )
 
 
@@ -41,7 +43,17 @@ def dates() -> st.SearchStrategy[str]:
     return st.one_of(
         st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(str),
         st.sampled_from([str(today), str(today + timedelta(days=2)), "2026-02-30", "nope"]),
+        # issue 14's bounds: 1970-01-01 to 2199-12-31
+        st.sampled_from(["1969-12-31", "1970-01-01", "2199-12-31", "2200-01-01"]),
     )
+
+
+# Text that shows nothing: zero-width space, byte-order mark, bidi controls (issue 14).
+INVISIBLE = st.text(
+    alphabet=st.sampled_from(["\u200b", "\ufeff", "\u202a", "\u202e", "\u2066", "\u2069", " "]),
+    min_size=1,
+    max_size=6,
+)
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -80,7 +92,7 @@ async def build_world(api: Api) -> World:
     bo = await api.mutate("addPerson", "id", handle="bo", name="Bo")
     await api.mutate("addMember", "id", teamId=team, personId=bo["id"], role="LEAD")
     world.ids = {
-        "team": [org, team],
+        "team": [org, team, await api.team("Idle", org)],
         "cycle": [year, quarter],
         "objective": [objective["id"], other["id"]],
         "key_result": [metric["id"], milestones["id"]],
@@ -112,6 +124,12 @@ def emails() -> st.SearchStrategy[str | None]:
 
 
 def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+    inputs = inputs_of(world)
+    return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
+
+
+def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
+    """Each mutation's inputs, as fuzzed (tests/e2e/test_field_names.py walks them too)."""
     w = world.ids_of
     versions = st.integers(min_value=-2, max_value=12)
     roles = st.sampled_from(["LEAD", "MEMBER", "CHAMPION"])
@@ -264,14 +282,39 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
             {"entityId": w("owned"), "personIds": st.lists(w("person"), max_size=4)}
         ),
     }
+    # issue 14: the tree's and the calendar's lifecycle
+    inputs.update(
+        {
+            "renameTeam": st.fixed_dictionaries(
+                {"id": w("team"), "name": st.one_of(texts(), INVISIBLE, st.just(" acme "))},
+                optional={"expectedVersion": maybe(versions)},
+            ),
+            "moveTeam": st.fixed_dictionaries(
+                {"id": w("team")},
+                optional={"parentId": maybe(w("team")), "expectedVersion": maybe(versions)},
+            ),
+            "archiveTeam": st.fixed_dictionaries(
+                {"id": w("team")}, optional={"expectedVersion": maybe(versions)}
+            ),
+            "renameCycle": st.fixed_dictionaries(
+                {"id": w("cycle"), "name": st.one_of(texts(), INVISIBLE, st.just("2026 "))},
+                optional={"expectedVersion": maybe(versions)},
+            ),
+            "cancelCycle": st.fixed_dictionaries(
+                {"id": st.one_of(w("cycle"), w("closable"))},
+                optional={"expectedVersion": maybe(versions)},
+            ),
+        }
+    )
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
-    return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
+    return inputs
 
 
 STATE = """{ objectives(first: 100) { nodes { title score kind owner { active }
     keyResults { weight score confidence finalGrade asOf owner { id } }
     bets { stake odds status teamId cycleId } } }
-    teams(first: 100) { nodes { id name } } cycles { nodes { id startsOn endsOn parent {
+    teams(first: 100, status: ALL) { nodes { id name parent { id } } }
+    cycles(first: 100) { nodes { id name kind startsOn endsOn parent { id
     startsOn endsOn } } } people(first: 100) { nodes { handle name email
     memberships { team { id } } } } }"""
 HANDLE = re.compile(r"[a-z0-9._-]{1,64}")
@@ -292,9 +335,10 @@ async def check_invariants(api: Api) -> None:
             assert kr["finalGrade"] is None or 0 <= kr["finalGrade"] <= 1
             assert kr["asOf"] is None or date.fromisoformat(kr["asOf"]) <= latest
         for bet in objective["bets"]:
-            assert bet["stake"] > 0 and 0 < bet["odds"] <= 1
+            assert 1e-9 <= bet["stake"] <= 1e12 and 1e-9 <= bet["odds"] <= 1
     for team in state["teams"]["nodes"]:
         assert 1 <= len(team["name"]) <= 200
+    check_tree_and_calendar(state)
     people = state["people"]["nodes"]
     emails = [p["email"].casefold() for p in people if p["email"]]
     assert len(emails) == len(set(emails)), "an email is unique, ignoring case"
@@ -353,3 +397,29 @@ async def test_fuzz_every_mutation(api: Api) -> None:
     assert FUZZED[backend] >= EXAMPLES
     # The fuzzing reached the domain: some inputs were applied, some refused by its rules.
     assert outcomes.get("applied", 0) > 0 and outcomes.get("BAD_USER_INPUT", 0) > 0, outcomes
+
+
+def check_tree_and_calendar(state: dict[str, Any]) -> None:
+    """issue 14: team names unique ignoring case and space, no loop in the tree; cycle
+    names unique, dates in 1970–2199, no two quarters of a year (or years) overlapping."""
+    teams = state["teams"]["nodes"]
+    names = [t["name"].strip().casefold() for t in teams]
+    assert len(names) == len(set(names)), "a team name is unique, ignoring case"
+    parent = {t["id"]: (t["parent"] or {}).get("id") for t in teams}
+    for team in parent:
+        seen: set[str] = set()
+        current: str | None = team
+        while current is not None:
+            assert current not in seen, "the team tree has a loop"
+            seen.add(current)
+            current = parent.get(current)
+    cycles = state["cycles"]["nodes"]
+    cycle_names = [c["name"].strip().casefold() for c in cycles]
+    assert len(cycle_names) == len(set(cycle_names)), "a cycle name is unique"
+    for cycle in cycles:
+        assert "1970-01-01" <= cycle["startsOn"] <= cycle["endsOn"] <= "2199-12-31"
+        for other in cycles:
+            same = cycle["kind"] == other["kind"] and cycle["parent"] == other["parent"]
+            if other is not cycle and same:
+                apart = cycle["endsOn"] < other["startsOn"] or other["endsOn"] < cycle["startsOn"]
+                assert apart, (cycle, other)

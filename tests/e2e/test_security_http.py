@@ -294,18 +294,25 @@ async def test_inputs_that_were_internal_errors_are_bad_user_input(api: Api) -> 
         error = await api.error(document, **variables)
         assert error["extensions"]["code"] == "BAD_USER_INPUT", (document, error)
         assert error["extensions"]["field"] == field, (document, error)
-    # A trend whose range lies in the calendar's last year answers (no overflow).
+    # A trend whose range lies in the last year OKRA keeps answers (no overflow); the
+    # calendar's last year is past the dates OKRA keeps (issue 14: 1970-01-01–2199-12-31).
+    trend_query = (
+        "query($t: ID!, $from: Date, $to: Date, $bucket: TrendBucket!) { scoreTrend("
+        "teamId: $t, from: $from, to: $to, bucket: $bucket) { endsOn points { at } } }"
+    )
     for variables in (
-        {"from": "9999-12-01", "to": "9999-12-31", "bucket": "DAY"},
-        {"from": "9999-12-27", "bucket": "WEEK"},
+        {"from": "2199-12-01", "to": "2199-12-31", "bucket": "DAY"},
+        {"from": "2199-12-27", "bucket": "WEEK"},
     ):
-        trend = await api.data(
-            "query($t: ID!, $from: Date, $to: Date, $bucket: TrendBucket!) { scoreTrend("
-            "teamId: $t, from: $from, to: $to, bucket: $bucket) { endsOn points { at } } }",
-            t=team,
-            **{"to": None, **variables},
-        )
-        assert trend["scoreTrend"]["points"][-1]["at"] <= "9999-12-31"
+        trend = await api.data(trend_query, t=team, **{"to": None, **variables})
+        assert trend["scoreTrend"]["points"][-1]["at"] <= "2199-12-31"
+    for variables, field in (
+        ({"from": "9999-12-01", "to": "9999-12-31", "bucket": "DAY"}, "from"),
+        ({"from": "2199-12-27", "to": "2200-01-01", "bucket": "WEEK"}, "to"),
+        ({"from": "1969-12-31", "bucket": "DAY"}, "from"),
+    ):
+        error = await api.error(trend_query, t=team, **{"to": None, **variables})
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert (await api.data(TEAMS))["teams"]["totalCount"] == 1
 
 

@@ -46,7 +46,7 @@ def verify(settings: Settings) -> subprocess.CompletedProcess[str]:
 def admin_token(settings: Settings) -> str:
     """A real admin token, made the way an operator makes one."""
     result = okra("token", "create", "--user", "tests", "--role", "admin", *store_args(settings))
-    return next(word for word in result.stderr.split() if word.startswith("okra_"))
+    return result.stdout.strip()  # the token alone on standard output
 
 
 LOGS = Path(tempfile.mkdtemp(prefix="okra-test-logs-"))

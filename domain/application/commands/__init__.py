@@ -2,7 +2,7 @@
 
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
-from domain.application.commands.cycles import CloseCycle, OpenCycle
+from domain.application.commands.cycles import CancelCycle, CloseCycle, OpenCycle, RenameCycle
 from domain.application.commands.key_results import (
     AddKeyResult,
     RecordCheckIn,
@@ -29,7 +29,13 @@ from domain.application.commands.people import (
 )
 from domain.application.commands.plans import ImportPlan
 from domain.application.commands.strategy import DefineStrategyMap
-from domain.application.commands.teams import CreateTeam, SetCheckInCadence
+from domain.application.commands.teams import (
+    ArchiveTeam,
+    CreateTeam,
+    MoveTeam,
+    RenameTeam,
+    SetCheckInCadence,
+)
 from domain.application.commands.tokens import IssueToken, RevokeToken
 
 __all__ = [
@@ -37,7 +43,9 @@ __all__ = [
     "AddMember",
     "AddPerson",
     "AlignObjective",
+    "ArchiveTeam",
     "AssignOwner",
+    "CancelCycle",
     "CarryOverObjective",
     "ChangeMemberRole",
     "CloseCycle",
@@ -51,12 +59,15 @@ __all__ = [
     "ImportPeople",
     "ImportPlan",
     "IssueToken",
+    "MoveTeam",
     "OpenCycle",
     "PlaceBet",
     "ReactivatePerson",
     "RecordCheckIn",
     "RegradeKeyResult",
     "RemoveMember",
+    "RenameCycle",
+    "RenameTeam",
     "ResolveBet",
     "RevokeToken",
     "Saved",

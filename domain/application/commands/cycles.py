@@ -7,7 +7,8 @@ from datetime import date
 from typing import Annotated, ClassVar
 
 from domain.application.commands.base import Command, Id
-from domain.model.cycle import Cycle, CycleKind
+from domain.model.calendar import Calendar
+from domain.model.cycle import CycleKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,7 +25,7 @@ class OpenCycle(Command):
     parent_id: Annotated[Id | None, "The annual cycle of a quarter."] = None
 
     def lock(self) -> object:
-        return Cycle.id_for(self.name)
+        return Calendar.id_for()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,3 +42,37 @@ class CloseCycle(Command):
 
     def lock(self) -> object:
         return self.id
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameCycle(Command):
+    """Rename a cycle (admins). Names are unique ignoring case."""
+
+    input_doc: ClassVar[str] = "A cycle's new name."
+    argument_doc: ClassVar[str] = "The cycle and its new name."
+
+    id: Annotated[Id, "The cycle."]
+    name: Annotated[str, "The new name, 1–200 characters, unique ignoring case."]
+    expected_version: Annotated[int | None, "The cycle's version you read; left out, no check."] = (
+        None
+    )
+
+    def lock(self) -> object:
+        return Calendar.id_for()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelCycle(Command):
+    """Cancel an open cycle that has no objectives (admins): it is left out of `cycles`
+    unless asked for, and takes no objectives."""
+
+    input_doc: ClassVar[str] = "The cycle to cancel."
+    argument_doc: ClassVar[str] = "The cycle to cancel."
+
+    id: Annotated[Id, "The cycle to cancel."]
+    expected_version: Annotated[int | None, "The cycle's version you read; left out, no check."] = (
+        None
+    )
+
+    def lock(self) -> object:
+        return Calendar.id_for()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.application.commands import (
     AddKeyResult,
     RecordCheckIn,
@@ -11,6 +13,8 @@ from domain.application.commands import (
 )
 from domain.application.handlers.owners import assignees
 from domain.application.unit import UnitOfWork
+from domain.model.cycle import Cycle
+from domain.model.errors import InvalidInput
 from domain.model.objective import Objective
 
 
@@ -34,6 +38,8 @@ def record_check_in(command: RecordCheckIn, uow: UnitOfWork) -> Saved:
     objective, key_result = uow.changing_key_result(
         command.key_result_id, "key_result_id", owners_may=True
     )
+    if command.as_of is not None:
+        in_cycle(uow.load(Cycle, objective.cycle_id, "key_result_id"), command.as_of)
     objective.record_check_in(uow.stamp, key_result.id, **command.arguments("key_result_id"))
     return uow.commit(key_result.id, objective)
 
@@ -43,3 +49,14 @@ def regrade_key_result(command: RegradeKeyResult, uow: UnitOfWork) -> Saved:
     objective, key_result = uow.changing_key_result(command.id, "id")
     objective.regrade_key_result(uow.stamp, key_result.id, **command.arguments("id"))
     return uow.commit(key_result.id, objective)
+
+
+def in_cycle(cycle: Cycle, as_of: date) -> None:
+    """A check-in dated on purpose lies within its cycle's days (a 2019 check-in on a
+    2026 quarter is a typo). Left out, asOf is today, a real moment, and is let be."""
+    if not cycle.starts_on <= as_of <= cycle.ends_on:
+        raise InvalidInput(
+            "as_of",
+            f"must lie within the cycle {cycle.name} "
+            f"({cycle.starts_on.isoformat()} – {cycle.ends_on.isoformat()})",
+        )

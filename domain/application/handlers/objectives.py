@@ -29,6 +29,7 @@ def create_objective(command: CreateObjective, uow: UnitOfWork) -> Saved:
     uow.authorize(team.id)
     if not cycle.is_open:
         raise CycleClosed(cycle.name)
+    team.check_active("team_id")
     objective = Objective.create(
         uow.stamp,
         cycle_id=cycle.id,

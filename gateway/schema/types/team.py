@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.model.team import TeamStatus
 from gateway.schema import loading
 from gateway.schema.connection import After, Before, Connection, First, Last, Page, page_of
 from gateway.schema.context import Info
@@ -25,6 +26,7 @@ class Team(Node, Audited, stored_in=TEAMS):
     check_in_cadence_days: int | None = strawberry.field(
         description="Days the team lets pass between check-ins; null: the default."
     )
+    status: TeamStatus = strawberry.field(description="ACTIVE, or ARCHIVED (see archiveTeam).")
     parent_id: strawberry.Private[str | None]
 
     @classmethod
@@ -34,6 +36,7 @@ class Team(Node, Audited, stored_in=TEAMS):
             name=doc["name"],
             stake_unit=doc["stake_unit"],
             check_in_cadence_days=doc.get("check_in_cadence_days"),
+            status=TeamStatus(doc.get("status", TeamStatus.ACTIVE)),
             parent_id=doc["parent_id"],
             **stamps(doc),
         )
