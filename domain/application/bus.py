@@ -17,6 +17,7 @@ from domain.application.access import Actor, Forbidden
 from domain.application.commands import Command, Saved
 from domain.application.handlers import (
     bets,
+    corrections,
     cycles,
     key_results,
     objectives,
@@ -65,6 +66,9 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ImportPeople: people.import_people,
     c.AssignOwner: owners.assign_owner,
     c.SetContributors: owners.set_contributors,
+    # Corrections (issue 14)
+    c.RetractCheckIn: corrections.retract_check_in,
+    c.CorrectCheckIn: corrections.correct_check_in,
 }
 
 

@@ -65,3 +65,6 @@ class Mutation:
     remove_member = mutation(c.RemoveMember, Person, person)
     assign_owner = mutation(c.AssignOwner, Owned, owned)
     set_contributors = mutation(c.SetContributors, Owned, owned)
+    # Corrections (issue 14): each answers the key result the check-in measures.
+    retract_check_in = mutation(c.RetractCheckIn, KeyResult, key_result)
+    correct_check_in = mutation(c.CorrectCheckIn, KeyResult, key_result)

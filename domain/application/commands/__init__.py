@@ -2,6 +2,7 @@
 
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
+from domain.application.commands.corrections import CorrectCheckIn, RetractCheckIn
 from domain.application.commands.cycles import CloseCycle, OpenCycle
 from domain.application.commands.key_results import (
     AddKeyResult,
@@ -41,6 +42,7 @@ __all__ = [
     "ChangeMemberRole",
     "CloseCycle",
     "Command",
+    "CorrectCheckIn",
     "CreateObjective",
     "CreateTeam",
     "DeactivatePerson",
@@ -56,6 +58,7 @@ __all__ = [
     "RegradeKeyResult",
     "RemoveMember",
     "ResolveBet",
+    "RetractCheckIn",
     "RevokeToken",
     "Saved",
     "SetCheckInCadence",
