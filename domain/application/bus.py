@@ -69,6 +69,7 @@ HANDLERS: Mapping[type[Command], Handler] = {
     # Corrections (issue 14)
     c.RetractCheckIn: corrections.retract_check_in,
     c.CorrectCheckIn: corrections.correct_check_in,
+    c.RemoveKeyResult: corrections.remove_key_result,
 }
 
 

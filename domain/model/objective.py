@@ -346,6 +346,19 @@ class Objective(OkraAggregate):
                     self, self.key_result_id, self.originator_version
                 )
 
+    class KeyResultRemoved(OkraAggregate.Event):
+        """A key result added by mistake is gone from the objective (and its score); its
+        events stay in the stream, and its number is never given again."""
+
+        edits_entity: ClassVar[bool] = False
+        key_result_id: str
+        title: str
+        reason: str
+
+        def apply(self, objective: Objective) -> None:
+            del objective.key_results[self.key_result_id]
+            objective.removed_key_results.append(self.key_result_id)
+
     class KeyResultRegraded(KeyResultEvent):
         """A correction of a closed cycle's grade; the original stays in the stream."""
 
@@ -644,6 +657,21 @@ class Objective(OkraAggregate):
             stamp,
             key_result_id=key_result.id,
             **_measurement(key_result, stamp, value, milestones_done, confidence, note, as_of),
+        )
+        return key_result
+
+    def remove_key_result(
+        self, stamp: Stamp, key_result_id: str, *, expected_version: int | None, reason: str | None
+    ) -> KeyResult:
+        """Remove a key result (its bets are the caller's to withdraw, in the same save)."""
+        self.check_open()
+        key_result = self._key_result_at(key_result_id, expected_version)
+        self.record(
+            self.KeyResultRemoved,
+            stamp,
+            key_result_id=key_result.id,
+            title=key_result.title,
+            reason=_required_reason(reason, "removing a key result"),
         )
         return key_result
 

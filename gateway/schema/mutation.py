@@ -68,3 +68,4 @@ class Mutation:
     # Corrections (issue 14): each answers the key result the check-in measures.
     retract_check_in = mutation(c.RetractCheckIn, KeyResult, key_result)
     correct_check_in = mutation(c.CorrectCheckIn, KeyResult, key_result)
+    remove_key_result = mutation(c.RemoveKeyResult, Objective, objective)  # its objective

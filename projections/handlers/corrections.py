@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from domain.model import scoring
 from domain.model.base import OkraAggregate
 from domain.model.objective import Objective
-from projections.documents import Batch, Doc, check_in_doc, iso, key_result_changed
+from projections.documents import Batch, Doc, check_in_doc, iso, key_result_changed, rescored
 from projections.handlers.dispatch import observer, project
 from projections.views import CHECK_INS, View
 
@@ -47,6 +47,12 @@ def _(event: Objective.KeyResultRegraded, doc: Doc, pos: int, batch: Batch) -> D
     new = key_result_changed(event, doc)
     grade = scoring.weighted_mean((kr["weight"], kr["final_grade"]) for kr in new["key_results"])
     return {**new, "grade": grade, "original_grade": doc.get("original_grade", doc["grade"])}
+
+
+@project.register
+def _(event: Objective.KeyResultRemoved, doc: Doc, pos: int, batch: Batch) -> Doc:
+    """Gone from the objective's document (and score); its history and check-ins stay."""
+    return rescored(doc, [row for row in doc["key_results"] if row["id"] != event.key_result_id])
 
 
 class RevisedCheckIns:

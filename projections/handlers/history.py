@@ -179,6 +179,11 @@ def _(event: Objective.CheckInRevised, before: Doc | None, after: Doc | None) ->
 
 
 @changes.register
+def _(event: Objective.KeyResultRemoved, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("removed", False, True), change("title", event.title, None)]
+
+
+@changes.register
 def _(event: Objective.KeyResultRegraded, before: Doc | None, after: Doc | None) -> list[Change]:
     return [change("final_grade", event.previous, event.grade)]
 

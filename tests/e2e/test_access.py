@@ -144,6 +144,11 @@ async def correct_check_in(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"checkInId": await check_in_of(api, org, team), "value": 31, "reason": "A typo"}
 
 
+async def remove_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {"id": kr["id"], "expectedVersion": 1, "reason": "Added by mistake"}
+
+
 TEAM_SCOPED: dict[str, Setup] = {
     "createObjective": create_objective,
     "updateObjective": update_objective,
@@ -163,6 +168,7 @@ TEAM_SCOPED: dict[str, Setup] = {
     # Corrections (issue 14)
     "retractCheckIn": retract_check_in,
     "correctCheckIn": correct_check_in,
+    "removeKeyResult": remove_key_result,
 }
 
 

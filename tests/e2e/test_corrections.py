@@ -193,3 +193,109 @@ async def test_a_check_in_of_the_previous_release_is_retracted(
         }
     verified = okra("audit", "verify", *store_args(settings)).stdout
     assert verified.startswith("OK: 1,028 events in 116 streams verified")
+
+
+PORTFOLIO = """query($team: ID!, $cycle: ID!) { portfolio(teamId: $team, cycleId: $cycle) {
+    staked bets { id status learning } } }"""
+
+
+async def test_a_key_result_removed_frees_its_stakes_and_stays_in_history(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year(str(TODAY.year))
+    objective = (await api.objective(year, team, "Grow"))["id"]
+    keep = (await api.key_result(objective, "NPS", startValue=0, targetValue=10))["id"]
+    wrong = (await api.key_result(objective, "Typo", startValue=0, targetValue=10))["id"]
+    await api.check_in(keep, value=8)
+    await api.check_in(wrong, value=1)
+    placed = await api.bet(wrong, stake=4)
+    kept_bet = await api.bet(keep, stake=3)
+    await api.mutate("setStakeBudget", "teamId", teamId=team, cycleId=year, budget=7)
+    before = datetime.now().astimezone()
+    head = api.backend.app.recorder.max_notification_id()
+
+    error = await api.refuse("removeKeyResult", id=wrong, expectedVersion=1, reason="Typo")
+    assert error["extensions"]["code"] == "VERSION_CONFLICT"
+    error = await api.refuse("removeKeyResult", id=wrong, expectedVersion=2, reason="")
+    assert error["extensions"]["field"] == "reason"
+    assert api.backend.app.recorder.max_notification_id() == head
+
+    answer = await api.mutate(
+        "removeKeyResult",
+        "id score keyResults { id } bets { id }",
+        id=wrong,
+        expectedVersion=2,
+        reason="Added by mistake",
+    )
+    assert answer == {
+        "id": objective, "score": 0.8, "keyResults": [{"id": keep}],
+        "bets": [{"id": kept_bet["id"]}],
+    }  # fmt: skip
+    # One save: the removal, the bet withdrawn, its stake released.
+    assert api.backend.app.recorder.max_notification_id() == head + 3
+    stakes = (await api.data(PORTFOLIO, team=team, cycle=year))["portfolio"]
+    assert stakes["staked"] == 3.0
+    statuses = {b["id"]: (b["status"], b["learning"]) for b in stakes["bets"]}
+    assert statuses[placed["id"]] == (
+        "WITHDRAWN", "Its key result was removed: Added by mistake"
+    )  # fmt: skip
+    assert statuses[kept_bet["id"]][0] == "PLACED"
+    # The freed stake can be bet again within the budget.
+    await api.bet(keep, stake=4)
+
+    gone = await api.data("query($id: ID!) { keyResult(id: $id) { id } }", id=wrong)
+    assert gone["keyResult"] is None
+    error = await api.refuse("recordCheckIn", keyResultId=wrong, value=2)
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    # Its number is not given again.
+    added = await api.key_result(objective, "Another")
+    assert added["id"] == f"{objective}.3"
+    # History and time travel keep it.
+    trail = await api.data(
+        """query($id: ID!) { auditTrail(filter: { entityId: $id,
+             eventTypes: ["KeyResultRemoved"] }) {
+               nodes { reason changes { field from to } } } }""",
+        id=wrong,
+    )
+    assert trail["auditTrail"]["nodes"] == [
+        {
+            "reason": "Added by mistake",
+            "changes": [
+                {"field": "removed", "from": False, "to": True},
+                {"field": "title", "from": "Typo", "to": None},
+            ],
+        }
+    ]
+    past = await api.data(
+        """query($id: ID!, $kr: ID!, $at: DateTime!) {
+             objectiveAsOf(id: $id, asOf: $at) { score keyResults { entityId } }
+             keyResultAsOf(id: $kr, asOf: $at) { title currentValue } }""",
+        id=objective,
+        kr=wrong,
+        at=(before - timedelta(milliseconds=1)).isoformat(),
+    )
+    assert past["objectiveAsOf"] == {
+        "score": 0.45, "keyResults": [{"entityId": keep}, {"entityId": wrong}]
+    }  # fmt: skip
+    assert past["keyResultAsOf"] == {"title": "Typo", "currentValue": 1.0}
+
+
+async def test_a_closed_cycle_keeps_its_key_results_and_check_ins(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year(str(TODAY.year))
+    quarter = await api.cycle("Q1", f"{TODAY.year}-01-01", f"{TODAY.year}-03-31", year)
+    objective = (await api.objective(quarter, team, "Grow"))["id"]
+    kr = (await api.key_result(objective, "NPS", startValue=0, targetValue=10))["id"]
+    checked = await api.mutate(
+        "recordCheckIn",
+        "checkIns(first: 1) { nodes { id } }",
+        keyResultId=kr,
+        value=3,
+        asOf=f"{TODAY.year}-03-01",
+    )
+    check_in = checked["checkIns"]["nodes"][0]["id"]
+    await api.mutate("closeCycle", "id", id=quarter)
+    for operation, input in (
+        ("removeKeyResult", {"id": kr, "expectedVersion": 2, "reason": "Late"}),
+        ("retractCheckIn", {"checkInId": check_in, "reason": "Late"}),
+        ("correctCheckIn", {"checkInId": check_in, "value": 4, "reason": "Late"}),
+    ):
+        error = await api.refuse(operation, **input)
+        assert error["extensions"]["code"] == "CYCLE_CLOSED", operation

@@ -92,6 +92,7 @@ async def build_world(api: Api) -> World:
         "owned": [objective["id"], metric["id"], bet["id"]],
     }
     world.ids["check_in"] = await corrigible_check_ins(api, metric["id"], milestones["id"])
+    world.ids["removable"] = [(await api.key_result(objective["id"], "Spare"))["id"]]
     return world
 
 
@@ -285,6 +286,13 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
         ),
         # Corrections (issue 14)
         "retractCheckIn": st.fixed_dictionaries({"checkInId": check_ins, "reason": texts()}),
+        "removeKeyResult": st.fixed_dictionaries(
+            {
+                "id": st.one_of(w("removable"), w("key_result")),
+                "expectedVersion": versions,
+                "reason": texts(),
+            }
+        ),
         "correctCheckIn": st.fixed_dictionaries(
             {"checkInId": check_ins, "reason": texts()},
             optional={

@@ -2,7 +2,11 @@
 
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
-from domain.application.commands.corrections import CorrectCheckIn, RetractCheckIn
+from domain.application.commands.corrections import (
+    CorrectCheckIn,
+    RemoveKeyResult,
+    RetractCheckIn,
+)
 from domain.application.commands.cycles import CloseCycle, OpenCycle
 from domain.application.commands.key_results import (
     AddKeyResult,
@@ -56,6 +60,7 @@ __all__ = [
     "ReactivatePerson",
     "RecordCheckIn",
     "RegradeKeyResult",
+    "RemoveKeyResult",
     "RemoveMember",
     "ResolveBet",
     "RetractCheckIn",

@@ -50,3 +50,20 @@ class CorrectCheckIn(Command):
 
     def lock(self) -> object:
         return objective_of(key_result_of(self.check_in_id))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveKeyResult(Command):
+    """Remove a key result added by mistake, in an open cycle: its placed bets are withdrawn
+    (their stake freed) in the same save and its objective's score recomputes. It stays in
+    history and time travel."""
+
+    input_doc: ClassVar[str] = "The key result to remove, its version and why."
+    argument_doc: ClassVar[str] = "The key result and the reason."
+
+    id: Annotated[Id, "The key result to remove."]
+    reason: Annotated[str, "Why it is removed; required, kept in the history."]
+    expected_version: Annotated[int, "The key result's version you read."]
+
+    def lock(self) -> object:
+        return objective_of(self.id)
