@@ -116,6 +116,36 @@ def key_result_row(
     return row
 
 
+def check_in_doc(event: Any, check_in_id: str, pos: int, **extra: Any) -> Doc:
+    """The row of a check-in recorded (or a correction's new one) by ``event``; it counts
+    until a retraction or correction says otherwise (``retracted``)."""
+    return {
+        "id": check_in_id,
+        "pos": pos,
+        "key_result_id": event.key_result_id,
+        "objective_id": str(event.originator_id),
+        "value": event.value,
+        "milestones_done": event.milestones_done,
+        "confidence": event.confidence,
+        "note": event.note,
+        "as_of": iso(event.as_of),
+        "recorded_at": iso(event.timestamp),
+        "actor": event.actor,
+        "retracted": False,
+        "retracted_at": None,
+        "retracted_by": None,
+        "retraction_reason": None,
+        "corrected_from": None,
+        "corrected_by": None,
+        **extra,
+    }
+
+
+def counting(check_ins: list[Doc]) -> list[Doc]:
+    """The check-ins that count: neither retracted nor replaced by a correction."""
+    return [c for c in check_ins if not c.get("retracted")]
+
+
 def rescored(doc: Doc, rows: list[Doc]) -> Doc:
     """The objective's score is the weighted mean of its key results' (already derived)."""
     score = scoring.weighted_mean((row["weight"], row["score"]) for row in rows)

@@ -41,7 +41,7 @@ def moment(value: datetime) -> str:
 
 def _event_types() -> dict[str, type[OkraAggregate.Event]]:
     """Every event class the view records, by name (abstract bases left out)."""
-    abstract = {"Event", "Created", "KeyResultEvent", "BetResolved"}
+    abstract = {"Event", "Created", "KeyResultEvent", "BetResolved", "CheckInRevised"}
     return {
         name: value
         for aggregate in _RECORDED

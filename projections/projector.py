@@ -150,7 +150,8 @@ class Projector:
         await self.store.commit(batch, start, end)
         if self._memory is not None:
             for name, docs in batch.dirty.items():
-                if not VIEWS_BY_NAME[name].append_only:
+                view = VIEWS_BY_NAME[name]
+                if view.remembered and not view.append_only:
                     self._memory.setdefault(name, {}).update(docs)
         if self.on_commit is not None:
             self.on_commit(Applied(events, end))

@@ -49,7 +49,7 @@ from domain.model.cycle import CycleStatus
 from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
 from projections import audit
-from projections.documents import Doc
+from projections.documents import Doc, counting
 from projections.numbers import total
 from projections.store import ViewStore
 from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, TEAMS
@@ -332,7 +332,7 @@ async def gather(
     key_result_ids = [kr["id"] for o in objectives for kr in o["key_results"]]
     check_ins: dict[str, list[Doc]] = defaultdict(list)
     if key_result_ids:
-        for doc in await store.find(CHECK_INS, {"key_result_id": key_result_ids}):
+        for doc in counting(await store.find(CHECK_INS, {"key_result_id": key_result_ids})):
             check_ins[doc["key_result_id"]].append(doc)
     bets = await store.find(BETS, {"cycle_id": cycle_id})
     team_ids = sorted({o["team_id"] for o in objectives} | {b["team_id"] for b in bets})

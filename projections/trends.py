@@ -30,7 +30,7 @@ from statistics import fmean
 from typing import Any
 
 from domain.model import scoring
-from projections.documents import Doc
+from projections.documents import Doc, counting
 from projections.retrospective import archived
 from projections.store import ViewStore
 from projections.views import CHECK_INS, CYCLES, HISTORY, OBJECTIVES
@@ -205,7 +205,7 @@ async def key_result_histories(
         where = {"entity_id": ids, "event_type": list(DEFINING)}
         for row in await store.find(HISTORY, where):
             history[row["entity_id"]].append(row)
-        for doc in await store.find(CHECK_INS, {"key_result_id": ids}):
+        for doc in counting(await store.find(CHECK_INS, {"key_result_id": ids})):
             check_ins[doc["key_result_id"]].append(doc)
     return {
         o["id"]: [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 PROJECTION = "views"
 
 
@@ -36,6 +36,9 @@ class View:
     # One row per event, written once and never updated (its id is the log position):
     # stores may bulk-insert its rows (COPY) instead of upserting them.
     append_only: bool = False
+    # Whether a rebuild keeps the view's documents in memory between batches: not for
+    # views of one row per event that a later event rarely rewrites (check-ins).
+    remembered: bool = True
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -58,11 +61,13 @@ OBJECTIVES = View(
     # every older cycle's objectives in pos order (130 ms at a million events).
     composite=(("cycle_id", "pos"), ("team_id", "pos"), ("owner_id", "pos")),
 )
+# One row per check-in, id ``<key result id>@<objective version>``; rewritten once if it
+# is retracted or corrected (so not append-only), which is rare (so not remembered).
 CHECK_INS = View(
     "check_ins",
     (*_text("key_result_id", "objective_id", "as_of"), POS),
     indexed=("key_result_id",),
-    append_only=True,
+    remembered=False,
 )
 BETS = View(
     "bets",

@@ -17,6 +17,7 @@ from domain.application.access import Actor, Forbidden
 from domain.application.commands import Command, Saved
 from domain.application.handlers import (
     bets,
+    corrections,
     cycles,
     key_results,
     objectives,
@@ -74,6 +75,10 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ArchiveTeam: teams.archive_team,
     c.RenameCycle: cycles.rename_cycle,
     c.CancelCycle: cycles.cancel_cycle,
+    # Corrections (issue 14)
+    c.RetractCheckIn: corrections.retract_check_in,
+    c.CorrectCheckIn: corrections.correct_check_in,
+    c.RemoveKeyResult: corrections.remove_key_result,
 }
 
 

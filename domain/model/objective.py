@@ -15,8 +15,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
-from domain.model import rules, scoring
+from domain.model import check_ins, rules, scoring
 from domain.model.base import OkraAggregate, Stamp, without_owners
+from domain.model.check_ins import Remembered
 from domain.model.edits import KEEP, changes, unless_kept
 from domain.model.errors import CycleClosed, InvalidInput, NotFound, VersionConflict
 
@@ -79,12 +80,23 @@ class KeyResult:
         return scoring.metric_score(self.start_value, self.target_value, self.current)
 
 
+def without_remembered(state: dict[str, Any]) -> None:
+    """Upcast ``v2_v3`` of objective snapshots taken before check-ins could be retracted:
+    they hold no check-ins (``None``: replay the stream to learn them) and no removed key
+    results (none could be removed then)."""
+    state.setdefault("check_ins", None)
+    state.setdefault("removed_key_results", [])
+
+
 class Objective(OkraAggregate):
     entity = "Objective"
     # Version 2: objectives have an owner and contributors (snapshots of version 1 have
-    # neither).
-    class_version = 2
+    # neither). Version 3: they remember their check-ins and removed key results.
+    class_version = 3
     upcast_v1_v2 = staticmethod(without_owners)
+    upcast_v2_v3 = staticmethod(without_remembered)
+    # What a snapshot of version 2 cannot know and a replay of the stream learns.
+    learnt_on_replay = ("check_ins",)
 
     if TYPE_CHECKING:  # Set by events; annotations here would become dataclass fields.
         cycle_id: str
@@ -106,6 +118,10 @@ class Objective(OkraAggregate):
         archived_at_close: bool
         owner_id: str | None  # a person; None for objectives from before people
         contributor_ids: list[str]
+        # Check-ins by id (see domain.model.check_ins); None when loaded from a snapshot
+        # taken before they were remembered (the handler replays the stream then).
+        check_ins: dict[str, Remembered] | None
+        removed_key_results: list[str]  # ids of key results removed, never reused
 
     # -- events -------------------------------------------------------------------
 
@@ -136,6 +152,8 @@ class Objective(OkraAggregate):
             objective.carried_over_to = None
             objective.carry_over_count = 0
             objective.archived_at_close = False
+            objective.check_ins = {}
+            objective.removed_key_results = []
             super().apply(objective)
             objective.kind = ObjectiveKind(self.kind)
 
@@ -264,6 +282,17 @@ class Objective(OkraAggregate):
         note: str
         as_of: date
 
+        @property
+        def check_in_id(self) -> str:
+            return check_ins.check_in_id(self.key_result_id, self.originator_version)
+
+        def apply(self, objective: Objective) -> None:
+            super().apply(objective)
+            if objective.check_ins is not None:
+                objective.check_ins[self.check_in_id] = check_ins.remember(
+                    self, self.key_result_id, self.originator_version
+                )
+
         def apply_to(self, key_result: KeyResult) -> None:
             # The latest asOf wins; among equal dates, the one recorded last.
             if key_result.as_of is None or self.as_of >= key_result.as_of:
@@ -272,6 +301,63 @@ class Objective(OkraAggregate):
                     self.value if self.milestones_done is None else self.milestones_done
                 )
                 key_result.confidence = self.confidence
+
+    class CheckInRevised(KeyResultEvent):
+        """A check-in stopped counting (retracted, or replaced by a correction): the key
+        result now stands where the event says (the latest check-in still counting)."""
+
+        check_in_id: str  # the check-in that stops counting
+        reason: str
+        current: float | None
+        current_as_of: date | None
+        current_confidence: float | None
+
+        def apply(self, objective: Objective) -> None:
+            super().apply(objective)
+            if objective.check_ins is not None:
+                objective.check_ins[self.check_in_id]["retracted"] = True
+
+        def apply_to(self, key_result: KeyResult) -> None:
+            key_result.current = self.current
+            key_result.as_of = self.current_as_of
+            key_result.confidence = self.current_confidence
+
+    class CheckInRetracted(CheckInRevised):
+        """A check-in no longer counts (a mistake); it stays in history, flagged."""
+
+    class CheckInCorrected(CheckInRevised):
+        """A check-in replaced by a corrected one (this event's own check-in, whose
+        ``corrected_from`` is ``check_in_id``); the original stays in history, flagged."""
+
+        value: float | None
+        milestones_done: int | None
+        confidence: float | None
+        note: str
+        as_of: date
+
+        @property
+        def new_check_in_id(self) -> str:
+            return check_ins.check_in_id(self.key_result_id, self.originator_version)
+
+        def apply(self, objective: Objective) -> None:
+            super().apply(objective)
+            if objective.check_ins is not None:
+                objective.check_ins[self.new_check_in_id] = check_ins.remember(
+                    self, self.key_result_id, self.originator_version
+                )
+
+    class KeyResultRemoved(OkraAggregate.Event):
+        """A key result added by mistake is gone from the objective (and its score); its
+        events stay in the stream, and its number is never given again."""
+
+        edits_entity: ClassVar[bool] = False
+        key_result_id: str
+        title: str
+        reason: str
+
+        def apply(self, objective: Objective) -> None:
+            del objective.key_results[self.key_result_id]
+            objective.removed_key_results.append(self.key_result_id)
 
     class KeyResultRegraded(KeyResultEvent):
         """A correction of a closed cycle's grade; the original stays in the stream."""
@@ -485,7 +571,8 @@ class Objective(OkraAggregate):
                 rules.finite(start_value, "start_value"),
                 rules.finite(target_value, "target_value"),
             )
-        new_id = key_result_id(self.id, len(self.key_results) + 1)
+        # Removed key results keep their numbers: ids are never reused.
+        new_id = key_result_id(self.id, len(self.key_results) + len(self.removed_key_results) + 1)
         self.record(
             self.KeyResultAdded,
             stamp,
@@ -565,35 +652,121 @@ class Objective(OkraAggregate):
     ) -> KeyResult:
         self.check_open()
         key_result = self._key_result_at(key_result_id, expected_version)
-        if key_result.milestones:
-            if value is not None:
-                raise InvalidInput("value", "a milestone key result takes milestones_done")
-            if milestones_done is None:
-                raise InvalidInput("milestones_done", "required for a milestone key result")
-            if not 0 <= milestones_done <= len(key_result.milestones):
-                raise InvalidInput(
-                    "milestones_done",
-                    f"must be between 0 and the {len(key_result.milestones)} milestones",
-                )
-        else:
-            if milestones_done is not None:
-                raise InvalidInput("milestones_done", "a metric key result takes a value")
-            if value is None:
-                raise InvalidInput("value", "required for a metric key result")
-            value = rules.finite(value, "value")
         self.record(
             self.CheckInRecorded,
             stamp,
             key_result_id=key_result.id,
-            value=value,
-            milestones_done=milestones_done,
-            confidence=(
-                None if confidence is None else rules.unit_interval(confidence, "confidence")
-            ),
-            note=rules.text(note, "note", rules.NOTE_MAX),
-            as_of=rules.not_future(as_of or stamp.at.date(), stamp.at),
+            **_measurement(key_result, stamp, value, milestones_done, confidence, note, as_of),
         )
         return key_result
+
+    def remove_key_result(
+        self, stamp: Stamp, key_result_id: str, *, expected_version: int | None, reason: str | None
+    ) -> KeyResult:
+        """Remove a key result (its bets are the caller's to withdraw, in the same save)."""
+        self.check_open()
+        key_result = self._key_result_at(key_result_id, expected_version)
+        self.record(
+            self.KeyResultRemoved,
+            stamp,
+            key_result_id=key_result.id,
+            title=key_result.title,
+            reason=_required_reason(reason, "removing a key result"),
+        )
+        return key_result
+
+    def remembered(self, check_in_id: str) -> Remembered:
+        """A check-in of this objective (``check_ins`` must be known, see the handler)."""
+        assert self.check_ins is not None, "replay the stream: a snapshot lacked check-ins"
+        found = self.check_ins.get(str(check_in_id))
+        if found is None:
+            raise NotFound("CheckIn", check_in_id, "check_in_id")
+        if found["retracted"]:
+            raise InvalidInput(
+                "check_in_id", "already retracted or corrected: the check-in no longer counts"
+            )
+        return found
+
+    def retract_check_in(self, stamp: Stamp, check_in_id: str, *, reason: str | None) -> KeyResult:
+        """The check-in stops counting; the key result falls back to the latest remaining."""
+        self.check_open()
+        remembered = self.remembered(check_in_id)
+        key_result = self.key_result(remembered["key_result_id"])
+        self.record(
+            self.CheckInRetracted,
+            stamp,
+            key_result_id=key_result.id,
+            check_in_id=str(check_in_id),
+            reason=_required_reason(reason, "a retraction"),
+            **self._standing_without(check_in_id, None),
+        )
+        return key_result
+
+    def correct_check_in(
+        self,
+        stamp: Stamp,
+        check_in_id: str,
+        *,
+        value: float | None,
+        milestones_done: int | None,
+        confidence: float | None,
+        note: str | None,
+        as_of: date | None,
+        reason: str | None,
+    ) -> KeyResult:
+        """Replace a check-in by a corrected one; what is left out stays as it was."""
+        self.check_open()
+        original = self.remembered(check_in_id)
+        key_result = self.key_result(original["key_result_id"])
+        if value is None and milestones_done is None:
+            value, milestones_done = original["value"], original["milestones_done"]
+        measured = _measurement(
+            key_result,
+            stamp,
+            value,
+            milestones_done,
+            original["confidence"] if confidence is None else confidence,
+            original["note"] if note is None else note,
+            original["as_of"] if as_of is None else as_of,
+        )
+        why = _required_reason(reason, "a correction")
+        corrected = Remembered(
+            key_result_id=key_result.id,
+            version=self.version + 1,
+            value=measured["value"],
+            milestones_done=measured["milestones_done"],
+            confidence=measured["confidence"],
+            note=measured["note"],
+            as_of=measured["as_of"],
+            retracted=False,
+        )
+        self.record(
+            self.CheckInCorrected,
+            stamp,
+            key_result_id=key_result.id,
+            check_in_id=str(check_in_id),
+            reason=why,
+            **measured,
+            **self._standing_without(check_in_id, corrected),
+        )
+        return key_result
+
+    def _standing_without(self, check_in_id: str, added: Remembered | None) -> dict[str, Any]:
+        """Where the check-in's key result stands once it stops counting (and ``added``
+        counts): the fields of a :class:`CheckInRevised` event."""
+        assert self.check_ins is not None
+        key_result_id = self.check_ins[check_in_id]["key_result_id"]
+        remaining = [
+            r
+            for i, r in self.check_ins.items()
+            if r["key_result_id"] == key_result_id and i != check_in_id
+        ]
+        standing = check_ins.standing([*remaining, *([added] if added else [])])
+        return {
+            "current": check_ins.measure_of(standing),
+            "current_as_of": standing["as_of"] if standing else None,
+            "current_confidence": standing["confidence"] if standing else None,
+        }
 
     @classmethod
     def carry_over(
@@ -727,6 +900,50 @@ def score_of(key_results: Iterable[KeyResult]) -> float | None:
 def graded_mean(key_results: Iterable[KeyResult]) -> float | None:
     """An objective's grade: the weighted mean of its key results' final grades."""
     return scoring.weighted_mean((kr.weight, kr.final_grade) for kr in key_results)
+
+
+def _measurement(
+    key_result: KeyResult,
+    stamp: Stamp,
+    value: float | None,
+    milestones_done: int | None,
+    confidence: float | None,
+    note: str | None,
+    as_of: date | None,
+) -> dict[str, Any]:
+    """A check-in's measure checked against its key result: the fields of its event."""
+    if key_result.milestones:
+        if value is not None:
+            raise InvalidInput("value", "a milestone key result takes milestones_done")
+        if milestones_done is None:
+            raise InvalidInput("milestones_done", "required for a milestone key result")
+        if not 0 <= milestones_done <= len(key_result.milestones):
+            raise InvalidInput(
+                "milestones_done",
+                f"must be between 0 and the {len(key_result.milestones)} milestones",
+            )
+    else:
+        if milestones_done is not None:
+            raise InvalidInput("milestones_done", "a metric key result takes a value")
+        if value is None:
+            raise InvalidInput("value", "required for a metric key result")
+        value = rules.finite(value, "value")
+    return {
+        "value": value,
+        "milestones_done": milestones_done,
+        "confidence": (
+            None if confidence is None else rules.unit_interval(confidence, "confidence")
+        ),
+        "note": rules.text(note, "note", rules.NOTE_MAX),
+        "as_of": rules.not_future(as_of or stamp.at.date(), stamp.at),
+    }
+
+
+def _required_reason(reason: str | None, what: str) -> str:
+    why = rules.text(reason, "reason")
+    if not why:
+        raise InvalidInput("reason", f"{what} needs a reason")
+    return why
 
 
 def _check_target(start: float | None, target: float | None) -> None:

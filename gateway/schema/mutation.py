@@ -71,3 +71,7 @@ class Mutation:
     archive_team = mutation(c.ArchiveTeam, Team, team)
     rename_cycle = mutation(c.RenameCycle, Cycle, cycle)
     cancel_cycle = mutation(c.CancelCycle, Cycle, cycle)
+    # Corrections (issue 14): each answers the key result the check-in measures.
+    retract_check_in = mutation(c.RetractCheckIn, KeyResult, key_result)
+    correct_check_in = mutation(c.CorrectCheckIn, KeyResult, key_result)
+    remove_key_result = mutation(c.RemoveKeyResult, Objective, objective)  # its objective

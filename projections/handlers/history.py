@@ -159,6 +159,31 @@ def _(event: Objective.CheckInRecorded, before: Doc | None, after: Doc | None) -
 
 
 @changes.register
+def _(event: Objective.CheckInRevised, before: Doc | None, after: Doc | None) -> list[Change]:
+    """The check-in taken back, and where the key result stood before and stands now."""
+    old = _key_result_row(before, event.key_result_id) or {}
+    found = [
+        change("check_in_id", event.check_in_id, None),
+        change(
+            "milestones_done" if old.get("milestones") else "value",
+            old.get("current"),
+            event.current,
+        ),
+        change("as_of", old.get("as_of"), event.current_as_of),
+    ]
+    if event.current_confidence is not None or old.get("confidence") is not None:
+        found.append(change("confidence", old.get("confidence"), event.current_confidence))
+    if isinstance(event, Objective.CheckInCorrected):
+        found.insert(1, change("corrected_check_in_id", None, event.new_check_in_id))
+    return found
+
+
+@changes.register
+def _(event: Objective.KeyResultRemoved, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("removed", False, True), change("title", event.title, None)]
+
+
+@changes.register
 def _(event: Objective.KeyResultRegraded, before: Doc | None, after: Doc | None) -> list[Change]:
     return [change("final_grade", event.previous, event.grade)]
 

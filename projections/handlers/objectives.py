@@ -11,8 +11,8 @@ from domain.model.objective import Objective, ObjectiveStatus
 from projections.documents import (
     Batch,
     Doc,
+    check_in_doc,
     created,
-    iso,
     key_result_changed,
     key_result_of,
     key_result_row,
@@ -88,22 +88,7 @@ def _(event: Objective.KeyResultEvent, doc: Doc, pos: int, batch: Batch) -> Doc:
 
 @project.register
 def _(event: Objective.CheckInRecorded, doc: Doc, pos: int, batch: Batch) -> Doc:
-    batch.put(
-        CHECK_INS,
-        {
-            "id": str(pos),
-            "pos": pos,
-            "key_result_id": event.key_result_id,
-            "objective_id": str(event.originator_id),
-            "value": event.value,
-            "milestones_done": event.milestones_done,
-            "confidence": event.confidence,
-            "note": event.note,
-            "as_of": iso(event.as_of),
-            "recorded_at": iso(event.timestamp),
-            "actor": event.actor,
-        },
-    )
+    batch.put(CHECK_INS, check_in_doc(event, event.check_in_id, pos))
     return key_result_changed(event, doc)
 
 

@@ -135,6 +135,28 @@ async def set_contributors(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"entityId": kr["id"], "personIds": [someone(api)]}
 
 
+async def check_in_of(api: Api, org: Org, team: str) -> str:
+    """Corrections (issue 14): a check-in of a key result of the team, its id."""
+    kr = await key_result_of(api, org, team)
+    answer = await api.mutate(
+        "recordCheckIn", "checkIns(first: 1) { nodes { id } }", keyResultId=kr["id"], value=30
+    )
+    return str(answer["checkIns"]["nodes"][0]["id"])
+
+
+async def retract_check_in(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"checkInId": await check_in_of(api, org, team), "reason": "A typo"}
+
+
+async def correct_check_in(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"checkInId": await check_in_of(api, org, team), "value": 31, "reason": "A typo"}
+
+
+async def remove_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {"id": kr["id"], "expectedVersion": 1, "reason": "Added by mistake"}
+
+
 TEAM_SCOPED: dict[str, Setup] = {
     "createObjective": create_objective,
     "updateObjective": update_objective,
@@ -151,6 +173,10 @@ TEAM_SCOPED: dict[str, Setup] = {
     "setCheckInCadence": set_check_in_cadence,
     "assignOwner": assign_owner,
     "setContributors": set_contributors,
+    # Corrections (issue 14)
+    "retractCheckIn": retract_check_in,
+    "correctCheckIn": correct_check_in,
+    "removeKeyResult": remove_key_result,
 }
 
 

@@ -103,7 +103,24 @@ async def build_world(api: Api) -> World:
         "person": [ada["id"], bo["id"]],
         "owned": [objective["id"], metric["id"], bet["id"]],
     }
+    world.ids["check_in"] = await corrigible_check_ins(api, metric["id"], milestones["id"])
+    world.ids["removable"] = [(await api.key_result(objective["id"], "Spare"))["id"]]
     return world
+
+
+async def corrigible_check_ins(api: Api, *key_results: str) -> list[str]:
+    """Corrections (issue 14): check-ins to retract or correct, two per key result."""
+    found = []
+    for kr in key_results:
+        for _ in range(2):
+            answer = await api.mutate(
+                "recordCheckIn",
+                "measure checkIns(first: 1) { nodes { id } }",
+                keyResultId=kr,
+                **({"value": 30} if kr == key_results[0] else {"milestonesDone": 1}),
+            )
+            found.append(answer["checkIns"]["nodes"][0]["id"])
+    return found
 
 
 def handles() -> st.SearchStrategy[str]:
@@ -135,6 +152,10 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
     roles = st.sampled_from(["LEAD", "MEMBER", "CHAMPION"])
     people = st.lists(w("person"), max_size=3)
     owners = {"ownerId": maybe(w("person")), "contributorIds": maybe(people)}
+    check_ins = st.one_of(
+        w("check_in"),
+        st.builds("{}@{}".format, w("key_result"), st.integers(min_value=-1, max_value=40)),
+    )
     entries = st.one_of(st.sampled_from(["Speed", "speed", "customers", "Candour"]), texts())
     inputs = {
         "createTeam": st.fixed_dictionaries(
@@ -280,6 +301,25 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
         ),
         "setContributors": st.fixed_dictionaries(
             {"entityId": w("owned"), "personIds": st.lists(w("person"), max_size=4)}
+        ),
+        # Corrections (issue 14)
+        "retractCheckIn": st.fixed_dictionaries({"checkInId": check_ins, "reason": texts()}),
+        "removeKeyResult": st.fixed_dictionaries(
+            {
+                "id": st.one_of(w("removable"), w("key_result")),
+                "expectedVersion": versions,
+                "reason": texts(),
+            }
+        ),
+        "correctCheckIn": st.fixed_dictionaries(
+            {"checkInId": check_ins, "reason": texts()},
+            optional={
+                "value": maybe(numbers()),
+                "milestonesDone": maybe(st.integers(min_value=-3, max_value=6)),
+                "confidence": maybe(numbers()),
+                "note": maybe(texts()),
+                "asOf": maybe(dates()),
+            },
         ),
     }
     # issue 14: the tree's and the calendar's lifecycle

@@ -2,6 +2,11 @@
 
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
+from domain.application.commands.corrections import (
+    CorrectCheckIn,
+    RemoveKeyResult,
+    RetractCheckIn,
+)
 from domain.application.commands.cycles import CancelCycle, CloseCycle, OpenCycle, RenameCycle
 from domain.application.commands.key_results import (
     AddKeyResult,
@@ -50,6 +55,7 @@ __all__ = [
     "ChangeMemberRole",
     "CloseCycle",
     "Command",
+    "CorrectCheckIn",
     "CreateObjective",
     "CreateTeam",
     "DeactivatePerson",
@@ -65,10 +71,12 @@ __all__ = [
     "ReactivatePerson",
     "RecordCheckIn",
     "RegradeKeyResult",
+    "RemoveKeyResult",
     "RemoveMember",
     "RenameCycle",
     "RenameTeam",
     "ResolveBet",
+    "RetractCheckIn",
     "RevokeToken",
     "Saved",
     "SetCheckInCadence",

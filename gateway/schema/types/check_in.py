@@ -34,10 +34,46 @@ class CheckInFields:
         description="When it was recorded (UTC); may be later than asOf."
     )
     recorded_by: str = strawberry.field(description="Who recorded it.")
+    retracted: bool = strawberry.field(
+        description="Whether it no longer counts: retracted (retractCheckIn) or replaced by "
+        "a correction (correctCheckIn, see correctedBy). A retracted check-in stays listed; "
+        "scores, trends, retrospectives and calibration leave it out."
+    )
+    retracted_at: datetime | None = strawberry.field(
+        description="When it was retracted or corrected (UTC); null while it counts."
+    )
+    retracted_by: str | None = strawberry.field(
+        description="Who retracted or corrected it; null while it counts."
+    )
+    retraction_reason: str | None = strawberry.field(
+        description="Why it was retracted or corrected; null while it counts."
+    )
+    corrected_from: strawberry.ID | None = strawberry.field(
+        description="The check-in this one corrects (correctCheckIn); null otherwise."
+    )
+    corrected_by: strawberry.ID | None = strawberry.field(
+        description="The check-in that corrects this one; null unless it was corrected."
+    )
 
     @staticmethod
-    def fields_of(doc: Doc) -> dict[str, Any]:
+    def fields_of(doc: Doc, at: datetime | None = None) -> dict[str, Any]:
+        """The fields of the check-in's row; with ``at``, as known at that moment (a
+        retraction recorded later is not known yet)."""
+        retracted_at: str | None = doc.get("retracted_at")
+        if (
+            retracted_at is not None
+            and at is not None
+            and datetime.fromisoformat(retracted_at) > at
+        ):
+            retracted_at = None
+        corrected_from, corrected_by = doc.get("corrected_from"), doc.get("corrected_by")
         return {
+            "retracted": (known := retracted_at is not None),
+            "retracted_at": datetime.fromisoformat(retracted_at) if retracted_at else None,
+            "retracted_by": doc.get("retracted_by") if known else None,
+            "retraction_reason": doc.get("retraction_reason") if known else None,
+            "corrected_from": strawberry.ID(corrected_from) if corrected_from else None,
+            "corrected_by": strawberry.ID(corrected_by) if known and corrected_by else None,
             "key_result_id": strawberry.ID(doc["key_result_id"]),
             "value": doc["value"],
             "milestones_done": doc["milestones_done"],
@@ -67,7 +103,7 @@ class CheckInAsOf(AsOfFields, Node, CheckInFields):
 
     @classmethod
     def from_doc(cls, doc: Doc, at: datetime) -> CheckInAsOf:
-        return cls(**cls.identity(doc["id"], at), **cls.fields_of(doc))
+        return cls(**cls.identity(doc["id"], at), **cls.fields_of(doc, at))
 
     @classmethod
     async def find(cls, info: Info, key: str) -> CheckInAsOf | None:
