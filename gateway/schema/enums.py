@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from domain.model.action import ActionSize, ActionStatus, CollaborationStatus
 from domain.model.bet import BetOutcome, BetStatus
 from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
@@ -127,10 +128,40 @@ expose(
     MEMBER="Changes the team's OKRs.",
     CHAMPION="The OKR facilitator: tags the team's objectives, edits nobody's OKRs.",
 )
+# Actions (issue 15).
+expose(
+    ActionSize,
+    "A team's rough estimate of an action, before any stake.",
+    XS="Hours.",
+    S="A few days.",
+    M="A week or two.",
+    L="Several weeks.",
+    XL="Most of the cycle, or more.",
+)
+expose(
+    ActionStatus,
+    "Where an action stands: an idea, a bet and how it ended, or dropped.",
+    IDEA="In the backlog: not a plan and not a commitment; it costs no stake.",
+    BET="The team placed a bet on it: it stakes, gives odds and expects an impact.",
+    VALIDATED="Its bet's hypothesis held.",
+    INVALIDATED="Its bet's hypothesis failed.",
+    WITHDRAWN="Its bet was called off.",
+    DROPPED="The team let the idea go, with a reason.",
+)
+expose(
+    CollaborationStatus,
+    "An offer to collaborate on another team's action, and the owning team's answer.",
+    OFFERED="Waiting for the owning team's answer.",
+    ACCEPTED="The owning team accepted: the offering team collaborates on it.",
+    DECLINED="The owning team declined.",
+)
 
 __all__ = [
+    "ActionSize",
+    "ActionStatus",
     "BetOutcome",
     "BetStatus",
+    "CollaborationStatus",
     "CycleKind",
     "CycleStatus",
     "FindingEntityType",

@@ -14,10 +14,21 @@ from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
 from gateway.schema.strategy import StrategyMap, build_strategy_map
-from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Owned, Person, Portfolio, Team
+from gateway.schema.types import (
+    Action,
+    Bet,
+    Cycle,
+    KeyResult,
+    Objective,
+    Owned,
+    Person,
+    Portfolio,
+    Team,
+)
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
 key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
+action = entity(loading.action)
 
 
 async def portfolio(info: Info, saved: Saved, command: Any) -> Portfolio:
@@ -65,3 +76,11 @@ class Mutation:
     remove_member = mutation(c.RemoveMember, Person, person)
     assign_owner = mutation(c.AssignOwner, Owned, owned)
     set_contributors = mutation(c.SetContributors, Owned, owned)
+    # Actions (issue 15): ideas before they are bets, their order, and collaboration.
+    propose_action = mutation(c.ProposeAction, Action, action)
+    update_action = mutation(c.UpdateAction, Action, action)
+    drop_action = mutation(c.DropAction, Action, action)
+    rank_actions = mutation(c.RankActions, KeyResult, key_result)
+    offer_collaboration = mutation(c.OfferCollaboration, Action, action)
+    accept_collaboration = mutation(c.AcceptCollaboration, Action, action)
+    decline_collaboration = mutation(c.DeclineCollaboration, Action, action)

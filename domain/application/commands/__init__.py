@@ -1,5 +1,14 @@
 """Every command OKRA accepts, one small dataclass each (see ``base``)."""
 
+from domain.application.commands.actions import (
+    AcceptCollaboration,
+    DeclineCollaboration,
+    DropAction,
+    OfferCollaboration,
+    ProposeAction,
+    RankActions,
+    UpdateAction,
+)
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
 from domain.application.commands.cycles import CloseCycle, OpenCycle
@@ -32,6 +41,7 @@ from domain.application.commands.teams import CreateTeam, SetCheckInCadence
 from domain.application.commands.tokens import IssueToken, RevokeToken
 
 __all__ = [
+    "AcceptCollaboration",
     "AddKeyResult",
     "AddMember",
     "AddPerson",
@@ -44,13 +54,18 @@ __all__ = [
     "CreateObjective",
     "CreateTeam",
     "DeactivatePerson",
+    "DeclineCollaboration",
     "DefineStrategyMap",
+    "DropAction",
     "EntityId",
     "Id",
     "ImportPeople",
     "IssueToken",
+    "OfferCollaboration",
     "OpenCycle",
     "PlaceBet",
+    "ProposeAction",
+    "RankActions",
     "ReactivatePerson",
     "RecordCheckIn",
     "RegradeKeyResult",
@@ -62,6 +77,7 @@ __all__ = [
     "SetContributors",
     "SetStakeBudget",
     "TagObjective",
+    "UpdateAction",
     "UpdateKeyResult",
     "UpdateObjective",
     "UpdatePerson",
