@@ -222,3 +222,36 @@ async def test_node_finds_an_action(api: Api) -> None:
         "query($id: ID!) { node(id: $id) { __typename ... on Action { title } } }", id=idea["id"]
     )
     assert data["node"] == {"__typename": "Action", "title": "Guided onboarding"}
+
+
+async def test_the_retrospective_shows_the_funnel(api: Api) -> None:
+    _, year, kr = await setup(api)
+    ideas = [await propose(api, kr, title=t) for t in ("A", "B", "C", "D")]
+    await api.mutate("dropAction", "id", id=ideas[0]["id"], reason="Too costly")
+    for idea, outcome in ((ideas[1], "VALIDATED"), (ideas[2], "INVALIDATED")):
+        bet = await api.mutate(
+            "placeBet",
+            "id",
+            keyResultId=kr,
+            actionId=idea["id"],
+            title=idea["title"],
+            stake=1,
+            odds=0.5,
+            expectedImpact=1,
+        )
+        await api.mutate("resolveBet", "id", id=bet["id"], outcome=outcome)
+    await api.bet(kr)  # an action made with its bet
+    data = await api.data(
+        "query($c: ID!) { retrospective(cycleId: $c) { organisation { bets { funnel { "
+        "proposed ideas bets validated invalidated withdrawn dropped } } } } }",
+        c=year,
+    )
+    assert data["retrospective"]["organisation"]["bets"]["funnel"] == {
+        "proposed": 5,
+        "ideas": 1,
+        "bets": 3,
+        "validated": 1,
+        "invalidated": 1,
+        "withdrawn": 0,
+        "dropped": 1,
+    }
