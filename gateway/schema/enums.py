@@ -99,6 +99,7 @@ expose(
     UNSERVED_KEY_RESULT="Past the first part of the cycle, a key result with no bet and no "
     "objective cascading from it.",
     STALE_KEY_RESULT="A key result without a check-in for longer than its team's cadence.",
+    KEY_ACTION_IDLE="Past half the cycle, a key action still an idea: neither bet on nor dropped.",
     OVERLOADED_TEAM="A team with too many objectives in the cycle, or an objective with too "
     "many key results.",
     UNTAGGED_OBJECTIVE="An objective serving no value or constituent of the strategy map.",
@@ -119,6 +120,7 @@ expose(
     OBJECTIVE="The finding is about an objective.",
     KEY_RESULT="The finding is about a key result.",
     BET="The finding is about a bet.",
+    ACTION="The finding is about an action.",
 )
 
 expose(

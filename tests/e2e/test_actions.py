@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.settings import Settings
 from tests.support.api import Api
+from tests.support.clock import Clock, clocked
 
 ACTION_FIELDS = """
     id version title hypothesis description size key rank status reason derivedFromBet
@@ -255,3 +257,37 @@ async def test_the_retrospective_shows_the_funnel(api: Api) -> None:
         "withdrawn": 0,
         "dropped": 1,
     }
+
+
+AUDIT = """query($c: ID!) { alignmentAudit(cycleId: $c) { findings { kind severity entityType
+    entity { ... on Action { title } } measured threshold } } }"""
+
+
+async def test_a_key_action_idle_past_half_the_cycle(settings: Settings, clock: Clock) -> None:
+    async with clocked(settings, clock) as api:
+        team = await api.team("Acme")
+        quarter = await api.cycle("2026-Q4", "2026-10-01", "2026-12-31")
+        objective = await api.objective(quarter, team)
+        kr = (await api.key_result(objective["id"]))["id"]
+        await propose(api, kr, title="Onboarding tour", key=True)
+        await propose(api, kr, title="Not key")
+        dropped = await propose(api, kr, title="Dropped key", key=True)
+        await api.mutate("dropAction", "id", id=dropped["id"], reason="Out of reach")
+
+        def idle(data: dict[str, Any]) -> list[dict[str, Any]]:
+            findings = data["alignmentAudit"]["findings"]
+            return [f for f in findings if f["kind"] == "KEY_ACTION_IDLE"]
+
+        clock.on("2026-11-10")  # before half the quarter
+        assert idle(await api.data(AUDIT, c=quarter)) == []
+        clock.on("2026-11-20")
+        assert idle(await api.data(AUDIT, c=quarter)) == [
+            {
+                "kind": "KEY_ACTION_IDLE",
+                "severity": "WARNING",
+                "entityType": "ACTION",
+                "entity": {"title": "Onboarding tour"},
+                "measured": 0.549,  # 50 of 91 days
+                "threshold": 0.5,
+            }
+        ]
