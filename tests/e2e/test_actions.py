@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from gateway.settings import Settings
@@ -291,3 +292,22 @@ async def test_a_key_action_idle_past_half_the_cycle(settings: Settings, clock: 
                 "threshold": 0.5,
             }
         ]
+
+
+async def test_action_changed_streams_a_teams_actions(api: Api) -> None:
+    team, year, kr = await setup(api)
+    beta = await api.objective(year, await api.team("Beta"))
+    other_kr = (await api.key_result(beta["id"]))["id"]
+    live = api.subscribe(
+        "subscription($t: ID) { actionChanged(teamId: $t) { title status } }", t=team
+    )
+    async with live as on_action:
+        await asyncio.sleep(0.2)  # the subscription is registered server-side
+        await propose(api, other_kr, title="Elsewhere")  # another team: filtered out
+        idea = await propose(api, kr, title="Tour")
+        assert (await on_action.next())["actionChanged"] == {"title": "Tour", "status": "IDEA"}
+        await api.mutate("dropAction", "id", id=idea["id"], reason="Later")
+        assert (await on_action.next())["actionChanged"] == {"title": "Tour", "status": "DROPPED"}
+        await api.bet(kr, title="Direct")  # its action is made with it: one message
+        assert (await on_action.next())["actionChanged"] == {"title": "Direct", "status": "BET"}
+        await on_action.nothing_within(0.5)
