@@ -59,6 +59,26 @@ class CollaborationStatus(StrEnum):
     DECLINED = "DECLINED"
 
 
+ESTIMATE = ("stake", "odds", "expected_impact")
+
+
+def estimate(**given: float | None) -> dict[str, float | None]:
+    """An idea's estimate checked as a bet's would be (None: not estimated)."""
+    checks = {
+        "stake": lambda v: rules.positive(v, "stake"),
+        "odds": lambda v: rules.odds(v),
+        "expected_impact": lambda v: rules.finite(v, "expected_impact"),
+    }
+    return {name: None if v is None else checks[name](v) for name, v in given.items()}
+
+
+def value_per_stake(stake: float | None, odds: float | None, impact: float | None) -> float | None:
+    """odds × impact ÷ stake, the tangent audit's measure: None without a whole estimate."""
+    if stake is None or odds is None or impact is None:
+        return None
+    return odds * impact / stake
+
+
 class Action(OkraAggregate):
     entity = "Action"
 
@@ -72,6 +92,10 @@ class Action(OkraAggregate):
         description: str
         size: ActionSize | None
         key: bool
+        # The team's estimate, before any bet (each None until given).
+        stake: float | None
+        odds: float | None
+        expected_impact: float | None
         rank: int | None
         status: ActionStatus
         bet_id: str | None
@@ -89,6 +113,9 @@ class Action(OkraAggregate):
         description: str
         size: ActionSize | None
         key: bool
+        stake: float | None
+        odds: float | None
+        expected_impact: float | None
 
         def apply(self, action: Action) -> None:
             super().apply(action)
@@ -100,7 +127,7 @@ class Action(OkraAggregate):
             action.collaborations = {}
 
     class ActionUpdated(OkraAggregate.Event):
-        """Title, hypothesis, description, size or key changed (``changes``)."""
+        """Title, hypothesis, description, size, key or estimate changed (``changes``)."""
 
         changes: dict[str, list[Any]]
 
@@ -185,6 +212,9 @@ class Action(OkraAggregate):
         description: str | None = None,
         size: str | None = None,
         key: bool = False,
+        stake: float | None = None,
+        odds: float | None = None,
+        expected_impact: float | None = None,
     ) -> Action:
         """A new idea in the key result's backlog."""
         return cls._create(
@@ -201,6 +231,7 @@ class Action(OkraAggregate):
             description=rules.text(description, "description"),
             size=None if size is None else rules.choice(size, ActionSize, "size"),
             key=bool(key),
+            **estimate(stake=stake, odds=odds, expected_impact=expected_impact),
         )
 
     def check_idea(self, field: str, doing: str) -> None:
@@ -226,6 +257,8 @@ class Action(OkraAggregate):
                 if value is None:
                     raise InvalidInput("key", "must be true or false")
                 checked[name] = bool(value)
+            elif name in ESTIMATE:
+                checked.update(estimate(**{name: value}))
         self.record_edit(stamp, self.ActionUpdated, **checked)
 
     def drop(self, stamp: Stamp, *, expected_version: int | None, reason: str) -> None:

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.model.action import Action, ActionStatus, CollaborationStatus, action_of_bet
+from domain.model.action import (
+    Action,
+    ActionStatus,
+    CollaborationStatus,
+    action_of_bet,
+    value_per_stake,
+)
 from domain.model.base import OkraAggregate
 from domain.model.bet import Bet
 from projections.documents import Batch, Doc, created, iso
@@ -24,7 +30,9 @@ def searchable(doc: Doc) -> str:
 
 
 def _indexed(doc: Doc) -> Doc:
-    return {**doc, "search": searchable(doc)}
+    """With what is derived from its fields: the search text and the value per stake."""
+    value = value_per_stake(doc["stake"], doc["odds"], doc["expected_impact"])
+    return {**doc, "search": searchable(doc), "value_per_stake": value}
 
 
 @project.register
@@ -42,6 +50,9 @@ def _(event: Action.ActionProposed, doc: Doc | None, pos: int, batch: Batch) -> 
             description=event.description,
             size=event.size,
             key=event.key,
+            stake=event.stake,
+            odds=event.odds,
+            expected_impact=event.expected_impact,
             rank=None,
             status=ActionStatus.IDEA.value,
             bet_id=None,
@@ -159,6 +170,9 @@ def _derived(event: Bet.BetPlaced, pos: int) -> Doc:
         description="",
         size=None,
         key=False,
+        stake=None,
+        odds=None,
+        expected_impact=None,
         rank=None,
         status=ActionStatus.BET.value,
         bet_id=str(event.originator_id),

@@ -11,6 +11,7 @@ from tests.support.clock import Clock, clocked
 
 ACTION_FIELDS = """
     id version title hypothesis description size key rank status reason derivedFromBet
+    stake odds expectedImpact valuePerStake
     keyResultId teamId cycleId keyResult { id } team { name } bet { id status }
     collaborations { teamId team { name } status note person { handle } }
 """
@@ -311,3 +312,29 @@ async def test_action_changed_streams_a_teams_actions(api: Api) -> None:
         await api.bet(kr, title="Direct")  # its action is made with it: one message
         assert (await on_action.next())["actionChanged"] == {"title": "Direct", "status": "BET"}
         await on_action.nothing_within(0.5)
+
+
+async def test_the_portfolio_suggests_an_order_by_value_per_stake(api: Api) -> None:
+    team, year, kr = await setup(api)
+    await propose(api, kr, title="Cheap", stake=1, odds=0.5, expectedImpact=4)  # 2 per stake
+    await propose(api, kr, title="Unestimated", size="S")
+    await propose(api, kr, title="Costly", stake=10, odds=0.9, expectedImpact=10)  # 0.9
+    best = await propose(api, kr, title="Best", stake=2, odds=1, expectedImpact=6)  # 3
+    assert best["valuePerStake"] == 3
+    changed = await api.mutate("updateAction", "valuePerStake", id=best["id"], stake=None)
+    assert changed == {"valuePerStake": None}  # no longer a whole estimate
+    await api.mutate("updateAction", "id", id=best["id"], stake=2)
+    error = await api.refuse("proposeAction", keyResultId=kr, title="X", odds=1.5)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "odds"}
+    data = await api.data(
+        "query($t: ID!, $c: ID!) { portfolio(teamId: $t, cycleId: $c) { staked "
+        "suggestedOrder { place valuePerStake action { title } } } }",
+        t=team,
+        c=year,
+    )
+    assert data["portfolio"]["staked"] == 0  # ideas stake nothing
+    assert data["portfolio"]["suggestedOrder"] == [
+        {"place": 1, "valuePerStake": 3, "action": {"title": "Best"}},
+        {"place": 2, "valuePerStake": 2, "action": {"title": "Cheap"}},
+        {"place": 3, "valuePerStake": 0.9, "action": {"title": "Costly"}},
+    ]

@@ -289,6 +289,9 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
                 "description": maybe(texts()),
                 "size": sizes,
                 "key": st.booleans(),
+                "stake": maybe(numbers()),
+                "odds": maybe(numbers()),
+                "expectedImpact": maybe(numbers()),
             },
         ),
         "updateAction": st.fixed_dictionaries(
@@ -298,6 +301,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
                 "hypothesis": maybe(texts()),
                 "size": sizes,
                 "key": maybe(st.booleans()),
+                "odds": maybe(numbers()),
                 "expectedVersion": maybe(versions),
             },
         ),

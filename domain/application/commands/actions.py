@@ -28,6 +28,11 @@ class ProposeAction(Command):
     description: Annotated[str | None, "More about it."] = None
     size: Annotated[ActionSize | None, "The team's rough estimate, XS to XL."] = None
     key: Annotated[bool, "Whether it is a key action, called out as important."] = False
+    stake: Annotated[float | None, "Estimate: what a bet on it would stake (> 0)."] = None
+    odds: Annotated[float | None, "Estimate: the probability it would succeed, in (0, 1]."] = None
+    expected_impact: Annotated[
+        float | None, "Estimate: the change in the key result's value if it succeeds."
+    ] = None
 
     def lock(self) -> object:
         return objective_of(self.key_result_id)
@@ -47,6 +52,9 @@ class UpdateAction(Command):
     description: Annotated[str | None, "A new description; null clears it."] = KEEP
     size: Annotated[ActionSize | None, "A new estimate; null clears it."] = KEEP
     key: Annotated[bool, "Whether it is a key action."] = KEEP
+    stake: Annotated[float | None, "Estimate: what a bet would stake; null clears it."] = KEEP
+    odds: Annotated[float | None, "Estimate: the odds, in (0, 1]; null clears them."] = KEEP
+    expected_impact: Annotated[float | None, "Estimate: the impact; null clears it."] = KEEP
 
     def lock(self) -> object:
         return self.id

@@ -71,6 +71,20 @@ class Action(Node, Audited, stored_in=ACTIONS):
         description="The team's rough estimate; null if not given."
     )
     key: bool = strawberry.field(description="Whether it is a key action, called out as important.")
+    stake: float | None = strawberry.field(
+        description="Estimate: what a bet on it would stake; null if not estimated."
+    )
+    odds: float | None = strawberry.field(
+        description="Estimate: the probability it would succeed; null if not estimated."
+    )
+    expected_impact: float | None = strawberry.field(
+        description="Estimate: the change in the key result's value if it succeeds; null if "
+        "not estimated."
+    )
+    value_per_stake: float | None = strawberry.field(
+        description="odds × expectedImpact ÷ stake of the estimate (the tangent audit's "
+        "measure); null without a whole estimate."
+    )
     rank: int | None = strawberry.field(
         description="Its place in its key result's order (1 first); null until ranked."
     )
@@ -132,6 +146,10 @@ def fields_of(doc: Doc) -> dict[str, Any]:
         description=doc["description"],
         size=ActionSize(doc["size"]) if doc["size"] else None,
         key=doc["key"],
+        stake=doc["stake"],
+        odds=doc["odds"],
+        expected_impact=doc["expected_impact"],
+        value_per_stake=doc["value_per_stake"],
         rank=doc["rank"],
         status=ActionStatus(doc["status"]),
         reason=doc["reason"],
@@ -143,3 +161,31 @@ def fields_of(doc: Doc) -> dict[str, Any]:
         offers=list(doc["collaborations"]),
         **stamps(doc),
     )
+
+
+@strawberry.type(
+    description="A suggestion, not a decision: an idea's place when a team's ideas with a "
+    "whole estimate are ordered by odds × expectedImpact ÷ stake (the tangent audit's "
+    "measure). The team's own order is rankActions'."
+)
+class SuggestedAction:
+    place: int = strawberry.field(description="1 for the best value per stake.")
+    value_per_stake: float = strawberry.field(
+        description="odds × expectedImpact ÷ stake of the idea's estimate."
+    )
+    action: Action = strawberry.field(description="The idea.")
+
+
+async def suggested_order(info: Info, team_id: str, cycle_id: str) -> list[SuggestedAction]:
+    """A team's ideas in a cycle that carry a whole estimate, best value per stake first
+    (ties in the order they were proposed)."""
+    where = {"team_id": team_id, "cycle_id": cycle_id, "status": ActionStatus.IDEA.value}
+    docs = await info.context.backend.store.find(ACTIONS, where)
+    estimated = [d for d in docs if d["value_per_stake"] is not None]
+    estimated.sort(key=lambda d: (-d["value_per_stake"], d["pos"]))
+    return [
+        SuggestedAction(
+            place=place, value_per_stake=d["value_per_stake"], action=Action.from_doc(d)
+        )
+        for place, d in enumerate(estimated, 1)
+    ]
