@@ -187,6 +187,18 @@ async def test_collaboration_offered_accepted_and_declined(api: Api) -> None:
         {"team": {"name": "Beta"}, "status": "ACCEPTED"},
         {"team": {"name": "Gamma"}, "status": "DECLINED"},
     ]
+    # The accepted collaborators are listed on the bet placed on it too.
+    bet = await api.mutate(
+        "placeBet",
+        "collaborators { team { name } person { handle } }",
+        keyResultId=kr,
+        actionId=idea["id"],
+        title="Tour",
+        stake=1,
+        odds=0.5,
+        expectedImpact=1,
+    )
+    assert bet["collaborators"] == [{"team": {"name": "Beta"}, "person": {"handle": "bea"}}]
 
 
 async def test_find_actions_across_the_organisation(api: Api) -> None:

@@ -9,7 +9,8 @@ import strawberry
 
 from gateway.schema import loading
 from gateway.schema.context import Info
-from gateway.schema.enums import BetStatus
+from gateway.schema.enums import BetStatus, CollaborationStatus
+from gateway.schema.types.action import Collaboration
 from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyAction, LazyCycle, LazyKeyResult, LazyTeam
@@ -94,6 +95,13 @@ class BetFields(Audited):
     )
     async def action(self, info: Info) -> LazyAction | None:
         return await loading.action(info, self.action_id)
+
+    @strawberry.field(
+        description="The teams (and people) collaborating on it: its action's accepted offers."
+    )
+    async def collaborators(self, info: Info) -> list[Collaboration]:
+        action = await loading.action(info, self.action_id)
+        return action.collaborations(CollaborationStatus.ACCEPTED) if action else []
 
     @strawberry.field(description="The stake unit of the team, e.g. person-days.")
     async def stake_unit(self, info: Info) -> str:
