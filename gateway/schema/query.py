@@ -60,8 +60,8 @@ def objectives_of(cycle_id: strawberry.ID | None, team_id: strawberry.ID | None)
 class Query:
     @strawberry.field(
         description="Any object with an id (Relay's object identification): the id of a "
-        "team, cycle, objective, key result, check-in, bet, portfolio, strategy map or of an "
-        "answer given asOf. Null for an id no field handed out."
+        "team, cycle, objective, key result, check-in, bet, action, portfolio, strategy map or "
+        "of an answer given asOf. Null for an id no field handed out."
     )
     async def node(
         self,

@@ -165,6 +165,10 @@ async def test_collaboration_offered_accepted_and_declined(api: Api) -> None:
     assert error["extensions"]["code"] == "FORBIDDEN"
     error = await api.refuse("offerCollaboration", actionId=idea["id"], teamId=acme)
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "teamId"}
+    error = await api.refuse(
+        "offerCollaboration", actionId=idea["id"], teamId=gamma, personId=bea
+    )  # Bea is not of Gamma
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "personId"}
     accepted = await api.mutate(
         "acceptCollaboration",
         "collaborations(status: ACCEPTED) { team { name } }",

@@ -65,7 +65,9 @@ def rank_actions(command: RankActions, uow: UnitOfWork) -> Saved:
         action = uow.find(Action, action_id)
         if action is None or action.key_result_id != command.key_result_id:
             raise InvalidInput(
-                "action_ids", f"{action_id} is not an action of key result {command.key_result_id}"
+                "action_ids",
+                f"{action_id} is not an action of key result {command.key_result_id} that "
+                "can be ranked (the actions of bets placed before actions existed cannot)",
             )
         actions.append(action)
     for rank, action in enumerate(actions, 1):
@@ -80,8 +82,8 @@ def offer_collaboration(command: OfferCollaboration, uow: UnitOfWork) -> Saved:
     action = uow.load(Action, command.action_id, "action_id")
     open_objective(uow, action, "action_id")
     person_id = command.person_id
-    if person_id is not None:
-        uow.person(person_id, "person_id")
+    if person_id is not None and str(team.id) not in uow.person(person_id, "person_id").memberships:
+        raise InvalidInput("person_id", "is not a member of the offering team")
     action.offer(uow.stamp, team_id=str(team.id), person_id=person_id, note=command.note)
     return uow.commit(action.id, action)
 
