@@ -6,8 +6,8 @@ from the log. Most of them depend on more than one aggregate (a key result is se
 by bets and by other teams' objectives; every objective becomes untagged the moment a
 strategy map exists; a stake is judged against the whole cycle's bets) and several on
 the date, so a stored table of findings would be rewritten wholesale by single events
-and would still be stale by tomorrow. The audit of a cycle reads seven indexed queries
-(the last: the people who own what it judges).
+and would still be stale by tomorrow. The audit of a cycle reads eight indexed queries
+(the people who own what it judges, and its actions).
 
 ``today`` comes from the caller (the application's clock), which keeps the audit
 deterministic under test; a closed cycle is judged as of the day it ended.
@@ -28,7 +28,7 @@ from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from projections.documents import Doc
 from projections.numbers import finite, ratio
 from projections.store import ViewStore
-from projections.views import BETS, CYCLES, OBJECTIVES, PEOPLE, STRATEGY_MAPS, TEAMS
+from projections.views import ACTIONS, BETS, CYCLES, OBJECTIVES, PEOPLE, STRATEGY_MAPS, TEAMS
 
 
 class FindingKind(StrEnum):
@@ -39,6 +39,7 @@ class FindingKind(StrEnum):
     ORPHAN_OBJECTIVE = "ORPHAN_OBJECTIVE"
     UNSERVED_KEY_RESULT = "UNSERVED_KEY_RESULT"
     STALE_KEY_RESULT = "STALE_KEY_RESULT"
+    KEY_ACTION_IDLE = "KEY_ACTION_IDLE"
     INACTIVE_OWNER = "INACTIVE_OWNER"
     OVERLOADED_TEAM = "OVERLOADED_TEAM"
     UNTAGGED_OBJECTIVE = "UNTAGGED_OBJECTIVE"
@@ -56,6 +57,7 @@ class FindingEntityType(StrEnum):
     OBJECTIVE = "OBJECTIVE"
     KEY_RESULT = "KEY_RESULT"
     BET = "BET"
+    ACTION = "ACTION"
 
 
 SEVERITY = {
@@ -64,6 +66,7 @@ SEVERITY = {
     FindingKind.ORPHAN_OBJECTIVE: Severity.WARNING,
     FindingKind.UNSERVED_KEY_RESULT: Severity.WARNING,
     FindingKind.STALE_KEY_RESULT: Severity.WARNING,
+    FindingKind.KEY_ACTION_IDLE: Severity.WARNING,
     FindingKind.INACTIVE_OWNER: Severity.WARNING,
     FindingKind.OVERLOADED_TEAM: Severity.WARNING,
     FindingKind.UNTAGGED_OBJECTIVE: Severity.INFO,
@@ -80,6 +83,7 @@ class Thresholds:
     max_key_results: int = 5
     stake_factor: float = 3.0
     at_risk_confidence: float = 0.5
+    key_action_idle_after: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class Facts:
     cascaded: dict[str, list[Doc]]  # key result id -> objectives cascading from it
     strategy_map: Doc | None
     people: dict[str, Doc] = field(default_factory=dict)  # the owners, by id
+    actions: list[Doc] = field(default_factory=list)
     by_id: dict[str, Doc] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -136,6 +141,7 @@ async def gather(store: ViewStore, cycle_id: str) -> Facts | None:
         cascaded=cascaded,
         strategy_map=maps[0] if maps else None,
         people=await store.get(PEOPLE, owners(objectives, bets)),
+        actions=await store.find(ACTIONS, {"cycle_id": cycle_id}),
     )
 
 
@@ -164,7 +170,7 @@ def evaluated_on(cycle: Doc, today: date) -> date:
 def audit(facts: Facts, today: date, limits: Thresholds) -> list[Finding]:
     """Every finding of the cycle, most urgent kind first, then in creation order."""
     audit = _Audit(facts, evaluated_on(facts.cycle, today), limits)
-    findings = [*audit.objectives(), *audit.teams(), *audit.bets()]
+    findings = [*audit.objectives(), *audit.teams(), *audit.bets(), *audit.actions()]
     return sorted(findings, key=lambda f: KINDS.index(f.kind))  # stable: keeps log order
 
 
@@ -495,6 +501,29 @@ class _Audit:
             span = finite(float(kr["target_value"]) - float(kr["start_value"]))
         expected = finite(float(bet["odds"]) * float(bet["expected_impact"]))
         return ratio(expected, span) if span else None
+
+    def actions(self) -> Iterable[Finding]:
+        """Key actions still ideas past the given share of the cycle: the team called
+        them important, yet neither bet on them nor dropped them."""
+        if self.elapsed <= self.limits.key_action_idle_after:
+            return
+        for action in self.facts.actions:
+            objective = self.facts.by_id.get(action["objective_id"])
+            if not action["key"] or action["status"] != "IDEA" or objective not in self.live:
+                continue
+            name = self.team_name(action["team_id"])
+            yield Finding(
+                FindingKind.KEY_ACTION_IDLE,
+                FindingEntityType.ACTION,
+                action["id"],
+                action["team_id"],
+                f"Key action “{action['title']}” ({name}) is still an idea "
+                f"{(self.on - self.starts).days} days into {self.facts.cycle['name']}: "
+                "place a bet on it, or drop it with the reason.",
+                objective_id=action["objective_id"],
+                measured=round(self.elapsed, 3),
+                threshold=self.limits.key_action_idle_after,
+            )
 
     def unit(self, bet: Doc) -> str:
         team = self.facts.teams.get(bet["team_id"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.model.action import Action
 from domain.model.base import OkraAggregate
 from domain.model.bet import Bet
 from domain.model.cycle import Cycle
@@ -29,8 +30,9 @@ ENTITY_TYPES = {
     "Portfolio": "PORTFOLIO",
     "StrategyMap": "STRATEGY_MAP",
     "Person": "PERSON",
+    "Action": "ACTION",
 }
-_RECORDED = (Team, Cycle, Objective, Bet, Portfolio, StrategyMap, Person)
+_RECORDED = (Team, Cycle, Objective, Bet, Portfolio, StrategyMap, Person, Action)
 
 
 def moment(value: datetime) -> str:
@@ -41,7 +43,14 @@ def moment(value: datetime) -> str:
 
 def _event_types() -> dict[str, type[OkraAggregate.Event]]:
     """Every event class the view records, by name (abstract bases left out)."""
-    abstract = {"Event", "Created", "KeyResultEvent", "BetResolved", "CheckInRevised"}
+    abstract = {
+        "Event",
+        "Created",
+        "KeyResultEvent",
+        "BetResolved",
+        "CheckInRevised",
+        "CollaborationAnswered",
+    }
     return {
         name: value
         for aggregate in _RECORDED

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import fmean
 
@@ -52,7 +52,7 @@ from projections import audit
 from projections.documents import Doc, counting
 from projections.numbers import total
 from projections.store import ViewStore
-from projections.views import BETS, CHECK_INS, CYCLES, OBJECTIVES, TEAMS
+from projections.views import ACTIONS, BETS, CHECK_INS, CYCLES, OBJECTIVES, TEAMS
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,32 @@ class Bands:
     red: int = 0
     yellow: int = 0
     green: int = 0
+
+
+@dataclass(frozen=True)
+class ActionFunnel:
+    """From ideas to bets to outcomes: how a cycle's actions fared (issue 15)."""
+
+    proposed: int = 0  # every action, whether it started as an idea or with its bet
+    ideas: int = 0  # still ideas
+    bets: int = 0  # turned into bets (whatever their outcome since)
+    validated: int = 0
+    invalidated: int = 0
+    withdrawn: int = 0
+    dropped: int = 0
+
+
+def action_funnel(actions: Iterable[Doc]) -> ActionFunnel:
+    tally = Counter(a["status"] for a in actions)
+    return ActionFunnel(
+        proposed=sum(tally.values()),
+        ideas=tally["IDEA"],
+        bets=sum(tally[s] for s in ("BET", "VALIDATED", "INVALIDATED", "WITHDRAWN")),
+        validated=tally["VALIDATED"],
+        invalidated=tally["INVALIDATED"],
+        withdrawn=tally["WITHDRAWN"],
+        dropped=tally["DROPPED"],
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +97,7 @@ class BetSummary:
     open: int = 0
     stake_spent: dict[str, float] = field(default_factory=dict)  # stake unit -> amount
     realised_impact: float = 0.0
+    funnel: ActionFunnel = field(default_factory=ActionFunnel)
 
 
 @dataclass(frozen=True)
@@ -141,6 +168,7 @@ class CycleFacts:
     check_ins: dict[str, list[Doc]]  # key result id -> its check-ins
     stake_units: dict[str, str]  # team id -> stake unit
     findings: list[audit.Finding] | None = None
+    actions: list[Doc] = field(default_factory=list)
 
 
 def archived(objective: Doc) -> bool:
@@ -273,7 +301,10 @@ def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | Non
         aspirational_vs_expected=(
             None if aspirational is None else _round(aspirational - EXPECTED_GRADE["ASPIRATIONAL"])
         ),
-        bets=bet_summary(mine(facts.bets), facts.stake_units),
+        bets=replace(
+            bet_summary(mine(facts.bets), facts.stake_units),
+            funnel=action_funnel(mine(facts.actions)),
+        ),
         calibration=calibration(facts, rows),
         carried_over=[
             CarriedOver(o["id"], o["carried_over_from"], o.get("carry_over_count", 1))
@@ -348,4 +379,5 @@ async def gather(
         check_ins=dict(check_ins),
         stake_units={t: doc["stake_unit"] for t, doc in teams.items()},
         findings=findings,
+        actions=await store.find(ACTIONS, {"cycle_id": cycle_id}),
     )

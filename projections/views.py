@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 PROJECTION = "views"
 
 
@@ -82,6 +82,12 @@ KEY_RESULT_OWNERS = View(
     (*_text("owner_id", "objective_id", "cycle_id"), POS),
     indexed=("owner_id",),
 )
+# Actions (ideas, and the bets placed on them) by key result, team, cycle and status.
+ACTIONS = View(
+    "actions",
+    (*_text("key_result_id", "objective_id", "team_id", "cycle_id", "status"), POS),
+    indexed=("key_result_id", "team_id", "cycle_id"),
+)
 PORTFOLIOS = View("portfolios", (*_text("team_id", "cycle_id"), POS), indexed=("team_id",))
 STRATEGY_MAPS = View("strategy_maps", (POS,))
 
@@ -129,6 +135,7 @@ ALL_VIEWS = (
     PEOPLE,
     MEMBERSHIPS,
     KEY_RESULT_OWNERS,
+    ACTIONS,
     HISTORY,
     TALLIES,
 )

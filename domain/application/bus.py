@@ -16,6 +16,7 @@ from domain.application import commands as c
 from domain.application.access import Actor, Forbidden
 from domain.application.commands import Command, Saved
 from domain.application.handlers import (
+    actions,
     bets,
     corrections,
     cycles,
@@ -79,6 +80,14 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.RetractCheckIn: corrections.retract_check_in,
     c.CorrectCheckIn: corrections.correct_check_in,
     c.RemoveKeyResult: corrections.remove_key_result,
+    # Actions (issue 15): ideas before they are bets, and collaboration.
+    c.ProposeAction: actions.propose_action,
+    c.UpdateAction: actions.update_action,
+    c.DropAction: actions.drop_action,
+    c.RankActions: actions.rank_actions,
+    c.OfferCollaboration: actions.offer_collaboration,
+    c.AcceptCollaboration: actions.accept_collaboration,
+    c.DeclineCollaboration: actions.decline_collaboration,
 }
 
 

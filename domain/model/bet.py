@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import uuid4
 
 from domain.model import rules
+from domain.model.action import action_of_bet
 from domain.model.base import OkraAggregate, Stamp, without_owners
 from domain.model.errors import InvalidInput
 
@@ -54,6 +55,7 @@ class Bet(OkraAggregate):
         learning: str
         owner_id: str | None  # a person; None for bets from before people
         contributor_ids: list[str]
+        action_id: str  # derived (see domain.model.action) for bets from before actions
 
     class BetPlaced(OkraAggregate.Created):
         key_result_id: str
@@ -67,9 +69,15 @@ class Bet(OkraAggregate):
         expected_impact: float
         owner_id: str | None
         contributor_ids: list[str]
+        action_id: str
         # Version 2 names an owner and contributors; version 1 predates people.
-        class_version = 2
+        # Version 3 names the bet's action; before, the action derives from the bet.
+        class_version = 3
         upcast_v1_v2 = staticmethod(without_owners)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.setdefault("action_id", action_of_bet(state["originator_id"]))
 
         def apply(self, bet: Bet) -> None:
             super().apply(bet)
@@ -131,11 +139,14 @@ class Bet(OkraAggregate):
         expected_impact: float,
         owner_id: str | None = None,
         contributor_ids: list[str] | None = None,
+        action_id: str | None = None,
     ) -> Bet:
-        """A new bet (its owner and contributors checked by the caller)."""
+        """A new bet (its owner and contributors checked by the caller) on its action
+        (``action_id``; left out, the action derived from the bet)."""
+        bet_id = uuid4()
         return cls._create(
             cls.BetPlaced,
-            id=uuid4(),
+            id=bet_id,
             actor=stamp.actor,
             timestamp=stamp.at,
             key_result_id=key_result_id,
@@ -149,6 +160,7 @@ class Bet(OkraAggregate):
             expected_impact=rules.not_zero(expected_impact, "expected_impact"),
             owner_id=owner_id,
             contributor_ids=list(contributor_ids or []),
+            action_id=action_id or action_of_bet(bet_id),
         )
 
     @property

@@ -61,6 +61,14 @@ CONTRIBUTORS = {
     "Sales": ["raj.patel"],
 }
 BETTING_TEAMS = ("Engineering", "Sales", "Customer Success", "Platform")
+# A team's backlog, from the smallest idea (XS) to the largest (XL).
+IDEAS = [
+    "Ask five customers why",
+    "Add a checklist to the runbook",
+    "Guided onboarding for new sites",
+    "Rebuild the reporting pipeline",
+    "Open a second support region",
+]
 BET_TITLES = [
     "Pair with the customer's ops lead",
     "Automate the weekly report",

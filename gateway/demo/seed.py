@@ -11,6 +11,7 @@ from domain.application import commands as c
 from domain.application.access import Principal
 from domain.application.commands.people import PersonRow
 from domain.application.okra import Okra
+from domain.model.action import ActionSize
 from domain.model.bet import BetOutcome
 from domain.model.cycle import CycleKind
 from domain.model.errors import BudgetExceeded
@@ -23,6 +24,7 @@ from gateway.demo.company import (
     BETTING_TEAMS,
     CHAMPION,
     CONTRIBUTORS,
+    IDEAS,
     LEARNINGS,
     LEAVER,
     MEMBERS,
@@ -252,6 +254,8 @@ class Demo:
         self.clock.at(starts + timedelta(days=3), 11)
         bets = self.place_bets(cycle, tracked, greedy_on=krs["pilots"])
         small_bets = self.place_small_bets(tracked, krs, is_open)
+        if is_open:
+            self.backlog(tracked)
         if index == 1:
             self.clock.at(starts + timedelta(days=4), 10)  # after Q1 closed and was graded
             self.carry_over(cycle, self.objectives[0]["Sales"], tracked)
@@ -645,6 +649,73 @@ class Demo:
             ),
             actor,
         )
+
+    # -- actions (issue 15): each team's backlog of ideas in the open quarter ----------
+
+    def backlog(self, tracked: dict[str, Tracked]) -> None:
+        """Per team, on its first key result: an idea of each size (the M one a key
+        action, estimated), one dropped with its reason, one that became a bet; then
+        Platform's offer on Mobile's key action accepted and Sales' on Support's
+        declined."""
+        teams = {lead: team for team, lead in PEOPLE.items()}
+        firsts: dict[str, tuple[str, Tracked]] = {}
+        for kr_id, item in tracked.items():
+            firsts.setdefault(teams.get(item.actor.user, ""), (kr_id, item))
+        firsts.pop("", None)
+        key_actions: dict[str, str] = {}
+        for team, (kr_id, item) in firsts.items():
+            ideas = []
+            for size, title in zip(("XS", "S", "M", "L", "XL"), IDEAS, strict=True):
+                key = size == "M"  # the key action, and the one estimated
+                ideas.append(
+                    self.app.handle(
+                        c.ProposeAction(
+                            key_result_id=kr_id,
+                            title=title,
+                            hypothesis=f"We believe “{title.lower()}” will move it.",
+                            size=ActionSize(size),
+                            key=key,
+                            stake=3 if key else None,
+                            odds=0.6 if key else None,
+                            expected_impact=2 if key else None,
+                        ),
+                        item.actor,
+                    ).id
+                )
+            key_actions[team] = ideas[2]
+            self.app.handle(
+                c.DropAction(id=ideas[4], reason="Too big for this quarter; revisit in Q4."),
+                item.actor,
+            )
+            with contextlib.suppress(BudgetExceeded):  # a team whose budget is spent
+                self.app.handle(
+                    c.PlaceBet(
+                        key_result_id=kr_id,
+                        action_id=ideas[0],
+                        title=IDEAS[0],
+                        stake=1,
+                        odds=0.7,
+                        expected_impact=1,
+                    ),
+                    item.actor,
+                )
+            self.app.handle(c.RankActions(key_result_id=kr_id, action_ids=ideas[1:4]), item.actor)
+        for helper, owner, accepted in (("Platform", "Mobile", True), ("Sales", "Support", False)):
+            if helper not in self.teams or owner not in key_actions:
+                continue
+            action_id = key_actions[owner]
+            self.app.handle(
+                c.OfferCollaboration(
+                    action_id=action_id,
+                    team_id=self.teams[helper],
+                    note=f"{helper} has done this before and can lend a hand.",
+                ),
+                self.who(helper),
+            )
+            answer = c.AcceptCollaboration if accepted else c.DeclineCollaboration
+            self.app.handle(
+                answer(action_id=action_id, team_id=self.teams[helper]), self.who(owner)
+            )
 
 
 def email(handle: str) -> str:

@@ -41,6 +41,7 @@ KIND_NAMES = {
     FindingKind.ORPHAN_OBJECTIVE: "Orphan objective",
     FindingKind.UNSERVED_KEY_RESULT: "Unserved key result",
     FindingKind.STALE_KEY_RESULT: "Stale key result",
+    FindingKind.KEY_ACTION_IDLE: "Key action idle",
     FindingKind.INACTIVE_OWNER: "Owner gone",
     FindingKind.OVERLOADED_TEAM: "Overloaded team",
     FindingKind.UNTAGGED_OBJECTIVE: "Untagged objective",

@@ -16,11 +16,11 @@ from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import FindingEntityType, FindingKind, Severity
 from gateway.schema.errors import not_found
-from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Team
+from gateway.schema.types import Action, Bet, Cycle, KeyResult, Objective, Team
 from projections import audit
 
 AuditEntity = Annotated[
-    Team | Objective | KeyResult | Bet,
+    Team | Objective | KeyResult | Bet | Action,
     strawberry.union("AuditEntity", description="What a finding is about."),
 ]
 
@@ -55,13 +55,16 @@ class Finding:
             objective_id=strawberry.ID(finding.objective_id) if finding.objective_id else None,
         )
 
-    @strawberry.field(description="The team, objective, key result or bet the finding is about.")
+    @strawberry.field(
+        description="The team, objective, key result, bet or action the finding is about."
+    )
     async def entity(self, info: Info) -> AuditEntity | None:
         loader = {
             FindingEntityType.TEAM: loading.team,
             FindingEntityType.OBJECTIVE: loading.objective,
             FindingEntityType.KEY_RESULT: loading.key_result,
             FindingEntityType.BET: loading.bet,
+            FindingEntityType.ACTION: loading.action,
         }[self.entity_type]
         return await loader(info, self.entity_id)
 

@@ -55,6 +55,7 @@ class HistoryEntityType(Enum):
     PORTFOLIO = choice("PORTFOLIO", description="A team's stake budget in a cycle.")
     STRATEGY_MAP = choice("STRATEGY_MAP", description="The strategy map.")
     PERSON = choice("PERSON", description="A person (their teams and roles included).")
+    ACTION = choice("ACTION", description="An action: an idea, or the action of a bet.")
 
 
 @strawberry.enum(description="The order of a history list, by log position.")

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from domain.model.action import ActionSize, ActionStatus, CollaborationStatus
 from domain.model.bet import BetOutcome, BetStatus
 from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
@@ -107,6 +108,7 @@ expose(
     UNSERVED_KEY_RESULT="Past the first part of the cycle, a key result with no bet and no "
     "objective cascading from it.",
     STALE_KEY_RESULT="A key result without a check-in for longer than its team's cadence.",
+    KEY_ACTION_IDLE="Past half the cycle, a key action still an idea: neither bet on nor dropped.",
     OVERLOADED_TEAM="A team with too many objectives in the cycle, or an objective with too "
     "many key results.",
     UNTAGGED_OBJECTIVE="An objective serving no value or constituent of the strategy map.",
@@ -127,6 +129,7 @@ expose(
     OBJECTIVE="The finding is about an objective.",
     KEY_RESULT="The finding is about a key result.",
     BET="The finding is about a bet.",
+    ACTION="The finding is about an action.",
 )
 
 expose(
@@ -136,10 +139,40 @@ expose(
     MEMBER="Changes the team's OKRs.",
     CHAMPION="The OKR facilitator: tags the team's objectives, edits nobody's OKRs.",
 )
+# Actions (issue 15).
+expose(
+    ActionSize,
+    "A team's rough estimate of an action, before any stake.",
+    XS="Hours.",
+    S="A few days.",
+    M="A week or two.",
+    L="Several weeks.",
+    XL="Most of the cycle, or more.",
+)
+expose(
+    ActionStatus,
+    "Where an action stands: an idea, a bet and how it ended, or dropped.",
+    IDEA="In the backlog: not a plan and not a commitment; it costs no stake.",
+    BET="The team placed a bet on it: it stakes, gives odds and expects an impact.",
+    VALIDATED="Its bet's hypothesis held.",
+    INVALIDATED="Its bet's hypothesis failed.",
+    WITHDRAWN="Its bet was called off.",
+    DROPPED="The team let the idea go, with a reason.",
+)
+expose(
+    CollaborationStatus,
+    "An offer to collaborate on another team's action, and the owning team's answer.",
+    OFFERED="Waiting for the owning team's answer.",
+    ACCEPTED="The owning team accepted: the offering team collaborates on it.",
+    DECLINED="The owning team declined.",
+)
 
 __all__ = [
+    "ActionSize",
+    "ActionStatus",
     "BetOutcome",
     "BetStatus",
+    "CollaborationStatus",
     "CycleKind",
     "CycleStatus",
     "FindingEntityType",

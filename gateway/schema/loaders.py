@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import (
+    ACTIONS,
     BETS,
     CHECK_INS,
     CYCLES,
@@ -50,6 +51,8 @@ class Loaders:
         self.objectives_by_owner = self._many(OBJECTIVES, "owner_id")
         self.key_results_by_owner = self._many(KEY_RESULT_OWNERS, "owner_id")
         self.bets_by_owner = self._many(BETS, "owner_id")
+        self.action = self.one(ACTIONS)
+        self.actions_by_key_result = self._many(ACTIONS, "key_result_id")
         self._all: list[DataLoader[Any, Any]] = [
             self.teams_by_parent,
             self.cycles_by_parent,
@@ -64,6 +67,7 @@ class Loaders:
             self.objectives_by_owner,
             self.key_results_by_owner,
             self.bets_by_owner,
+            self.actions_by_key_result,
         ]
 
     def clear(self) -> None:

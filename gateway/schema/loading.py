@@ -22,6 +22,7 @@ from projections import time_travel
 from projections.documents import Doc
 
 if TYPE_CHECKING:
+    from gateway.schema.types.action import Action
     from gateway.schema.types.bet import Bet
     from gateway.schema.types.cycle import Cycle
     from gateway.schema.types.key_result import KeyResult
@@ -40,6 +41,7 @@ class Builders:
     key_result: Callable[[Doc], Any] | None = None
     bet: Callable[[Doc], Any] | None = None
     person: Callable[[Doc], Any] | None = None
+    action: Callable[[Doc], Any] | None = None
 
 
 BUILD = Builders()
@@ -68,6 +70,11 @@ def as_key_result(doc: Doc) -> KeyResult:
 def as_bet(doc: Doc) -> Bet:
     assert BUILD.bet is not None
     return cast("Bet", BUILD.bet(doc))
+
+
+def as_action(doc: Doc) -> Action:
+    assert BUILD.action is not None
+    return cast("Action", BUILD.action(doc))
 
 
 def as_person(doc: Doc) -> Person:
@@ -105,6 +112,22 @@ async def key_result(info: Info, key_result_id: str | None) -> KeyResult | None:
 async def bet(info: Info, bet_id: str | None) -> Bet | None:
     doc = await info.context.loaders.bet.load(str(bet_id)) if bet_id else None
     return as_bet(doc) if doc else None
+
+
+async def action(info: Info, action_id: str | None) -> Action | None:
+    doc = await info.context.loaders.action.load(str(action_id)) if action_id else None
+    return as_action(doc) if doc else None
+
+
+async def actions_of(info: Info, key_result_id: str, status: str | None) -> list[Action]:
+    """A key result's actions in the team's order (ranked first), optionally of a status."""
+    docs = await info.context.loaders.actions_by_key_result.load(key_result_id)
+    kept = [d for d in docs if status is None or d["status"] == status]
+    return [as_action(d) for d in sorted(kept, key=_rank)]
+
+
+def _rank(doc: Doc) -> tuple[bool, int, int]:
+    return (doc["rank"] is None, doc["rank"] or 0, doc["pos"])
 
 
 async def person(info: Info, person_id: str | None) -> Person | None:

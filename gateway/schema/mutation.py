@@ -14,10 +14,21 @@ from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
 from gateway.schema.strategy import StrategyMap, build_strategy_map
-from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Owned, Person, Portfolio, Team
+from gateway.schema.types import (
+    Action,
+    Bet,
+    Cycle,
+    KeyResult,
+    Objective,
+    Owned,
+    Person,
+    Portfolio,
+    Team,
+)
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
 key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
+action = entity(loading.action)
 
 
 async def portfolio(info: Info, saved: Saved, command: Any) -> Portfolio:
@@ -75,3 +86,11 @@ class Mutation:
     retract_check_in = mutation(c.RetractCheckIn, KeyResult, key_result)
     correct_check_in = mutation(c.CorrectCheckIn, KeyResult, key_result)
     remove_key_result = mutation(c.RemoveKeyResult, Objective, objective)  # its objective
+    # Actions (issue 15): ideas before they are bets, their order, and collaboration.
+    propose_action = mutation(c.ProposeAction, Action, action)
+    update_action = mutation(c.UpdateAction, Action, action)
+    drop_action = mutation(c.DropAction, Action, action)
+    rank_actions = mutation(c.RankActions, KeyResult, key_result)
+    offer_collaboration = mutation(c.OfferCollaboration, Action, action)
+    accept_collaboration = mutation(c.AcceptCollaboration, Action, action)
+    decline_collaboration = mutation(c.DeclineCollaboration, Action, action)

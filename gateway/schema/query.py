@@ -8,9 +8,18 @@ from typing import Annotated, Any
 import strawberry
 
 from gateway.schema import loading
-from gateway.schema.connection import After, Before, Connection, First, Last, Page, paginate
+from gateway.schema.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Page,
+    page_of,
+    paginate,
+)
 from gateway.schema.context import Info
-from gateway.schema.enums import CycleKind
+from gateway.schema.enums import ActionStatus, CycleKind
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.lists import (
     CycleListStatus,
@@ -21,6 +30,7 @@ from gateway.schema.lists import (
     team_statuses,
 )
 from gateway.schema.types import (
+    Action,
     Alignment,
     Bet,
     Cycle,
@@ -31,9 +41,10 @@ from gateway.schema.types import (
     Team,
 )
 from gateway.schema.types.node import find_node
-from projections.views import CYCLES, OBJECTIVES, TEAMS
+from projections.views import ACTIONS, CYCLES, OBJECTIVES, TEAMS
 
 NODES_MAX = 100
+SEARCH_MAX = 200
 
 # The filters of a list of objectives, now or as of a moment.
 OfCycle = Annotated[
@@ -57,8 +68,8 @@ def objectives_of(cycle_id: strawberry.ID | None, team_id: strawberry.ID | None)
 class Query:
     @strawberry.field(
         description="Any object with an id (Relay's object identification): the id of a "
-        "team, cycle, objective, key result, check-in, bet, portfolio, strategy map or of an "
-        "answer given asOf. Null for an id no field handed out."
+        "team, cycle, objective, key result, check-in, bet, action, portfolio, strategy map or "
+        "of an answer given asOf. Null for an id no field handed out."
     )
     async def node(
         self,
@@ -199,6 +210,70 @@ class Query:
         id: Annotated[strawberry.ID, strawberry.argument(description="The bet's id.")],
     ) -> Bet | None:
         return await loading.bet(info, id)
+
+    @strawberry.field(description="One action (an idea, or the action of a bet), or null.")
+    async def action(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The action's id.")],
+    ) -> Action | None:
+        return await loading.action(info, id)
+
+    @strawberry.field(
+        description="Actions across the organisation, in the order they were proposed: where "
+        "a team can help (e.g. the key ideas of a quarter mentioning onboarding)."
+    )
+    async def actions(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words that must all appear in the title, hypothesis or "
+                "description (any case)."
+            ),
+        ] = None,
+        team_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this team's actions.")
+        ] = None,
+        key_result_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the actions on this key result."),
+        ] = None,
+        cycle_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the actions of this cycle.")
+        ] = None,
+        status: Annotated[
+            ActionStatus | None, strawberry.argument(description="Only actions with this status.")
+        ] = None,
+        key: Annotated[
+            bool | None,
+            strawberry.argument(description="true: only key actions; false: only the others."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Action]:
+        page = Page.of(first, after, last, before)
+        where: dict[str, Any] = {}
+        for column, value in (
+            ("team_id", team_id),
+            ("key_result_id", key_result_id),
+            ("cycle_id", cycle_id),
+            ("status", status.value if status else None),
+        ):
+            if value is not None:
+                where[column] = str(value)
+        if search is not None and len(search) > SEARCH_MAX:
+            raise OkraError(f"search: at most {SEARCH_MAX} characters", "BAD_USER_INPUT", "search")
+        words = (search or "").casefold().split()
+        docs = [
+            doc
+            for doc in await info.context.backend.store.find(ACTIONS, where)
+            if (key is None or doc["key"] == key) and all(w in doc["search"] for w in words)
+        ]
+        return page_of(docs, Action.from_doc, page)
 
     @strawberry.field(description="A team's bets in a cycle, its stake budget and what is left.")
     async def portfolio(

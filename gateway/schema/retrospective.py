@@ -35,6 +35,23 @@ class StakeAmount:
     amount: float = strawberry.field(description="How much of it.")
 
 
+@strawberry.type(description="From ideas to bets to outcomes: how the actions of a cycle fared.")
+class ActionFunnel:
+    proposed: int = strawberry.field(
+        description="Every action, whether proposed as an idea or made with its bet."
+    )
+    ideas: int = strawberry.field(description="Actions still ideas.")
+    bets: int = strawberry.field(description="Actions turned into bets, whatever their outcome.")
+    validated: int = strawberry.field(description="Actions whose bet worked.")
+    invalidated: int = strawberry.field(description="Actions whose bet did not.")
+    withdrawn: int = strawberry.field(description="Actions whose bet was called off.")
+    dropped: int = strawberry.field(description="Ideas the team let go.")
+
+    @classmethod
+    def of(cls, funnel: retro.ActionFunnel) -> ActionFunnel:
+        return cls(**vars(funnel))
+
+
 @strawberry.type(description="The bets of a cycle, by outcome.")
 class BetTally:
     placed: int = strawberry.field(description="Every bet placed in the cycle.")
@@ -48,6 +65,10 @@ class BetTally:
     realised_impact: float = strawberry.field(
         description="The actual impact of the resolved bets, summed."
     )
+    funnel: ActionFunnel = strawberry.field(
+        description="The actions behind the bets: ideas proposed, turned into bets, "
+        "validated, invalidated, dropped."
+    )
 
     @classmethod
     def of(cls, bets: retro.BetSummary) -> BetTally:
@@ -59,6 +80,7 @@ class BetTally:
             open=bets.open,
             stake_spent=[StakeAmount(unit=u, amount=a) for u, a in bets.stake_spent.items()],
             realised_impact=bets.realised_impact,
+            funnel=ActionFunnel.of(bets.funnel),
         )
 
 

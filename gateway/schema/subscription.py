@@ -11,16 +11,18 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from domain.model.action import Action as ActionAggregate
+from domain.model.action import action_of_bet
 from domain.model.base import OkraAggregate
 from domain.model.bet import Bet as BetAggregate
 from domain.model.objective import Objective as ObjectiveAggregate
 from gateway.schema import loading
 from gateway.schema.audit_trail import ACTOR_PERSON
 from gateway.schema.context import Info
-from gateway.schema.types import Bet, KeyResult, Objective
+from gateway.schema.types import Action, Bet, KeyResult, Objective
 from gateway.schema.types.lazy import LazyPerson
 from projections.history import is_history
-from projections.views import BETS, OBJECTIVES
+from projections.views import ACTIONS, BETS, OBJECTIVES
 
 
 @strawberry.type(description="One event as recorded in the log.")
@@ -165,6 +167,36 @@ class Subscription:
                 if doc is not None and _matches(doc, team_id=team_id, cycle_id=cycle_id):
                     info.context.loaders.clear()
                     yield Bet.from_doc(doc)
+
+    @strawberry.subscription(
+        description="Actions as they change: proposed, edited, ranked, dropped, bet on, "
+        "resolved, and their collaboration offers and answers."
+    )
+    async def action_changed(
+        self,
+        info: Info,
+        team_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this team's actions.")
+        ] = None,
+        cycle_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the actions of this cycle.")
+        ] = None,
+    ) -> AsyncGenerator[Action, None]:
+        backend = info.context.backend
+        async with backend.feed.subscribe() as events:
+            async for position, event in events:
+                if isinstance(event, ActionAggregate.Event):
+                    action_id = str(event.originator_id)
+                elif isinstance(event, BetAggregate.BetResolved):
+                    action_id = action_of_bet(event.originator_id)  # a bet from before actions
+                else:
+                    continue
+                doc = (await backend.store.get(ACTIONS, [action_id])).get(action_id)
+                if doc is None or doc.get("updated_pos", position) > position:
+                    continue  # a later event of the same save (a bet's) sends it once
+                if _matches(doc, team_id=team_id, cycle_id=cycle_id):
+                    info.context.loaders.clear()
+                    yield Action.from_doc(doc)
 
     @strawberry.subscription(description="The raw event feed, optionally of one entity.")
     async def events(

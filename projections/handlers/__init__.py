@@ -10,6 +10,7 @@ The feature modules import only :mod:`projections.documents` and
 from __future__ import annotations
 
 from projections.handlers import (
+    actions,
     bets,
     corrections,
     history,
@@ -22,6 +23,6 @@ from projections.handlers import (
 from projections.handlers.dispatch import apply, wanted
 
 # The feature modules, loaded for the handlers they register.
-FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history)
+FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history, actions)
 
 __all__ = ["FEATURES", "apply", "wanted"]

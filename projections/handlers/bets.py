@@ -30,6 +30,7 @@ def _(event: Bet.BetPlaced, doc: Doc | None, pos: int, batch: Batch) -> Doc:
         resolved_at=None,
         owner_id=event.owner_id,
         contributor_ids=list(event.contributor_ids),
+        action_id=event.action_id,
     )
 
 

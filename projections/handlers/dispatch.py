@@ -21,6 +21,7 @@ from typing import Protocol
 from domain.model.base import OkraAggregate
 from projections.documents import Batch, Doc, iso
 from projections.views import (
+    ACTIONS,
     BETS,
     CYCLES,
     OBJECTIVES,
@@ -41,6 +42,7 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
     "ApiToken": TOKENS,
     "StrategyMap": STRATEGY_MAPS,
     "Person": PEOPLE,
+    "Action": ACTIONS,
 }
 
 

@@ -105,6 +105,11 @@ async def build_world(api: Api) -> World:
     }
     world.ids["check_in"] = await corrigible_check_ins(api, metric["id"], milestones["id"])
     world.ids["removable"] = [(await api.key_result(objective["id"], "Spare"))["id"]]
+    # Actions (issue 15): an idea, one of another team, and the action of the bet.
+    idea = await api.mutate("proposeAction", "id", keyResultId=metric["id"], title="Idea")
+    annual = await api.mutate("proposeAction", "id", keyResultId=milestones["id"], title="Other")
+    held = await api.data("query($id: ID!) { bet(id: $id) { action { id } } }", id=bet["id"])
+    world.ids["action"] = [idea["id"], annual["id"], held["bet"]["action"]["id"]]
     return world
 
 
@@ -346,6 +351,59 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
             ),
         }
     )
+    # Actions (issue 15).
+    sizes = st.one_of(st.none(), st.sampled_from(["XS", "S", "M", "L", "XL"]))
+    inputs["placeBet"] = st.fixed_dictionaries(
+        {
+            "keyResultId": w("key_result"),
+            "title": texts(),
+            "stake": numbers(),
+            "odds": numbers(),
+            "expectedImpact": numbers(),
+        },
+        optional={"hypothesis": maybe(texts()), "actionId": maybe(w("action")), **owners},
+    )
+    inputs |= {
+        "proposeAction": st.fixed_dictionaries(
+            {"keyResultId": w("key_result"), "title": texts()},
+            optional={
+                "hypothesis": maybe(texts()),
+                "description": maybe(texts()),
+                "size": sizes,
+                "key": st.booleans(),
+                "stake": maybe(numbers()),
+                "odds": maybe(numbers()),
+                "expectedImpact": maybe(numbers()),
+            },
+        ),
+        "updateAction": st.fixed_dictionaries(
+            {"id": w("action")},
+            optional={
+                "title": texts(),
+                "hypothesis": maybe(texts()),
+                "size": sizes,
+                "key": maybe(st.booleans()),
+                "odds": maybe(numbers()),
+                "expectedVersion": maybe(versions),
+            },
+        ),
+        "dropAction": st.fixed_dictionaries(
+            {"id": w("action"), "reason": texts()}, optional={"expectedVersion": maybe(versions)}
+        ),
+        "rankActions": st.fixed_dictionaries(
+            {"keyResultId": w("key_result"), "actionIds": st.lists(w("action"), max_size=4)}
+        ),
+        "offerCollaboration": st.fixed_dictionaries(
+            {"actionId": w("action"), "teamId": w("team")},
+            optional={"note": maybe(texts()), "personId": maybe(w("person"))},
+        ),
+        "acceptCollaboration": st.fixed_dictionaries(
+            {"actionId": w("action"), "teamId": w("team")}
+        ),
+        "declineCollaboration": st.fixed_dictionaries(
+            {"actionId": w("action"), "teamId": w("team")}
+        ),
+    }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return inputs
 

@@ -182,3 +182,34 @@ async def test_okra_audit_verify_on_the_demo_catches_tampering(
     assert result.returncode == 1
     assert f"position {position}: KeyResult" in result.stderr.splitlines()[0]
     assert "KeyResultRegraded" in result.stderr.splitlines()[0]
+
+
+async def test_the_demo_s_backlogs(demo: Api) -> None:
+    """Each team of the open quarter has ideas of every size, a key action, a dropped idea
+    with its reason and ideas that became bets; one offer accepted, one declined."""
+    open_cycle = next(
+        c["id"]
+        for c in (await demo.data("{ cycles(status: OPEN, kind: QUARTERLY) { nodes { id } } }"))[
+            "cycles"
+        ]["nodes"]
+    )
+    data = await demo.data(
+        "query($c: ID!) { actions(cycleId: $c, first: 100) { nodes { title size key status "
+        "reason team { name } collaborations { team { name } status } } } }",
+        c=open_cycle,
+    )
+    actions = data["actions"]["nodes"]
+    by_team: dict[str, list[dict[str, Any]]] = {}
+    for action in actions:
+        by_team.setdefault(action["team"]["name"], []).append(action)
+    assert {"Mobile", "Support", "Sales", "Platform"} <= set(by_team)
+    for team, mine in by_team.items():
+        ideas = [a for a in mine if a["size"]]
+        assert {a["size"] for a in ideas} == {"XS", "S", "M", "L", "XL"}, team
+        assert any(a["key"] for a in ideas), team
+        assert any(a["status"] == "DROPPED" and a["reason"] for a in ideas), team
+        assert any(a["status"] == "IDEA" for a in ideas), team
+    assert any(a["status"] == "BET" and a["size"] == "XS" for a in actions)
+    offers = [(a["team"]["name"], c["team"]["name"], c["status"]) for a in actions
+              for c in a["collaborations"]]  # fmt: skip
+    assert sorted(offers) == [("Mobile", "Platform", "ACCEPTED"), ("Support", "Sales", "DECLINED")]

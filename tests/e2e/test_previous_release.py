@@ -8,6 +8,7 @@ history arrives through ``okra export`` / ``okra import``, byte for byte.
 It was also written before people existed: its objectives, key results and bets were
 recorded (``class_version`` 1) without an owner, and its tokens speak for free-text
 users. They upcast to "no owner"; ``okra people import`` adopts the old users.
+Its bets predate actions: each upcasts to name an action derived from it when read.
 """
 
 from __future__ import annotations
@@ -102,6 +103,20 @@ async def test_a_store_of_the_previous_release_keeps_working(
             "CLOSED",
             "OPEN",
         ]
+        # Its bets were placed before actions existed: each shows as an action derived
+        # from it when read (an upcast, no event rewritten), its status its outcome.
+        actions = await api.data(
+            "{ objectives(first: 100) { nodes { bets { id status action { id status "
+            "derivedFromBet bet { id } } } } } actions(first: 100) { totalCount } }",
+            token=ADMIN,
+        )
+        old_bets = [b for o in actions["objectives"]["nodes"] for b in o["bets"]]
+        assert old_bets and actions["actions"]["totalCount"] == len(old_bets)
+        for bet in old_bets:
+            action = bet["action"]
+            assert action["derivedFromBet"] is True and action["bet"] == {"id": bet["id"]}
+            assert action["status"] == ("BET" if bet["status"] == "PLACED" else bet["status"])
+        assert {b["status"] for b in old_bets} > {"PLACED"}
         # A token revoked before the upgrade stays revoked.
         refused = await api.client.post(
             "/graphql",

@@ -1,5 +1,14 @@
 """Every command OKRA accepts, one small dataclass each (see ``base``)."""
 
+from domain.application.commands.actions import (
+    AcceptCollaboration,
+    DeclineCollaboration,
+    DropAction,
+    OfferCollaboration,
+    ProposeAction,
+    RankActions,
+    UpdateAction,
+)
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
 from domain.application.commands.corrections import (
@@ -44,6 +53,7 @@ from domain.application.commands.teams import (
 from domain.application.commands.tokens import IssueToken, RevokeToken
 
 __all__ = [
+    "AcceptCollaboration",
     "AddKeyResult",
     "AddMember",
     "AddPerson",
@@ -59,15 +69,20 @@ __all__ = [
     "CreateObjective",
     "CreateTeam",
     "DeactivatePerson",
+    "DeclineCollaboration",
     "DefineStrategyMap",
+    "DropAction",
     "EntityId",
     "Id",
     "ImportPeople",
     "ImportPlan",
     "IssueToken",
     "MoveTeam",
+    "OfferCollaboration",
     "OpenCycle",
     "PlaceBet",
+    "ProposeAction",
+    "RankActions",
     "ReactivatePerson",
     "RecordCheckIn",
     "RegradeKeyResult",
@@ -83,6 +98,7 @@ __all__ = [
     "SetContributors",
     "SetStakeBudget",
     "TagObjective",
+    "UpdateAction",
     "UpdateKeyResult",
     "UpdateObjective",
     "UpdatePerson",

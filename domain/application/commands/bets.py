@@ -30,6 +30,11 @@ class PlaceBet(Command):
         Id | None, "The person who owns it (active); left out: you, when you are a person."
     ] = None
     contributor_ids: Annotated[list[Id] | None, "People who contribute to it (active)."] = None
+    action_id: Annotated[
+        Id | None,
+        "The idea it bets on (an action of that key result, still an idea); left out, "
+        "the bet's action is made with it.",
+    ] = None
 
     def lock(self) -> object:
         return objective_of(self.key_result_id)

@@ -6,9 +6,11 @@ from domain.application.commands import PlaceBet, ResolveBet, Saved, SetStakeBud
 from domain.application.handlers.owners import assignees
 from domain.application.unit import UnitOfWork
 from domain.model import rules
+from domain.model.action import Action
 from domain.model.bet import Bet, BetStatus
 from domain.model.cycle import Cycle
 from domain.model.errors import CycleClosed, InvalidInput
+from domain.model.objective import Objective
 from domain.model.portfolio import Portfolio
 from domain.model.team import Team
 
@@ -19,32 +21,60 @@ def place_bet(command: PlaceBet, uow: UnitOfWork) -> Saved:
     objective, _ = uow.changing_key_result(command.key_result_id, "key_result_id")
     objective.check_open()
     team = uow.load(Team, objective.team_id, "key_result_id")
+    action = idea_of(command, uow, objective)
     bet = Bet.place(
         uow.stamp,
         objective_id=str(objective.id),
         team_id=objective.team_id,
         cycle_id=objective.cycle_id,
-        **command.arguments("owner_id", "contributor_ids"),
+        **command.arguments("owner_id", "contributor_ids", "action_id"),
         **assignees(uow, command.owner_id, command.contributor_ids),
+        action_id=str(action.id),
     )
+    action.place_bet(uow.stamp, bet.id)
     stakes = portfolio(uow, objective.team_id, objective.cycle_id)
     if stakes.closed:
         raise CycleClosed(objective.cycle_name or objective.cycle_id)
     stakes.commit(uow.stamp, bet.id, bet.stake, team.stake_unit)
-    return uow.commit(bet.id, bet, stakes)
+    # The action first: the views then know it when they see the bet.
+    return uow.commit(bet.id, action, bet, stakes)
+
+
+def idea_of(command: PlaceBet, uow: UnitOfWork, objective: Objective) -> Action:
+    """The idea the bet is placed on: the one named (of that key result, still an
+    idea), or a new one made with the bet."""
+    if command.action_id is None:
+        return Action.propose(
+            uow.stamp,
+            key_result_id=command.key_result_id,
+            objective_id=str(objective.id),
+            team_id=objective.team_id,
+            cycle_id=objective.cycle_id,
+            title=command.title,
+            hypothesis=command.hypothesis,
+        )
+    action = uow.load(Action, command.action_id, "action_id", missing=InvalidInput)
+    if action.key_result_id != command.key_result_id:
+        raise InvalidInput("action_id", "is an action of another key result")
+    action.check_idea("action_id", "bet on it")
+    return action
 
 
 def resolve_bet(command: ResolveBet, uow: UnitOfWork) -> Saved:
     bet = uow.changing(Bet, command.id, "id", owners_may=True)
     bet.resolve(uow.stamp, **command.arguments("id"))
+    action = uow.find(Action, bet.action_id)  # None: a bet from before actions
+    if action is not None:
+        action.resolve(uow.stamp, bet.status)
+    touched = (bet,) if action is None else (bet, action)
     if bet.status != BetStatus.WITHDRAWN:
-        return uow.commit(bet.id, bet)
+        return uow.commit(bet.id, *touched)
     # A withdrawn bet gives its stake back, which only an open cycle can use.
     stakes = uow.load(Portfolio, Portfolio.id_for(bet.team_id, bet.cycle_id), "id")
     if stakes.closed:
         raise CycleClosed(uow.load(Cycle, bet.cycle_id, "id").name)
     stakes.release(uow.stamp, bet.id)
-    return uow.commit(bet.id, bet, stakes)
+    return uow.commit(bet.id, *touched, stakes)
 
 
 def set_stake_budget(command: SetStakeBudget, uow: UnitOfWork) -> Saved:

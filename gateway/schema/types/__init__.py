@@ -7,6 +7,7 @@ filled here once for every type.
 """
 
 from gateway.schema import loading
+from gateway.schema.types.action import Action, Collaboration
 from gateway.schema.types.alignment import (
     Alignment,
     AlignmentAsOf,
@@ -32,8 +33,10 @@ loading.BUILD.objective = Objective.from_doc
 loading.BUILD.key_result = KeyResult.from_doc
 loading.BUILD.bet = Bet.from_doc
 loading.BUILD.person = Person.from_doc
+loading.BUILD.action = Action.from_doc
 
 __all__ = [
+    "Action",
     "Alignment",
     "AlignmentAsOf",
     "AlignmentNode",
@@ -43,6 +46,7 @@ __all__ = [
     "BetAsOf",
     "CheckIn",
     "CheckInAsOf",
+    "Collaboration",
     "Cycle",
     "KeyResult",
     "KeyResultAsOf",

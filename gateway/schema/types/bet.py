@@ -9,10 +9,11 @@ import strawberry
 
 from gateway.schema import loading
 from gateway.schema.context import Info
-from gateway.schema.enums import BetStatus
+from gateway.schema.enums import BetStatus, CollaborationStatus
+from gateway.schema.types.action import Collaboration
 from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, moment, stamps
-from gateway.schema.types.lazy import LazyCycle, LazyKeyResult, LazyTeam
+from gateway.schema.types.lazy import LazyAction, LazyCycle, LazyKeyResult, LazyTeam
 from gateway.schema.types.node import Node
 from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
@@ -47,6 +48,7 @@ class BetFields(Audited):
     objective_id: strawberry.ID = strawberry.field(description="The objective of that key result.")
     team_id: strawberry.ID = strawberry.field(description="The team that placed it.")
     cycle_id: strawberry.ID = strawberry.field(description="The cycle it was placed in.")
+    action_id: strawberry.Private[str | None]
 
     @staticmethod
     def fields_of(doc: Doc) -> dict[str, Any]:
@@ -65,6 +67,7 @@ class BetFields(Audited):
             objective_id=strawberry.ID(doc["objective_id"]),
             team_id=strawberry.ID(doc["team_id"]),
             cycle_id=strawberry.ID(doc["cycle_id"]),
+            action_id=doc.get("action_id"),
             **stamps(doc),
         )
 
@@ -85,6 +88,20 @@ class BetFields(Audited):
         cycle = await loading.cycle(info, self.cycle_id)
         assert cycle is not None
         return cycle
+
+    @strawberry.field(
+        description="The action it was placed on (for a bet from before actions existed, "
+        "the action derived from it)."
+    )
+    async def action(self, info: Info) -> LazyAction | None:
+        return await loading.action(info, self.action_id)
+
+    @strawberry.field(
+        description="The teams (and people) collaborating on it: its action's accepted offers."
+    )
+    async def collaborators(self, info: Info) -> list[Collaboration]:
+        action = await loading.action(info, self.action_id)
+        return action.collaborations(CollaborationStatus.ACCEPTED) if action else []
 
     @strawberry.field(description="The stake unit of the team, e.g. person-days.")
     async def stake_unit(self, info: Info) -> str:

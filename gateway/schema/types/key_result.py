@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,12 +12,12 @@ from gateway.schema import loading
 from gateway.schema.audit_trail import GradeCorrection, grade_corrections
 from gateway.schema.connection import After, Before, Connection, First, Last, Page, page_of
 from gateway.schema.context import Info
-from gateway.schema.enums import Measure, ScoreBand
+from gateway.schema.enums import ActionStatus, Measure, ScoreBand
 from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, day, moment
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.check_in import CheckIn, CheckInAsOf, order
-from gateway.schema.types.lazy import LazyObjective
+from gateway.schema.types.lazy import LazyAction, LazyObjective
 from gateway.schema.types.node import Node
 from gateway.schema.types.owned import Owned, owners
 from projections.documents import Doc
@@ -118,6 +118,19 @@ class KeyResultFields(Audited):
     async def bets(self, info: Info) -> list[Bet]:
         docs = await info.context.loaders.bets_by_key_result.load(self.own_id)
         return [Bet.from_doc(d) for d in docs]
+
+    @strawberry.field(
+        description="The actions on this key result (ideas and the bets placed on them), in "
+        "the team's order: ranked first, then as they came."
+    )
+    async def actions(
+        self,
+        info: Info,
+        status: Annotated[
+            ActionStatus | None, strawberry.argument(description="Only actions with this status.")
+        ] = None,
+    ) -> list[LazyAction]:
+        return await loading.actions_of(info, self.own_id, status.value if status else None)
 
     @strawberry.field(
         description="Objectives of the level below that cascade from this key result."

@@ -18,6 +18,7 @@ def _lazy(name: str, module: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from gateway.schema.types.action import Action as LazyAction
     from gateway.schema.types.bet import Bet as LazyBet
     from gateway.schema.types.cycle import Cycle as LazyCycle
     from gateway.schema.types.key_result import KeyResult as LazyKeyResult
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from gateway.schema.types.person import Person as LazyPerson
     from gateway.schema.types.team import Team as LazyTeam
 else:
+    LazyAction = _lazy("Action", "action")
     LazyBet = _lazy("Bet", "bet")
     LazyCycle = _lazy("Cycle", "cycle")
     LazyKeyResult = _lazy("KeyResult", "key_result")
@@ -32,4 +34,12 @@ else:
     LazyPerson = _lazy("Person", "person")
     LazyTeam = _lazy("Team", "team")
 
-__all__ = ["LazyBet", "LazyCycle", "LazyKeyResult", "LazyObjective", "LazyPerson", "LazyTeam"]
+__all__ = [
+    "LazyAction",
+    "LazyBet",
+    "LazyCycle",
+    "LazyKeyResult",
+    "LazyObjective",
+    "LazyPerson",
+    "LazyTeam",
+]

@@ -13,6 +13,7 @@ from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import BetStatus
 from gateway.schema.errors import not_found
+from gateway.schema.types.action import SuggestedAction, suggested_order
 from gateway.schema.types.as_of import AsOfFields, moment_key, read_moment_key
 from gateway.schema.types.bet import Bet, BetAsOf
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
@@ -111,6 +112,14 @@ class Portfolio(Node, PortfolioFields):
     @strawberry.field(description=BETS_DOC)
     def bets(self) -> list[Bet]:
         return [Bet.from_doc(d) for d in self.bet_docs]
+
+    @strawberry.field(
+        description="A suggestion, not a decision: the team's ideas in the cycle that carry "
+        "a whole estimate, by expected value per stake (odds × expectedImpact ÷ stake), "
+        "best first. Ideas cost no stake until a bet is placed on them."
+    )
+    async def suggested_order(self, info: Info) -> list[SuggestedAction]:
+        return await suggested_order(info, str(self.team_id), str(self.cycle_id))
 
     @classmethod
     async def load(cls, info: Info, team_id: str, cycle_id: str) -> Portfolio:
