@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 PROJECTION = "views"
 
 
@@ -88,6 +88,15 @@ MEMBERSHIPS = View(
     "memberships", (*_text("team_id", "person_id"), POS), indexed=("team_id", "person_id")
 )
 
+# Data sources (issue 17): the scheduler finds due ones by (status, next_run_at), the
+# audit a cycle's by cycle_id. Key results find theirs by id (derived from theirs).
+DATA_SOURCES = View(
+    "data_sources",
+    (*_text("key_result_id", "cycle_id", "team_id", "status", "next_run_at"), POS),
+    indexed=("cycle_id",),
+    composite=(("status", "next_run_at"),),
+)
+
 # One row per event (see projections/history.py). Every filter of the audit trail has
 # a (column, pos) index, so a page filtered by it is an index range scan in log order
 # either way; (stream_id, recorded_at) finds the version of a stream at a moment.
@@ -119,6 +128,7 @@ ALL_VIEWS = (
     PEOPLE,
     MEMBERSHIPS,
     KEY_RESULT_OWNERS,
+    DATA_SOURCES,
     HISTORY,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

@@ -18,6 +18,7 @@ from domain.application.commands import Command, Saved
 from domain.application.handlers import (
     bets,
     cycles,
+    data_sources,
     key_results,
     objectives,
     owners,
@@ -65,6 +66,12 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ImportPeople: people.import_people,
     c.AssignOwner: owners.assign_owner,
     c.SetContributors: owners.set_contributors,
+    # data sources (issue 17)
+    c.ConnectDataSource: data_sources.connect_data_source,
+    c.UpdateDataSource: data_sources.update_data_source,
+    c.DisconnectDataSource: data_sources.disconnect_data_source,
+    c.RunDataSource: data_sources.run_data_source,
+    c.RecordReading: data_sources.record_reading,
 }
 
 

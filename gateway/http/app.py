@@ -33,6 +33,7 @@ from gateway.http.headers import SecurityHeaders
 from gateway.http.limits import LimitBody, TimeBudget
 from gateway.http.probes import Stall, healthz, metrics, readyz
 from gateway.http.request_ids import RequestIds
+from gateway.http.sources import push
 from gateway.http.spec import GraphQLOverHTTP
 from gateway.settings import Settings
 
@@ -64,6 +65,13 @@ def create_app(
             Route("/metrics", metrics),
             Route("/graphql", graphql, methods=["GET", "POST"], middleware=over_http),
             WebSocketRoute("/graphql", graphql),
+            # PUSH data sources (issue 17): signed, not signed in.
+            Route(
+                "/sources/{id}",
+                push,
+                methods=["POST"],
+                middleware=[Middleware(LimitBody, limit=settings.max_body_bytes)],
+            ),
             # GraphiQL's own files (public, like its page): 3.5 MB of script, sent gzipped.
             Mount(
                 ASSETS.rstrip("/"),

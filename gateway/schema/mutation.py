@@ -13,8 +13,10 @@ from domain.application.commands import Saved
 from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
+from gateway.schema.data_sources import run_mutation, source
 from gateway.schema.strategy import StrategyMap, build_strategy_map
 from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Owned, Person, Portfolio, Team
+from gateway.schema.types.data_source import DataSource
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
 key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
@@ -65,3 +67,8 @@ class Mutation:
     remove_member = mutation(c.RemoveMember, Person, person)
     assign_owner = mutation(c.AssignOwner, Owned, owned)
     set_contributors = mutation(c.SetContributors, Owned, owned)
+    # data sources (issue 17)
+    connect_data_source = mutation(c.ConnectDataSource, DataSource, source)
+    update_data_source = mutation(c.UpdateDataSource, DataSource, source)
+    disconnect_data_source = mutation(c.DisconnectDataSource, DataSource, source)
+    run_data_source = run_mutation()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from projections.handlers import (
     bets,
     corrections,
+    data_sources,
     history,
     objectives,
     people,
@@ -22,6 +23,16 @@ from projections.handlers import (
 from projections.handlers.dispatch import apply, wanted
 
 # The feature modules, loaded for the handlers they register.
-FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history)
+FEATURES = (
+    teams,
+    objectives,
+    bets,
+    tokens,
+    corrections,
+    strategy,
+    people,
+    history,
+    data_sources,
+)
 
 __all__ = ["FEATURES", "apply", "wanted"]

@@ -23,6 +23,7 @@ from projections.documents import Batch, Doc, iso
 from projections.views import (
     BETS,
     CYCLES,
+    DATA_SOURCES,
     OBJECTIVES,
     PEOPLE,
     PORTFOLIOS,
@@ -41,6 +42,7 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
     "ApiToken": TOKENS,
     "StrategyMap": STRATEGY_MAPS,
     "Person": PEOPLE,
+    "DataSource": DATA_SOURCES,
 }
 
 

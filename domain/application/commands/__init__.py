@@ -3,6 +3,13 @@
 from domain.application.commands.base import Command, EntityId, Id, Saved
 from domain.application.commands.bets import PlaceBet, ResolveBet, SetStakeBudget
 from domain.application.commands.cycles import CloseCycle, OpenCycle
+from domain.application.commands.data_sources import (
+    ConnectDataSource,
+    DisconnectDataSource,
+    RecordReading,
+    RunDataSource,
+    UpdateDataSource,
+)
 from domain.application.commands.key_results import (
     AddKeyResult,
     RecordCheckIn,
@@ -41,10 +48,12 @@ __all__ = [
     "ChangeMemberRole",
     "CloseCycle",
     "Command",
+    "ConnectDataSource",
     "CreateObjective",
     "CreateTeam",
     "DeactivatePerson",
     "DefineStrategyMap",
+    "DisconnectDataSource",
     "EntityId",
     "Id",
     "ImportPeople",
@@ -53,15 +62,18 @@ __all__ = [
     "PlaceBet",
     "ReactivatePerson",
     "RecordCheckIn",
+    "RecordReading",
     "RegradeKeyResult",
     "RemoveMember",
     "ResolveBet",
     "RevokeToken",
+    "RunDataSource",
     "Saved",
     "SetCheckInCadence",
     "SetContributors",
     "SetStakeBudget",
     "TagObjective",
+    "UpdateDataSource",
     "UpdateKeyResult",
     "UpdateObjective",
     "UpdatePerson",
