@@ -19,7 +19,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from domain.application.handlers.data_sources import actor_of, run_spec
+from domain.application.handlers.data_sources import RECORDED, actor_of, run_spec
 from domain.model.data_source import SourceKind
 from domain.model.errors import DomainError
 from gateway.backend import Backend
@@ -58,4 +58,4 @@ async def push(request: Request) -> Response:
         saved = await backend.sources.push(source_id, value, request.headers["webhook-id"])
     except DomainError as refused:
         return error_response(400, str(refused), code=refused.code)
-    return JSONResponse({"recorded": saved.events > 1, "id": source_id})
+    return JSONResponse({"recorded": RECORDED in saved.notes, "id": source_id})

@@ -238,6 +238,10 @@ async def test_a_signed_push(sources_api: Api) -> None:
     answer = await api.client.post(path, content=body, headers=signed(body, "msg_1"))
     assert answer.status_code == 200
     assert len((await key_result(api, kr["id"]))["checkIns"]["nodes"]) == 1
+    # The same number in a new message runs the source and records no check-in.
+    answer = await api.client.post(path, content=body, headers=signed(body, "msg_1b"))
+    assert answer.json()["recorded"] is False
+    assert len((await key_result(api, kr["id"]))["checkIns"]["nodes"]) == 1
     other = "whsec_" + "A" * 32
     answer = await api.client.post(path, content=body, headers=signed(body, "msg_2", other))
     assert answer.status_code == 401
@@ -292,3 +296,25 @@ async def test_without_a_secret_key_secrets_are_refused(settings: Settings, cloc
         kr = await metric(api)
         refused = await api.refuse("connectDataSource", keyResultId=kr["id"], kind="PUSH")
         assert refused["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_source_of_a_closed_cycle_disconnects_itself(
+    sources_api: Api, served: Served
+) -> None:
+    api = sources_api
+    kr = await metric(api)
+    source = await api.mutate(
+        "connectDataSource",
+        "id",
+        keyResultId=kr["id"],
+        kind="HTTP_JSON",
+        schedule="1d",
+        url=served.url,
+        jsonPath="$.data.total",
+    )
+    cycle = (await api.data("{ cycles { nodes { id } } }"))["cycles"]["nodes"][0]["id"]
+    await api.mutate("closeCycle", "id", id=cycle)
+    ran = await api.mutate("runDataSource", "status failures nextRunAt", id=source["id"])
+    assert ran == {"status": "DISCONNECTED", "failures": 0, "nextRunAt": None}
+    assert (await key_result(api, kr["id"]))["checkIns"]["nodes"] == []
+    assert await api.backend.sources.run_due() == 0

@@ -30,7 +30,7 @@ from domain.model import rules
 from domain.model.base import Stamp
 from domain.model.data_source import DataSource, SourceKind, settings_for, source_id_for
 from domain.model.edits import KEEP
-from domain.model.errors import DomainError, InvalidInput
+from domain.model.errors import CycleClosed, DomainError, InvalidInput
 from domain.model.objective import KeyResult, Objective
 
 if TYPE_CHECKING:
@@ -48,6 +48,10 @@ class RunSpec:
     query: str | None
     header_name: str | None
     secret: str | None
+
+
+# What a reading's answer notes when it made a check-in (``Saved.notes``).
+RECORDED = "check-in recorded"
 
 
 def actor_of(source_id: str) -> str:
@@ -204,7 +208,8 @@ def run_data_source(command: RunDataSource, uow: UnitOfWork) -> Saved:
 
 def record_reading(command: RecordReading, uow: UnitOfWork) -> Saved:
     """A check-in by ``source:<id>`` when the number differs from the current value, and
-    on the source, that it ran or failed (its failures in a row)."""
+    on the source, that it ran or failed (its failures in a row). A source whose cycle
+    closed disconnects itself at its next run."""
     source = _changing(uow, command.id)
     source.check_connected()
     if command.error is not None or command.value is None:
@@ -227,11 +232,14 @@ def record_reading(command: RecordReading, uow: UnitOfWork) -> Saved:
             note=f"From {source.kind} {command.origin}".strip()[: rules.NOTE_MAX],
             as_of=None,
         )
-    except DomainError as refused:  # a closed cycle, a number no store keeps
+    except CycleClosed:  # its cycle is over: nothing more to measure
+        source.disconnect(uow.stamp)
+        return uow.commit(source.id, source)
+    except DomainError as refused:  # a number no store keeps
         source.failed(uow.stamp, f"the check-in was refused: {refused}")
         return uow.commit(source.id, source)
     source.ran(uow.stamp, value=value, recorded=True, origin=command.origin)
-    return uow.commit(source.id, source, objective)
+    return replace(uow.commit(source.id, source, objective), notes=(RECORDED,))
 
 
 def run_spec(app: Okra, actor: Actor, source_id: str) -> RunSpec:
