@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import anyio
@@ -72,13 +72,15 @@ class Sources:
                 },
             )
             for doc in due:
-                await self._run_scheduled(doc["id"], now)
+                await self._run_scheduled(doc["id"], doc["next_run_at"])
             return len(due)
 
-    async def _run_scheduled(self, source_id: str, now: datetime) -> None:
+    async def _run_scheduled(self, source_id: str, slot: str) -> None:
+        """One scheduled run, recorded once per slot: the slot is the idempotency key, so
+        a second process running the same slot (a lease changing hands) records nothing."""
         try:
-            await self.run(source_id, actor_of(source_id))
-        except DomainError as refused:  # disconnected meanwhile, its key result gone
+            await self.run(source_id, actor_of(source_id), f"scheduled {slot}")
+        except DomainError as refused:  # disconnected meanwhile, the slot already run
             log.info("data source %s not run: %s", source_id, refused)
         except Exception:  # one broken source must not stop the others
             log.exception("data source %s failed to run", source_id)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -10,8 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgi_lifespan import LifespanManager
 from standardwebhooks.webhooks import Webhook
 
+from gateway.http.app import create_app
 from gateway.settings import Settings
 from tests.support.api import Api
 from tests.support.clock import Clock, clocked
@@ -44,6 +48,17 @@ def source_settings(settings: Settings) -> Settings:
 @pytest.fixture
 async def sources_api(source_settings: Settings, clock: Clock) -> AsyncIterator[Api]:
     async with clocked(source_settings, clock) as api:
+        yield api
+
+
+@contextlib.asynccontextmanager
+async def reopened(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """The app again on a store that has been used (signed in with an admin token)."""
+    app = create_app(settings, clock=clock)
+    async with (
+        LifespanManager(app, startup_timeout=60) as manager,
+        Api.connect(manager.app, app) as api,
+    ):
         yield api
 
 
@@ -318,3 +333,38 @@ async def test_a_source_of_a_closed_cycle_disconnects_itself(
     assert ran == {"status": "DISCONNECTED", "failures": 0, "nextRunAt": None}
     assert (await key_result(api, kr["id"]))["checkIns"]["nodes"] == []
     assert await api.backend.sources.run_due() == 0
+
+
+async def test_the_schedule_survives_a_restart_and_runs_a_slot_once(
+    source_settings: Settings, clock: Clock, served: Served
+) -> None:
+    async with clocked(source_settings, clock) as api:
+        kr = await metric(api)
+        await api.mutate(
+            "connectDataSource",
+            "id",
+            keyResultId=kr["id"],
+            kind="HTTP_JSON",
+            schedule="1h",
+            url=served.url,
+            jsonPath="$.data.total",
+        )
+        assert await api.backend.sources.run_due() == 1
+    served.json = {"data": {"total": 77}}
+    clock.now += timedelta(hours=2)
+    # After a restart the source is due; two gateways running the same slot at once
+    # (as when the lease changes hands) record it once.
+    async with (
+        reopened(source_settings, clock) as first,
+        reopened(source_settings, clock) as second,
+    ):
+        ran = await asyncio.gather(
+            first.backend.sources.run_due(), second.backend.sources.run_due()
+        )
+        assert sum(ran) >= 1
+        await first.backend.catch_up()
+        found = await key_result(first, kr["id"])
+        assert [n["value"] for n in found["checkIns"]["nodes"]] == [77, 41]
+        assert found["dataSource"]["nextRunAt"].startswith(
+            (clock.now + timedelta(hours=1)).date().isoformat()
+        )
