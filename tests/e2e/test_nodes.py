@@ -14,6 +14,7 @@ from tests.support.sql import statements, view_reads
 
 ENTITIES = {"Team", "Cycle", "Objective", "KeyResult", "CheckIn", "Bet", "Portfolio"}
 ENTITIES |= {"StrategyMap", "Person"}
+ENTITIES |= {"DataSource"}  # issue 17
 AS_OF = {"ObjectiveAsOf", "KeyResultAsOf", "CheckInAsOf", "BetAsOf", "PortfolioAsOf"}
 
 FIELDS = """
@@ -27,6 +28,7 @@ FIELDS = """
   ... on Portfolio { budget teamId }
   ... on StrategyMap { defined cycle { name } }
   ... on Person { handle }
+  ... on DataSource { kind }
 """
 NODE = f"query($id: ID!) {{ node(id: $id) {{ {FIELDS} }} }}"
 NODES = f"query($ids: [ID!]!) {{ nodes(ids: $ids) {{ {FIELDS} }} }}"
@@ -56,6 +58,15 @@ async def organisation(api: Api) -> dict[str, Any]:
     bet = await api.bet(kr["id"], title="Spike")
     await api.mutate("setStakeBudget", "id", teamId=team, cycleId=year, budget=20)
     await api.mutate("defineStrategyMap", "id", values=["Frugality"])
+    source = await api.mutate(
+        "connectDataSource",
+        "id",
+        keyResultId=kr["id"],
+        kind="HTTP_JSON",
+        schedule="1d",
+        url="https://kpi.example/nps.json",
+        jsonPath="$.nps",
+    )
     found = await api.data(
         """query($k: ID!, $t: ID!, $c: ID!) {
             keyResult(id: $k) { checkIns(first: 1) { nodes { id } } }
@@ -76,6 +87,7 @@ async def organisation(api: Api) -> dict[str, Any]:
         "Portfolio": (found["portfolio"]["id"], {"budget": 20.0, "teamId": team}),
         "StrategyMap": (found["strategyMap"]["id"], {"defined": True, "cycle": {"name": "2026"}}),
         "everywhere": (found["everywhere"]["id"], {"defined": True, "cycle": None}),
+        "DataSource": (source["id"], {"kind": "HTTP_JSON"}),
     }
 
 
@@ -114,13 +126,13 @@ async def test_nodes_answer_in_order_with_a_statement_per_view(api: Api) -> None
         answer = await api.data(NODES, ids=many)
     assert [n and n["id"] for n in answer["nodes"]] == [*ids, *ids[::-1], None]
     # One lookup per view that stores entities by id (teams, cycles, objectives,
-    # check-ins, bets, people), shared by every id asked, plus what the portfolio and the
-    # strategy map read for themselves: not one statement per id.
+    # check-ins, bets, people, data sources), shared by every id asked, plus what the
+    # portfolio and the strategy map read for themselves: not one statement per id.
     reads = view_reads(seen)
-    assert len(reads) <= 13, reads
+    assert len(reads) <= 14, reads
     async with statements(api.backend.store) as seen:
         await api.data(NODES, ids=ids[:1])
-    assert len(view_reads(seen)) == 6, view_reads(seen)
+    assert len(view_reads(seen)) == 7, view_reads(seen)  # a stored id: one read per view
 
 
 async def test_nodes_refuses_more_than_a_hundred_ids(api: Api) -> None:
