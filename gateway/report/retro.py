@@ -41,6 +41,7 @@ KIND_NAMES = {
     FindingKind.ORPHAN_OBJECTIVE: "Orphan objective",
     FindingKind.UNSERVED_KEY_RESULT: "Unserved key result",
     FindingKind.STALE_KEY_RESULT: "Stale key result",
+    FindingKind.BROKEN_DATA_SOURCE: "Broken data source",
     FindingKind.INACTIVE_OWNER: "Owner gone",
     FindingKind.OVERLOADED_TEAM: "Overloaded team",
     FindingKind.UNTAGGED_OBJECTIVE: "Untagged objective",
