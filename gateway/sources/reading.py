@@ -135,7 +135,8 @@ async def postgres_query(spec: RunSpec, outbound: Outbound, seconds: float) -> t
     try:
         async with conn.transaction(readonly=True):
             await conn.execute(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}")
-            rows = await conn.fetch(spec.query, timeout=seconds)
+            # The server's statement timeout ends a slow query first; this is the backstop.
+            rows = await conn.fetch(spec.query, timeout=seconds + 2)
     except (asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
         raise ReadFailed(f"the query failed: {_reason(error)}") from None
     finally:

@@ -368,3 +368,24 @@ async def test_the_schedule_survives_a_restart_and_runs_a_slot_once(
         assert found["dataSource"]["nextRunAt"].startswith(
             (clock.now + timedelta(hours=1)).date().isoformat()
         )
+
+
+async def test_a_slow_query_ends_at_the_statement_timeout(
+    source_settings: Settings, clock: Clock, pg_url: str
+) -> None:
+    quick = source_settings.model_copy(update={"source_timeout": 0.5})
+    async with clocked(quick, clock) as api:
+        kr = await metric(api)
+        source = await api.mutate(
+            "connectDataSource",
+            "id",
+            keyResultId=kr["id"],
+            kind="POSTGRES_QUERY",
+            schedule="1d",
+            dsn=pg_url,
+            query="SELECT 1 FROM pg_sleep(5)",
+        )
+        started = time.perf_counter()
+        ran = await api.mutate("runDataSource", "lastError failures", id=source["id"])
+        assert time.perf_counter() - started < 4
+        assert "statement timeout" in ran["lastError"] and ran["failures"] == 1
