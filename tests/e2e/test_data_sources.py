@@ -182,9 +182,16 @@ async def test_a_prometheus_instant_query(sources_api: Api, served: Served) -> N
         url=served.url,
         query='sum(up{job="api"})',
     )
-    ran = await api.mutate("runDataSource", "lastValue lastError", id=source["id"])
+    ran = await api.mutate(
+        "runDataSource", "lastValue lastError", id=source["id"], idempotencyKey="run-1"
+    )
     assert ran == {"lastValue": 7, "lastError": None}
     assert (await key_result(api, kr["id"]))["currentValue"] == 7
+    # A retry with the same key answers as the first run did, whatever it reads now.
+    served.samples['sum(up{job="api"})'] = 8
+    ran = await api.mutate("runDataSource", "lastValue", id=source["id"], idempotencyKey="run-1")
+    assert ran == {"lastValue": 7}
+    assert len((await key_result(api, kr["id"]))["checkIns"]["nodes"]) == 1
     ran = await api.mutate("runDataSource", "lastError failures", id=source["id"])
     served.samples.clear()
     ran = await api.mutate("runDataSource", "lastError failures", id=source["id"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from domain.application.commands.base import Command, Id
 from domain.model.data_source import SourceKind, source_id_for
@@ -107,3 +107,9 @@ class RecordReading(Command):
 
     def lock(self) -> object:
         return self.id
+
+    def request(self) -> dict[str, Any]:
+        """A run of the source: what it read is not part of the request, so a retried
+        run (a scheduled slot run twice, a pushed message replayed, runDataSource with
+        the same key) answers as the first one did, whatever the second one read."""
+        return {"id": self.id}
