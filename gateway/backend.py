@@ -23,11 +23,13 @@ import anyio
 from domain.application.access import Actor
 from domain.application.commands import Command, Saved
 from domain.application.okra import Okra, utc_now
+from domain.application.secrets import SecretBox
 from gateway.feed import ChangeFeed
 from gateway.heavy import HeavyWork
 from gateway.observability import Metrics
 from gateway.outbound import Outbound
 from gateway.settings import Settings
+from gateway.sources.scheduler import Sources
 from projections.lease import FileLease, Lease, PostgresLease
 from projections.postgres import DDL_LOCK, PostgresViewStore
 from projections.projector import Applied, PositionWatch, Projector, rebuild
@@ -56,10 +58,10 @@ async def ensure_schema(settings: Settings) -> None:
             await conn.close()
 
 
-def make_lease(settings: Settings) -> Lease:
+def make_lease(settings: Settings, name: str = "projector") -> Lease:
     if settings.database_url:
-        return PostgresLease(settings.database_url, settings.database_schema)
-    return FileLease(settings.data_dir / "projector.lock")
+        return PostgresLease(settings.database_url, settings.database_schema, name)
+    return FileLease(settings.data_dir / f"{name}.lock")
 
 
 def make_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Okra:
@@ -97,11 +99,15 @@ class Backend:
         self.outbound: Outbound  # requests to URLs people give (webhooks, data sources)
         self.metrics = Metrics()
         self.heavy = HeavyWork(settings.max_heavy_queries, settings.heavy_queue_seconds)
+        # Data sources: run now, or on their schedule by the holder of the sources lease.
+        self.sources = Sources(self, lambda: make_lease(settings, "sources"))
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Backend]:
         await ensure_schema(self.settings)
         self.app = await anyio.to_thread.run_sync(make_app, self.settings, self.clock)
+        if self.settings.secret_key:
+            self.app.secrets = SecretBox(self.settings.secret_key)
         self.store = make_store(self.settings)
         await self.store.open()
         self.watch.advance(await self.store.position())
@@ -111,6 +117,9 @@ class Backend:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._follow_tracking)
                 tasks.start_soon(self.feed.run)
+                tasks.start_soon(
+                    self.sources.follow, self.settings.sources_interval, self.settings.poll_interval
+                )
                 if self.run_projector:
                     tasks.start_soon(self._project)
                     await self._caught_up()

@@ -58,6 +58,20 @@ class Settings(BaseSettings):
         description="Let webhooks and data sources call private, loopback and link-local "
         "addresses (refused otherwise: see gateway/outbound.py).",
     )
+    secret_key: str | None = Field(
+        None,
+        description="Key that encrypts data sources' secrets (header values, DSNs, push "
+        "signing secrets): any long random text. Unset: sources that need a secret are "
+        "refused.",
+    )
+    sources_interval: float = Field(
+        30.0, description="Seconds between looks for data sources that are due to run."
+    )
+    source_timeout: float = Field(
+        10.0,
+        description="Seconds a data source's request or query may take (its PostgreSQL "
+        "statement timeout too).",
+    )
     public_read: bool = Field(
         False, description="Serve queries without a token (writes always need one)."
     )

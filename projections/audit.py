@@ -7,7 +7,7 @@ by bets and by other teams' objectives; every objective becomes untagged the mom
 strategy map exists; a stake is judged against the whole cycle's bets) and several on
 the date, so a stored table of findings would be rewritten wholesale by single events
 and would still be stale by tomorrow. The audit of a cycle reads eight indexed queries
-(the people who own what it judges, and its actions).
+(the people who own what it judges, its actions and the cycle's data sources).
 
 ``today`` comes from the caller (the application's clock), which keeps the audit
 deterministic under test; a closed cycle is judged as of the day it ended.
@@ -24,11 +24,21 @@ from enum import StrEnum
 
 from domain.model.bet import BetStatus
 from domain.model.cycle import CycleStatus
+from domain.model.data_source import BROKEN_AFTER, SourceStatus
 from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from projections.documents import Doc
 from projections.numbers import finite, ratio
 from projections.store import ViewStore
-from projections.views import ACTIONS, BETS, CYCLES, OBJECTIVES, PEOPLE, STRATEGY_MAPS, TEAMS
+from projections.views import (
+    ACTIONS,
+    BETS,
+    CYCLES,
+    DATA_SOURCES,
+    OBJECTIVES,
+    PEOPLE,
+    STRATEGY_MAPS,
+    TEAMS,
+)
 
 
 class FindingKind(StrEnum):
@@ -40,6 +50,7 @@ class FindingKind(StrEnum):
     UNSERVED_KEY_RESULT = "UNSERVED_KEY_RESULT"
     STALE_KEY_RESULT = "STALE_KEY_RESULT"
     KEY_ACTION_IDLE = "KEY_ACTION_IDLE"
+    BROKEN_DATA_SOURCE = "BROKEN_DATA_SOURCE"
     INACTIVE_OWNER = "INACTIVE_OWNER"
     OVERLOADED_TEAM = "OVERLOADED_TEAM"
     UNTAGGED_OBJECTIVE = "UNTAGGED_OBJECTIVE"
@@ -67,6 +78,7 @@ SEVERITY = {
     FindingKind.UNSERVED_KEY_RESULT: Severity.WARNING,
     FindingKind.STALE_KEY_RESULT: Severity.WARNING,
     FindingKind.KEY_ACTION_IDLE: Severity.WARNING,
+    FindingKind.BROKEN_DATA_SOURCE: Severity.WARNING,
     FindingKind.INACTIVE_OWNER: Severity.WARNING,
     FindingKind.OVERLOADED_TEAM: Severity.WARNING,
     FindingKind.UNTAGGED_OBJECTIVE: Severity.INFO,
@@ -114,6 +126,7 @@ class Facts:
     strategy_map: Doc | None
     people: dict[str, Doc] = field(default_factory=dict)  # the owners, by id
     actions: list[Doc] = field(default_factory=list)
+    sources: list[Doc] = field(default_factory=list)  # connected data sources
     by_id: dict[str, Doc] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +155,9 @@ async def gather(store: ViewStore, cycle_id: str) -> Facts | None:
         strategy_map=maps[0] if maps else None,
         people=await store.get(PEOPLE, owners(objectives, bets)),
         actions=await store.find(ACTIONS, {"cycle_id": cycle_id}),
+        sources=await store.find(
+            DATA_SOURCES, {"cycle_id": cycle_id, "status": SourceStatus.CONNECTED}
+        ),
     )
 
 
@@ -170,7 +186,13 @@ def evaluated_on(cycle: Doc, today: date) -> date:
 def audit(facts: Facts, today: date, limits: Thresholds) -> list[Finding]:
     """Every finding of the cycle, most urgent kind first, then in creation order."""
     audit = _Audit(facts, evaluated_on(facts.cycle, today), limits)
-    findings = [*audit.objectives(), *audit.teams(), *audit.bets(), *audit.actions()]
+    findings = [
+        *audit.objectives(),
+        *audit.teams(),
+        *audit.bets(),
+        *audit.actions(),
+        *audit.sources(),
+    ]
     return sorted(findings, key=lambda f: KINDS.index(f.kind))  # stable: keeps log order
 
 
@@ -386,6 +408,33 @@ class _Audit:
                 objective_id=o["id"],
                 measured=gap,
                 threshold=cadence,
+            )
+
+    def sources(self) -> Iterable[Finding]:
+        """A data source that failed ``BROKEN_AFTER`` times in a row: its key result
+        stops moving while everyone thinks it updates itself."""
+        for source in self.facts.sources:
+            objective = self.facts.by_id.get(source["objective_id"])
+            if source["failures"] < BROKEN_AFTER or objective is None:
+                continue
+            if objective not in self.live:
+                continue
+            rows = objective["key_results"]
+            title = next(
+                (kr["title"] for kr in rows if kr["id"] == source["key_result_id"]), "a key result"
+            )
+            yield Finding(
+                FindingKind.BROKEN_DATA_SOURCE,
+                FindingEntityType.KEY_RESULT,
+                source["key_result_id"],
+                objective["team_id"],
+                f"The {source['kind']} data source of “{title}” of “{objective['title']}” "
+                f"({self.team_name(objective['team_id'])}) failed {source['failures']} times "
+                f"in a row (last: {source['last_error']}): fix it, or disconnect it and "
+                "check in by hand.",
+                objective_id=objective["id"],
+                measured=source["failures"],
+                threshold=BROKEN_AFTER,
             )
 
     def teams(self) -> Iterable[Finding]:

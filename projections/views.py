@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 PROJECTION = "views"
 
 
@@ -99,6 +99,15 @@ MEMBERSHIPS = View(
     "memberships", (*_text("team_id", "person_id"), POS), indexed=("team_id", "person_id")
 )
 
+# Data sources (issue 17): the scheduler finds due ones by (status, next_run_at), the
+# audit a cycle's by cycle_id. Key results find theirs by id (derived from theirs).
+DATA_SOURCES = View(
+    "data_sources",
+    (*_text("key_result_id", "cycle_id", "team_id", "status", "next_run_at"), POS),
+    indexed=("cycle_id",),
+    composite=(("status", "next_run_at"),),
+)
+
 # One row per event (see projections/history.py). Every filter of the audit trail has
 # a (column, pos) index, so a page filtered by it is an index range scan in log order
 # either way; (stream_id, recorded_at) finds the version of a stream at a moment.
@@ -136,6 +145,7 @@ ALL_VIEWS = (
     MEMBERSHIPS,
     KEY_RESULT_OWNERS,
     ACTIONS,
+    DATA_SOURCES,
     HISTORY,
     TALLIES,
 )

@@ -21,6 +21,7 @@ from domain.application import commands as c
 from domain.model.base import OkraAggregate, Stamp
 from domain.model.bet import Bet
 from domain.model.cycle import Cycle
+from domain.model.data_source import DataSource, SourceKind, settings_for
 from domain.model.objective import KeyResult, Objective
 from domain.model.person import Person
 from domain.model.portfolio import Portfolio
@@ -165,7 +166,7 @@ def year_of_work() -> Aggregates:
     a team tree, a year and its successor, objectives with metric and milestone key
     results, check-ins, edits and a target change, the strategy map and tags, bets
     and their portfolio, grading at close, a regrade, a carry-over, and a token
-    issued and revoked."""
+    issued and revoked, a data source that failed, ran and was rescheduled."""
     org = Aggregates()
     acme = org.team("Acme")
     platform = org.team("Platform", acme)
@@ -220,6 +221,32 @@ def year_of_work() -> Aggregates:
     )
     token.revoke(org.later())
     org.made(token)
+    source = org.made(
+        DataSource.connect(
+            org.stamp,
+            key_result_id=uptime.id,
+            objective_id=str(ship.id),
+            team_id=str(platform.id),
+            cycle_id=str(year.id),
+            kind=SourceKind.HTTP_JSON,
+            settings=settings_for(
+                SourceKind.HTTP_JSON,
+                schedule="1d",
+                url="https://status.example/uptime.json",
+                json_path="$.uptime",
+                query=None,
+                header_name=None,
+                has_secret=False,
+            ),
+            sealed_secret=None,
+        )
+    )
+    source.failed(org.later(), "status.example answered HTTP 503")
+    source.ran(org.later(), value=96, recorded=False, origin="https://status.example")
+    source.update(
+        org.stamp, expected_version=None, proposed={"schedule": "6h"}, sealed_secret=None
+    )
+    org.made(source)
     org.later(days=300)
     for objective in (grow, ship):
         objective.grade_at_close(org.stamp, "2026")

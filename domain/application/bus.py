@@ -20,6 +20,7 @@ from domain.application.handlers import (
     bets,
     corrections,
     cycles,
+    data_sources,
     key_results,
     objectives,
     owners,
@@ -88,6 +89,12 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.OfferCollaboration: actions.offer_collaboration,
     c.AcceptCollaboration: actions.accept_collaboration,
     c.DeclineCollaboration: actions.decline_collaboration,
+    # data sources (issue 17)
+    c.ConnectDataSource: data_sources.connect_data_source,
+    c.UpdateDataSource: data_sources.update_data_source,
+    c.DisconnectDataSource: data_sources.disconnect_data_source,
+    c.RunDataSource: data_sources.run_data_source,
+    c.RecordReading: data_sources.record_reading,
 }
 
 

@@ -13,7 +13,7 @@ import contextvars
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.application.access import Actor, Principal, actor_name
@@ -48,7 +48,9 @@ pending: contextvars.ContextVar[Pending | None] = contextvars.ContextVar(
 
 def fingerprint(command: Command) -> str:
     """What makes two requests the same request: the command and every field of it."""
-    canonical = json.dumps([type(command).__name__, asdict(command)], sort_keys=True, default=repr)
+    canonical = json.dumps(
+        [type(command).__name__, command.request()], sort_keys=True, default=repr
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -24,6 +24,7 @@ from domain.application.commands import Command, Saved
 from domain.application.group_commit import GroupCommit
 from domain.application.locks import KeyLocks
 from domain.application.repository import OkraRepository
+from domain.application.secrets import SecretBox
 from domain.application.transcodings import TRANSCODINGS
 from domain.model import rules
 from domain.model.base import Stamp
@@ -54,6 +55,8 @@ class Okra(Application[UUID]):
         register_moved_modules()  # before anything reads a stored event
         super().__init__(env)
         self.clock = clock
+        # Seals data sources' secrets (OKRA_SECRET_KEY); None: no secret can be kept.
+        self.secrets: SecretBox | None = None
         self.locks = KeyLocks()
         # Concurrent commands share transactions (see domain.application.group_commit).
         self.group = GroupCommit(self.save)

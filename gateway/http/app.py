@@ -34,6 +34,7 @@ from gateway.http.headers import SecurityHeaders
 from gateway.http.limits import LimitBody, TimeBudget
 from gateway.http.probes import Stall, healthz, metrics, readyz
 from gateway.http.request_ids import RequestIds
+from gateway.http.sources import push
 from gateway.http.spec import GraphQLOverHTTP
 from gateway.settings import Settings
 
@@ -69,6 +70,13 @@ def create_app(
             # A cycle's OKRs as a spreadsheet or CSV (gateway/http/exports.py).
             Route("/export/cycles/{cycle}.xlsx", export_xlsx, middleware=budget),
             Route("/export/cycles/{cycle}.csv", export_csv, middleware=budget),
+            # PUSH data sources (issue 17): signed, not signed in.
+            Route(
+                "/sources/{id}",
+                push,
+                methods=["POST"],
+                middleware=[Middleware(LimitBody, limit=settings.max_body_bytes)],
+            ),
             # GraphiQL's own files (public, like its page): 3.5 MB of script, sent gzipped.
             Mount(
                 ASSETS.rstrip("/"),

@@ -42,6 +42,7 @@ KIND_NAMES = {
     FindingKind.UNSERVED_KEY_RESULT: "Unserved key result",
     FindingKind.STALE_KEY_RESULT: "Stale key result",
     FindingKind.KEY_ACTION_IDLE: "Key action idle",
+    FindingKind.BROKEN_DATA_SOURCE: "Broken data source",
     FindingKind.INACTIVE_OWNER: "Owner gone",
     FindingKind.OVERLOADED_TEAM: "Overloaded team",
     FindingKind.UNTAGGED_OBJECTIVE: "Untagged objective",

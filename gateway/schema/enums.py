@@ -15,6 +15,7 @@ import strawberry
 from domain.model.action import ActionSize, ActionStatus, CollaborationStatus
 from domain.model.bet import BetOutcome, BetStatus
 from domain.model.cycle import CycleKind, CycleStatus
+from domain.model.data_source import SourceKind, SourceStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
 from domain.model.roles import MemberRole
 from domain.model.scoring import ScoreBand
@@ -114,6 +115,7 @@ expose(
     UNTAGGED_OBJECTIVE="An objective serving no value or constituent of the strategy map.",
     INACTIVE_OWNER="An open objective, key result or placed bet owned by a deactivated person.",
     NO_OWNER="An open objective, key result or placed bet that nobody owns.",
+    BROKEN_DATA_SOURCE="A key result's data source failed 3 times or more in a row.",
 )
 expose(
     Severity,
@@ -167,6 +169,22 @@ expose(
     DECLINED="The owning team declined.",
 )
 
+# Data sources (issue 17).
+expose(
+    SourceKind,
+    "Where a data source reads a key result's number.",
+    HTTP_JSON="GET a URL answering JSON; a JSONPath picks the number.",
+    POSTGRES_QUERY="A read-only SQL query answering one row of one number.",
+    PROMETHEUS="An instant query of a Prometheus HTTP API answering one sample.",
+    PUSH="The system pushes signed numbers to POST /sources/{id} (Standard Webhooks).",
+)
+expose(
+    SourceStatus,
+    "Whether a data source runs.",
+    CONNECTED="It runs on its schedule (or when its system pushes).",
+    DISCONNECTED="It runs no more; its check-ins stay.",
+)
+
 __all__ = [
     "ActionSize",
     "ActionStatus",
@@ -183,5 +201,7 @@ __all__ = [
     "ObjectiveStatus",
     "ScoreBand",
     "Severity",
+    "SourceKind",
+    "SourceStatus",
     "TeamStatus",
 ]

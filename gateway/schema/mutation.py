@@ -13,6 +13,7 @@ from domain.application.commands import Saved
 from gateway.schema import loading
 from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
+from gateway.schema.data_sources import run_mutation, source
 from gateway.schema.strategy import StrategyMap, build_strategy_map
 from gateway.schema.types import (
     Action,
@@ -25,6 +26,7 @@ from gateway.schema.types import (
     Portfolio,
     Team,
 )
+from gateway.schema.types.data_source import DataSource
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
 key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
@@ -94,3 +96,8 @@ class Mutation:
     offer_collaboration = mutation(c.OfferCollaboration, Action, action)
     accept_collaboration = mutation(c.AcceptCollaboration, Action, action)
     decline_collaboration = mutation(c.DeclineCollaboration, Action, action)
+    # data sources (issue 17)
+    connect_data_source = mutation(c.ConnectDataSource, DataSource, source)
+    update_data_source = mutation(c.UpdateDataSource, DataSource, source)
+    disconnect_data_source = mutation(c.DisconnectDataSource, DataSource, source)
+    run_data_source = run_mutation()

@@ -13,6 +13,7 @@ from projections.handlers import (
     actions,
     bets,
     corrections,
+    data_sources,
     history,
     objectives,
     people,
@@ -23,6 +24,17 @@ from projections.handlers import (
 from projections.handlers.dispatch import apply, wanted
 
 # The feature modules, loaded for the handlers they register.
-FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history, actions)
+FEATURES = (
+    teams,
+    objectives,
+    bets,
+    tokens,
+    corrections,
+    strategy,
+    people,
+    history,
+    actions,
+    data_sources,
+)
 
 __all__ = ["FEATURES", "apply", "wanted"]

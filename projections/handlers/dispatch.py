@@ -24,6 +24,7 @@ from projections.views import (
     ACTIONS,
     BETS,
     CYCLES,
+    DATA_SOURCES,
     OBJECTIVES,
     PEOPLE,
     PORTFOLIOS,
@@ -43,6 +44,7 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
     "StrategyMap": STRATEGY_MAPS,
     "Person": PEOPLE,
     "Action": ACTIONS,
+    "DataSource": DATA_SOURCES,
 }
 
 

@@ -156,6 +156,46 @@ async def correct_check_in(api: Api, org: Org, team: str) -> dict[str, Any]:
 async def remove_key_result(api: Api, org: Org, team: str) -> dict[str, Any]:
     kr = await key_result_of(api, org, team)
     return {"id": kr["id"], "expectedVersion": 1, "reason": "Added by mistake"}
+# -- data sources (issue 17): whoever may check in on a key result manages its source --
+
+
+async def connect_data_source(api: Api, org: Org, team: str) -> dict[str, Any]:
+    kr = await key_result_of(api, org, team)
+    return {
+        "keyResultId": kr["id"],
+        "kind": "HTTP_JSON",
+        "schedule": "1h",
+        # A loopback address the guard refuses: a run records a failure, calls nothing.
+        "url": "http://127.0.0.1:9/kpi.json",
+        "jsonPath": "$.value",
+    }
+
+
+async def connected_source(api: Api, org: Org, team: str) -> str:
+    source = await api.mutate(
+        "connectDataSource", "id", **await connect_data_source(api, org, team)
+    )
+    return str(source["id"])
+
+
+async def update_data_source(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await connected_source(api, org, team), "schedule": "6h"}
+
+
+async def disconnect_data_source(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await connected_source(api, org, team)}
+
+
+async def run_data_source(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await connected_source(api, org, team)}
+
+
+DATA_SOURCES: dict[str, Setup] = {
+    "connectDataSource": connect_data_source,
+    "updateDataSource": update_data_source,
+    "disconnectDataSource": disconnect_data_source,
+    "runDataSource": run_data_source,
+}
 
 
 TEAM_SCOPED: dict[str, Setup] = {
@@ -178,6 +218,7 @@ TEAM_SCOPED: dict[str, Setup] = {
     "retractCheckIn": retract_check_in,
     "correctCheckIn": correct_check_in,
     "removeKeyResult": remove_key_result,
+    **DATA_SOURCES,
 }
 
 
@@ -452,6 +493,15 @@ async def test_a_deactivated_person_may_do_nothing(settings: Settings) -> None:
         for operation, setup in EVERY.items():
             input = await setup(api, org, org.own_team)
             assert await attempt(api, operation, admin, input) == "FORBIDDEN", operation
+    refused, an admin's included."""
+    api, org, _ = matrix
+    admin_id, admin = await api.person("adele", (org.own_dept, "LEAD"), role="admin")
+    # Inputs first, so that the attempts all fall within the token's cache time.
+    inputs = {operation: await setup(api, org, org.own_team) for operation, setup in EVERY.items()}
+    assert (await api.data("{ me { handle } }", token=admin))["me"] == {"handle": "adele"}
+    await api.mutate("deactivatePerson", "id", id=admin_id)
+    for operation, input in inputs.items():
+        assert await attempt(api, operation, admin, input) == "FORBIDDEN", operation
 
 
 async def test_members_and_viewers_read_everything(

@@ -91,6 +91,15 @@ async def build_world(api: Api) -> World:
     ada = await api.mutate("addPerson", "id", handle="ada", name="Ada", email="ada@x.example")
     bo = await api.mutate("addPerson", "id", handle="bo", name="Bo")
     await api.mutate("addMember", "id", teamId=team, personId=bo["id"], role="LEAD")
+    source = await api.mutate(
+        "connectDataSource",
+        "id",
+        keyResultId=metric["id"],
+        kind="HTTP_JSON",
+        schedule="1h",
+        url="http://127.0.0.1:9/kpi.json",  # refused by the guard: a run calls nothing
+        jsonPath="$.value",
+    )
     world.ids = {
         "team": [org, team, await api.team("Idle", org)],
         "cycle": [year, quarter],
@@ -102,6 +111,7 @@ async def build_world(api: Api) -> World:
         "graded_key_result": [graded_key_result["id"]],
         "person": [ada["id"], bo["id"]],
         "owned": [objective["id"], metric["id"], bet["id"]],
+        "source": [source["id"]],
     }
     world.ids["check_in"] = await corrigible_check_ins(api, metric["id"], milestones["id"])
     world.ids["removable"] = [(await api.key_result(objective["id"], "Spare"))["id"]]
@@ -404,6 +414,36 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
             {"actionId": w("action"), "teamId": w("team")}
         ),
     }
+    # data sources (issue 17): URLs only of addresses the guard refuses, no DNS.
+    urls = st.one_of(
+        st.sampled_from(
+            ["http://127.0.0.1:9/kpi.json", "http://169.254.169.254/latest", "ftp://x", ""]
+        ),
+        texts(),
+    )
+    source_settings = {
+        "schedule": maybe(st.one_of(st.sampled_from(["15m", "1d", "0m", "32d", "daily"]), texts())),
+        "url": maybe(urls),
+        "jsonPath": maybe(st.one_of(st.sampled_from(["$.value", "$[[", "$..x"]), texts())),
+        "query": maybe(texts()),
+        "headerName": maybe(st.one_of(st.sampled_from(["Authorization", "X Bad"]), texts())),
+        "secret": maybe(texts()),
+        "dsn": maybe(st.one_of(st.just("postgresql://127.0.0.1:9/db"), texts())),
+    }
+    kinds = st.sampled_from(["HTTP_JSON", "POSTGRES_QUERY", "PROMETHEUS", "PUSH"])
+    inputs.update(
+        {
+            "connectDataSource": st.fixed_dictionaries(
+                {"keyResultId": w("key_result"), "kind": kinds}, optional=source_settings
+            ),
+            "updateDataSource": st.fixed_dictionaries(
+                {"id": w("source")},
+                optional={**source_settings, "expectedVersion": maybe(versions)},
+            ),
+            "disconnectDataSource": st.fixed_dictionaries({"id": w("source")}),
+            "runDataSource": st.fixed_dictionaries({"id": w("source")}),
+        }
+    )
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return inputs
 

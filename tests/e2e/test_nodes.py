@@ -15,6 +15,7 @@ from tests.support.sql import statements, view_reads
 ENTITIES = {"Team", "Cycle", "Objective", "KeyResult", "CheckIn", "Bet", "Portfolio"}
 ENTITIES |= {"StrategyMap", "Person"}
 ENTITIES |= {"Action"}
+ENTITIES |= {"DataSource"}  # issue 17
 AS_OF = {"ObjectiveAsOf", "KeyResultAsOf", "CheckInAsOf", "BetAsOf", "PortfolioAsOf"}
 
 FIELDS = """
@@ -29,6 +30,7 @@ FIELDS = """
   ... on StrategyMap { defined cycle { name } }
   ... on Person { handle }
   ... on Action { title }
+  ... on DataSource { kind }
 """
 NODE = f"query($id: ID!) {{ node(id: $id) {{ {FIELDS} }} }}"
 NODES = f"query($ids: [ID!]!) {{ nodes(ids: $ids) {{ {FIELDS} }} }}"
@@ -59,6 +61,15 @@ async def organisation(api: Api) -> dict[str, Any]:
     await api.mutate("setStakeBudget", "id", teamId=team, cycleId=year, budget=20)
     await api.mutate("defineStrategyMap", "id", values=["Frugality"])
     idea = await api.mutate("proposeAction", "id", keyResultId=kr["id"], title="Explore")
+    source = await api.mutate(
+        "connectDataSource",
+        "id",
+        keyResultId=kr["id"],
+        kind="HTTP_JSON",
+        schedule="1d",
+        url="https://kpi.example/nps.json",
+        jsonPath="$.nps",
+    )
     found = await api.data(
         """query($k: ID!, $t: ID!, $c: ID!) {
             keyResult(id: $k) { checkIns(first: 1) { nodes { id } } }
@@ -80,6 +91,7 @@ async def organisation(api: Api) -> dict[str, Any]:
         "StrategyMap": (found["strategyMap"]["id"], {"defined": True, "cycle": {"name": "2026"}}),
         "everywhere": (found["everywhere"]["id"], {"defined": True, "cycle": None}),
         "Action": (idea["id"], {"title": "Explore"}),
+        "DataSource": (source["id"], {"kind": "HTTP_JSON"}),
     }
 
 
@@ -118,13 +130,13 @@ async def test_nodes_answer_in_order_with_a_statement_per_view(api: Api) -> None
         answer = await api.data(NODES, ids=many)
     assert [n and n["id"] for n in answer["nodes"]] == [*ids, *ids[::-1], None]
     # One lookup per view that stores entities by id (teams, cycles, objectives,
-    # check-ins, bets, people, actions), shared by every id asked, plus what the portfolio
-    # and the strategy map read for themselves: not one statement per id.
+    # check-ins, bets, people, actions, data sources), shared by every id asked, plus what
+    # the portfolio and the strategy map read for themselves: not one statement per id.
     reads = view_reads(seen)
     assert len(reads) <= 14, reads
     async with statements(api.backend.store) as seen:
         await api.data(NODES, ids=ids[:1])
-    assert len(view_reads(seen)) == 7, view_reads(seen)  # one per stored view
+    assert len(view_reads(seen)) == 8, view_reads(seen)  # one per stored view
 
 
 async def test_nodes_refuses_more_than_a_hundred_ids(api: Api) -> None:

@@ -11,7 +11,7 @@ does the work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Annotated, Any, ClassVar
 
 
@@ -40,6 +40,11 @@ class Command:
         """Commands with the same lock queue in this process rather than collide on a
         save: the stream the handler edits. By default, commands of one kind queue."""
         return type(self).__name__
+
+    def request(self) -> dict[str, Any]:
+        """What makes two commands the same request, for idempotency keys: by default,
+        every field."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)

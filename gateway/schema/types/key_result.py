@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from domain.model.data_source import SourceStatus, source_id_for
 from domain.model.scoring import band
 from gateway.schema import loading
 from gateway.schema.audit_trail import GradeCorrection, grade_corrections
@@ -17,6 +18,7 @@ from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, day, moment
 from gateway.schema.types.bet import Bet
 from gateway.schema.types.check_in import CheckIn, CheckInAsOf, order
+from gateway.schema.types.data_source import DataSource, data_source
 from gateway.schema.types.lazy import LazyAction, LazyObjective
 from gateway.schema.types.node import Node
 from gateway.schema.types.owned import Owned, owners
@@ -166,6 +168,14 @@ class KeyResult(Node, Owned, KeyResultFields):
     @classmethod
     async def find(cls, info: Info, key: str) -> KeyResult | None:
         return await loading.key_result(info, key)
+
+    @strawberry.field(
+        description="Where its number comes from, when a data source is connected; null "
+        "when it is checked in by hand."
+    )
+    async def data_source(self, info: Info) -> DataSource | None:
+        found = await data_source(info, str(source_id_for(self.own_id)))
+        return found if found is not None and found.status == SourceStatus.CONNECTED else None
 
     @strawberry.field(description=CHECK_INS_DOC)
     async def check_ins(
