@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: webhooks
 PROJECTION = "views"
 
 
@@ -88,6 +88,9 @@ MEMBERSHIPS = View(
     "memberships", (*_text("team_id", "person_id"), POS), indexed=("team_id", "person_id")
 )
 
+# Webhooks (issue 16): every one is read by the dispatcher; a team's, by its leads.
+WEBHOOKS = View("webhooks", (*_text("team_id"), POS), indexed=("team_id",))
+
 # One row per event (see projections/history.py). Every filter of the audit trail has
 # a (column, pos) index, so a page filtered by it is an index range scan in log order
 # either way; (stream_id, recorded_at) finds the version of a stream at a moment.
@@ -120,5 +123,6 @@ ALL_VIEWS = (
     MEMBERSHIPS,
     KEY_RESULT_OWNERS,
     HISTORY,
+    WEBHOOKS,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

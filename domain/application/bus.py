@@ -25,6 +25,7 @@ from domain.application.handlers import (
     strategy,
     teams,
     tokens,
+    webhooks,
 )
 from domain.application.idempotency import idempotent
 from domain.application.unit import Rehearsed, UnitOfWork
@@ -65,6 +66,12 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ImportPeople: people.import_people,
     c.AssignOwner: owners.assign_owner,
     c.SetContributors: owners.set_contributors,
+    # webhooks (issue 16)
+    c.CreateWebhook: webhooks.create_webhook,
+    c.UpdateWebhook: webhooks.update_webhook,
+    c.DisableWebhook: webhooks.disable_webhook,
+    c.RotateWebhookSecret: webhooks.rotate_webhook_secret,
+    c.Redeliver: webhooks.redeliver,
 }
 
 

@@ -17,7 +17,9 @@ from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
 from domain.model.roles import MemberRole
 from domain.model.scoring import ScoreBand
+from domain.model.webhook import WebhookFormat
 from projections.audit import FindingEntityType, FindingKind, Severity
+from projections.deliveries import DeliveryStatus
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -128,11 +130,27 @@ expose(
     CHAMPION="The OKR facilitator: tags the team's objectives, edits nobody's OKRs.",
 )
 
+# webhooks (issue 16)
+expose(
+    WebhookFormat,
+    "What a webhook receives.",
+    JSON="The event as JSON (type, position, recordedAt, actor, entity, data).",
+    SLACK='A Slack/Mattermost incoming-webhook message: {"text": …}.',
+)
+expose(
+    DeliveryStatus,
+    "How a webhook delivery stands.",
+    PENDING="Waiting for its first attempt or for a retry.",
+    DELIVERED="The receiver answered 2xx.",
+    FAILED="Given up: 24 hours of failures, or its webhook is disabled.",
+)
+
 __all__ = [
     "BetOutcome",
     "BetStatus",
     "CycleKind",
     "CycleStatus",
+    "DeliveryStatus",
     "FindingEntityType",
     "FindingKind",
     "Measure",
@@ -141,4 +159,5 @@ __all__ = [
     "ObjectiveStatus",
     "ScoreBand",
     "Severity",
+    "WebhookFormat",
 ]

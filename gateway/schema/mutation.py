@@ -15,6 +15,7 @@ from gateway.schema.commands import entity, mutation
 from gateway.schema.context import Info
 from gateway.schema.strategy import StrategyMap, build_strategy_map
 from gateway.schema.types import Bet, Cycle, KeyResult, Objective, Owned, Person, Portfolio, Team
+from gateway.schema.webhooks import Webhook, WebhookDelivery, webhook_mutation
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
 key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
@@ -65,3 +66,9 @@ class Mutation:
     remove_member = mutation(c.RemoveMember, Person, person)
     assign_owner = mutation(c.AssignOwner, Owned, owned)
     set_contributors = mutation(c.SetContributors, Owned, owned)
+    # webhooks (issue 16): the URL is checked (SSRF guard) before the command runs
+    create_webhook = webhook_mutation(c.CreateWebhook, Webhook, secret=True)
+    update_webhook = webhook_mutation(c.UpdateWebhook, Webhook)
+    disable_webhook = webhook_mutation(c.DisableWebhook, Webhook)
+    rotate_webhook_secret = webhook_mutation(c.RotateWebhookSecret, Webhook, secret=True)
+    redeliver = webhook_mutation(c.Redeliver, WebhookDelivery)

@@ -18,10 +18,11 @@ from projections.handlers import (
     strategy,
     teams,
     tokens,
+    webhooks,
 )
 from projections.handlers.dispatch import apply, wanted
 
 # The feature modules, loaded for the handlers they register.
-FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history)
+FEATURES = (teams, objectives, bets, tokens, corrections, strategy, people, history, webhooks)
 
 __all__ = ["FEATURES", "apply", "wanted"]

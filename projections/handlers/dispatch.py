@@ -29,6 +29,7 @@ from projections.views import (
     STRATEGY_MAPS,
     TEAMS,
     TOKENS,
+    WEBHOOKS,
     View,
 )
 
@@ -41,6 +42,7 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
     "ApiToken": TOKENS,
     "StrategyMap": STRATEGY_MAPS,
     "Person": PEOPLE,
+    "Webhook": WEBHOOKS,
 }
 
 

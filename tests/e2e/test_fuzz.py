@@ -79,6 +79,9 @@ async def build_world(api: Api) -> World:
     ada = await api.mutate("addPerson", "id", handle="ada", name="Ada", email="ada@x.example")
     bo = await api.mutate("addPerson", "id", handle="bo", name="Bo")
     await api.mutate("addMember", "id", teamId=team, personId=bo["id"], role="LEAD")
+    hook = await api.mutate(  # webhooks (issue 16)
+        "createWebhook", "id", url="https://93.184.215.14/h", eventTypes=["team.*"], teamId=team
+    )
     world.ids = {
         "team": [org, team],
         "cycle": [year, quarter],
@@ -90,6 +93,8 @@ async def build_world(api: Api) -> World:
         "graded_key_result": [graded_key_result["id"]],
         "person": [ada["id"], bo["id"]],
         "owned": [objective["id"], metric["id"], bet["id"]],
+        "webhook": [hook["id"]],
+        "delivery": [f"msg_{hook['id'].replace('-', '')}_1", "msg_0_1"],
     }
     return world
 
@@ -263,6 +268,44 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
         "setContributors": st.fixed_dictionaries(
             {"entityId": w("owned"), "personIds": st.lists(w("person"), max_size=4)}
         ),
+    }
+    # webhooks (issue 16)
+    urls = st.one_of(
+        st.sampled_from(
+            ["https://93.184.215.14/h", "http://127.0.0.1/x", "http://[::1]/", "ftp://a", "x"]
+        ),
+        texts(),
+    )
+    patterns = st.lists(
+        st.one_of(st.sampled_from(["*", "team.*", "objective.check_in_recorded", "a.**"]), texts()),
+        max_size=4,
+    )
+    formats = st.sampled_from(["JSON", "SLACK"])
+    inputs |= {
+        "createWebhook": st.fixed_dictionaries(
+            {"url": urls, "eventTypes": patterns},
+            optional={
+                "teamId": maybe(w("team")),
+                "includeSubteams": st.booleans(),
+                "format": formats,
+                "description": maybe(texts()),
+            },
+        ),
+        "updateWebhook": st.fixed_dictionaries(
+            {"id": w("webhook")},
+            optional={
+                "url": urls,
+                "eventTypes": patterns,
+                "format": formats,
+                "enabled": st.booleans(),
+                "description": maybe(texts()),
+            },
+        ),
+        "disableWebhook": st.fixed_dictionaries(
+            {"id": w("webhook")}, optional={"reason": maybe(texts())}
+        ),
+        "rotateWebhookSecret": st.fixed_dictionaries({"id": w("webhook")}),
+        "redeliver": st.fixed_dictionaries({"deliveryId": w("delivery")}),
     }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))

@@ -30,6 +30,13 @@ from domain.application.commands.people import (
 from domain.application.commands.strategy import DefineStrategyMap
 from domain.application.commands.teams import CreateTeam, SetCheckInCadence
 from domain.application.commands.tokens import IssueToken, RevokeToken
+from domain.application.commands.webhooks import (
+    CreateWebhook,
+    DisableWebhook,
+    Redeliver,
+    RotateWebhookSecret,
+    UpdateWebhook,
+)
 
 __all__ = [
     "AddKeyResult",
@@ -43,8 +50,10 @@ __all__ = [
     "Command",
     "CreateObjective",
     "CreateTeam",
+    "CreateWebhook",
     "DeactivatePerson",
     "DefineStrategyMap",
+    "DisableWebhook",
     "EntityId",
     "Id",
     "ImportPeople",
@@ -53,10 +62,12 @@ __all__ = [
     "PlaceBet",
     "ReactivatePerson",
     "RecordCheckIn",
+    "Redeliver",
     "RegradeKeyResult",
     "RemoveMember",
     "ResolveBet",
     "RevokeToken",
+    "RotateWebhookSecret",
     "Saved",
     "SetCheckInCadence",
     "SetContributors",
@@ -65,4 +76,5 @@ __all__ = [
     "UpdateKeyResult",
     "UpdateObjective",
     "UpdatePerson",
+    "UpdateWebhook",
 ]
