@@ -311,3 +311,26 @@ async def test_a_rotated_secret_signs_what_follows_and_the_old_one_stops(
     await api.team("Sales")
     got = await receiver.wait_for(2)
     assert got[1].verified
+
+
+async def test_two_dispatchers_on_one_store_send_each_delivery_once(
+    hooked: Api, receiver: Receiver
+) -> None:
+    """Two gateways' dispatchers (here: a second one beside the app's) share the work:
+    enqueueing by compare-and-set, sending by claims (SKIP LOCKED on PostgreSQL)."""
+    api = hooked
+    webhook = await api.mutate("createWebhook", WEBHOOK, url=receiver.url, eventTypes=["team.*"])
+    receiver.secret = webhook["secret"]
+    second = api.backend.make_dispatcher(seed=2)
+    await second.start()
+    running = asyncio.create_task(second.run())
+    try:
+        for n in range(30):
+            await api.team(f"Team {n}")
+        found = await settled(api, webhook["id"], 30)
+        await asyncio.sleep(0.3)  # a double send would arrive by now
+    finally:
+        running.cancel()
+    ids = [r.webhook_id for r in receiver.received]
+    assert len(ids) == len(set(ids)) == 30 and set(ids) == {d["id"] for d in found}
+    assert all(r.verified for r in receiver.received)
