@@ -200,11 +200,16 @@ class Dispatcher:
         stop = self.watch.position
         if stop <= start:
             return 0
+        every = await self.views.find(WEBHOOKS, {})
+        now = self.clock()
+        if not every:  # nothing to send, nothing to redeliver: skip to the views' position
+            with contextlib.suppress(TrackingConflict):
+                await self.deliveries.enqueue(start, stop, [], [], now)
+            return 0
         events = await read_log(self.app, start, self.batch_size, stop)
         if not events:
             return 0
-        webhooks = [w for w in await self.views.find(WEBHOOKS, {}) if w["enabled"]]
-        now = self.clock()
+        webhooks = [w for w in every if w["enabled"]]
         queued: list[Delivery] = []
         resets: list[str] = []
         for position, event in events:
