@@ -5,6 +5,7 @@ the dispatcher schedules retries by is the test's, moved, never slept through.""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from domain.application import commands as c
 from gateway.settings import Settings
 from tests.support.api import Api
 from tests.support.clock import Clock, clocked
@@ -334,3 +336,60 @@ async def test_two_dispatchers_on_one_store_send_each_delivery_once(
     ids = [r.webhook_id for r in receiver.received]
     assert len(ids) == len(set(ids)) == 30 and set(ids) == {d["id"] for d in found}
     assert all(r.verified for r in receiver.received)
+
+
+async def test_a_team_filter_takes_the_teams_below_only_when_asked(hooked: Api) -> None:
+    api = hooked
+    with_below, alone = Receiver().start(), Receiver().start()
+    try:
+        parent = await api.team("Product")
+        child = await api.team("Checkout", parent)
+        for receiver, below in ((with_below, True), (alone, False)):
+            await api.mutate(
+                "createWebhook",
+                "id",
+                url=receiver.url,
+                eventTypes=["objective.objective_created"],
+                teamId=parent,
+                includeSubteams=below,
+            )
+        await key_result_of(api, child)
+        await key_result_of(api, parent)
+        await with_below.wait_for(2)
+        await alone.wait_for(1)
+        await asyncio.sleep(0.3)
+        assert [r.body["entity"]["teamId"] for r in with_below.received] == [child, parent]
+        assert [r.body["entity"]["teamId"] for r in alone.received] == [parent]
+    finally:
+        with_below.stop()
+        alone.stop()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("OKRA_WEBHOOK_BENCH"), reason="a measurement: OKRA_WEBHOOK_BENCH=1 runs it"
+)
+async def test_throughput_of_enqueueing_and_sending(hooked: Api, receiver: Receiver) -> None:
+    """Prints how fast 1,000 events are enqueued and sent to one receiver (-s shows it)."""
+    api = hooked
+    await api.mutate("createWebhook", "id", url=receiver.url, eventTypes=["team.*"])
+    api.backend.stop_dispatcher()
+    count = 1000
+    for n in range(count):
+        api.backend.app.handle(c.CreateTeam(name=f"Team {n}"), "bench")
+    assert await api.backend.catch_up(60)
+    dispatcher = api.backend.make_dispatcher()
+    await dispatcher.start()
+    started = time.perf_counter()
+    while await dispatcher.enqueue():
+        pass
+    enqueued = time.perf_counter() - started
+    started = time.perf_counter()
+    while await dispatcher.send_due():
+        pass
+    sent = time.perf_counter() - started
+    assert len(receiver.received) == count
+    store = "PostgreSQL" if api.backend.settings.database_url else "SQLite"
+    print(
+        f"\n{store}: enqueued {count} deliveries in {enqueued:.2f} s ({count / enqueued:.0f}/s), "
+        f"sent them in {sent:.2f} s ({count / sent:.0f}/s)"
+    )

@@ -15,6 +15,10 @@ from typing import Any
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # socketserver's 5 drops the connections of a burst
+
+
 @dataclass
 class Received:
     webhook_id: str
@@ -29,7 +33,7 @@ class Receiver:
     status: int = 200
     hang: threading.Event | None = None  # while set: requests are recorded, not answered
     port: int = 0
-    server: ThreadingHTTPServer | None = None
+    server: _Server | None = None
 
     @property
     def url(self) -> str:
@@ -63,7 +67,7 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = _Server(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
