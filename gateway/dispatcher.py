@@ -67,6 +67,7 @@ RETRY_FOR = timedelta(hours=24)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(hours=2)
 LEASE = timedelta(minutes=2)  # a claimed delivery comes due again after this
+SEND_WITHIN = timedelta(seconds=30)  # an attempt's whole time, well inside the lease
 CLAIM = 20  # deliveries sent at once
 USER_AGENT = "OKRA-Webhooks/1"
 # Access plumbing, never delivered: idempotency records, the cascade and email registers.
@@ -349,18 +350,23 @@ class Dispatcher:
         error: str | None = None
         try:
             secret = secret_of(self.key, delivery.webhook_id, int(webhook["secret_generation"]))
-            answer = await self.outbound.request(
-                "POST",
-                webhook["url"],
-                headers=sign(secret, delivery),
-                content=delivery.body.encode(),
-            )
+            # Bounded as a whole (a receiver answering a byte at a time), well inside the
+            # claim's lease, so that no other gateway takes it while it is being sent.
+            with anyio.fail_after(SEND_WITHIN.total_seconds()):
+                answer = await self.outbound.request(
+                    "POST",
+                    webhook["url"],
+                    headers=sign(secret, delivery),
+                    content=delivery.body.encode(),
+                )
             code, latency = answer.status, round(answer.seconds * 1000, 1)
             if not 200 <= code < 300:
                 error = f"answered HTTP {code}"
         except Refused as refused:
             error = refused.reason
-        except httpx.HTTPError as failure:
+        except TimeoutError:
+            error = f"no complete answer within {SEND_WITHIN.total_seconds():g} s"
+        except (httpx.HTTPError, OSError, ValueError) as failure:
             error = f"{type(failure).__name__}: {failure}"[:500]
         attempts = delivery.attempts + 1
         after = self.clock()
@@ -386,10 +392,11 @@ class Dispatcher:
             )
         await self.deliveries.finish(delivery, outcome)
         if outcome.status == FAILED:
-            await self.disable(
-                delivery.webhook_id,
-                f"deliveries failed for 24 hours ({attempts} attempts); the last: {error}",
-            )
+            reason = f"deliveries failed for 24 hours ({attempts} attempts); the last: {error}"
+            try:
+                await self.disable(delivery.webhook_id, reason)
+            except Exception:  # the delivery's outcome stands; the next failure tries again
+                log.exception("could not disable webhook %s", delivery.webhook_id)
         return outcome
 
 
