@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 import anyio
@@ -101,7 +101,7 @@ class Backend:
         self.outbound: Outbound  # requests to URLs people give (webhooks, data sources)
         self.deliveries: DeliveryStore  # webhook deliveries (issue 16)
         self.dispatcher: Dispatcher | None = None
-        self._dispatching = anyio.CancelScope()
+        self._dispatching: anyio.CancelScope | None = None  # made in the event loop
         self.metrics = Metrics()
         self.heavy = HeavyWork(settings.max_heavy_queries, settings.heavy_queue_seconds)
 
@@ -142,12 +142,13 @@ class Backend:
         return SQLiteDeliveryStore(str(self.settings.views_path))
 
     async def _dispatch(self, dispatcher: Dispatcher) -> None:
-        with self._dispatching:
+        with anyio.CancelScope() as self._dispatching:
             await dispatcher.run()
 
     def stop_dispatcher(self) -> None:
         """Stop sending webhooks at once, as a killed process would (the tests' kill)."""
-        self._dispatching.cancel()
+        if self._dispatching is not None:
+            self._dispatching.cancel()
 
     def make_dispatcher(self, seed: int | None = None) -> Dispatcher:
         """A webhook dispatcher of this process (the tests make more, to kill one)."""
@@ -162,6 +163,7 @@ class Backend:
             batch_size=self.settings.batch_size,
             poll_interval=self.settings.poll_interval,
             seed=seed,
+            lease=timedelta(seconds=self.settings.webhook_claim_seconds),
         )
 
     async def _disable_webhook(self, webhook_id: str, reason: str) -> None:

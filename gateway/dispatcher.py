@@ -139,6 +139,7 @@ class Dispatcher:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         seed: int | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.app = app
         self.views = views
@@ -150,6 +151,9 @@ class Dispatcher:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.rng = random.Random(seed)
+        self.lease = lease
+        # An attempt's whole time: well inside the claim, so no other gateway takes it.
+        self.send_within = min(SEND_WITHIN, lease / 2)
         self._due = asyncio.Event()
         self.key = ""
 
@@ -322,7 +326,7 @@ class Dispatcher:
     async def send_due(self) -> int:
         """Claim the deliveries due now and attempt them; how many were attempted."""
         now = self.clock()
-        claimed = await self.deliveries.claim(now, now + LEASE, CLAIM)
+        claimed = await self.deliveries.claim(now, now + self.lease, CLAIM)
         if claimed:
             async with anyio.create_task_group() as tasks:
                 for delivery in claimed:
@@ -352,7 +356,7 @@ class Dispatcher:
             secret = secret_of(self.key, delivery.webhook_id, int(webhook["secret_generation"]))
             # Bounded as a whole (a receiver answering a byte at a time), well inside the
             # claim's lease, so that no other gateway takes it while it is being sent.
-            with anyio.fail_after(SEND_WITHIN.total_seconds()):
+            with anyio.fail_after(self.send_within.total_seconds()):
                 answer = await self.outbound.request(
                     "POST",
                     webhook["url"],
@@ -365,7 +369,7 @@ class Dispatcher:
         except Refused as refused:
             error = refused.reason
         except TimeoutError:
-            error = f"no complete answer within {SEND_WITHIN.total_seconds():g} s"
+            error = f"no complete answer within {self.send_within.total_seconds():g} s"
         except (httpx.HTTPError, OSError, ValueError) as failure:
             error = f"{type(failure).__name__}: {failure}"[:500]
         attempts = delivery.attempts + 1

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
         description="Let webhooks and data sources call private, loopback and link-local "
         "addresses (refused otherwise: see gateway/outbound.py).",
     )
+    webhook_claim_seconds: float = Field(
+        120.0,
+        gt=2,
+        description="Seconds a gateway holds the webhook deliveries it is sending; those of "
+        "a gateway that died are sent again after this (each attempt gets half of it, 30 s "
+        "at most).",
+    )
     public_read: bool = Field(
         False, description="Serve queries without a token (writes always need one)."
     )

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from domain.application import commands as c
 from gateway.settings import Settings
 from tests.support.api import Api
 from tests.support.clock import Clock, clocked
+from tests.support.processes import Gateway
 from tests.support.receiver import Receiver
 
 WEBHOOK = (
@@ -215,8 +218,6 @@ async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_resends_with_the_
     receiver.secret = webhook["secret"]
     team = await api.team("Platform")
     key_result = await key_result_of(api, team)
-    import threading
-
     receiver.hang = threading.Event()
     for value in range(21, 26):
         await api.check_in(key_result, value=value)
@@ -393,3 +394,54 @@ async def test_throughput_of_enqueueing_and_sending(hooked: Api, receiver: Recei
         f"\n{store}: enqueued {count} deliveries in {enqueued:.2f} s ({count / enqueued:.0f}/s), "
         f"sent them in {sent:.2f} s ({count / sent:.0f}/s)"
     )
+
+
+def _graphql(gateway: Gateway, query: str, **variables: Any) -> Any:
+    response = httpx.post(
+        f"{gateway.url}/graphql",
+        json={"query": query, "variables": variables},
+        headers=gateway.headers,
+        timeout=30,
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def test_a_gateway_killed_mid_send_loses_nothing_and_the_next_resends_with_the_same_id(
+    settings: Settings, receiver: Receiver
+) -> None:
+    """Real ``okra serve`` processes: the first is SIGKILLed while five deliveries are in
+    flight; the next one sends them again (same webhook-id) once their claims lapse."""
+    env = {"OKRA_WEBHOOK_ALLOW_PRIVATE": "true", "OKRA_WEBHOOK_CLAIM_SECONDS": "8"}
+    create = "mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }"
+    with Gateway(settings, env=env) as first:
+        made = _graphql(
+            first,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id secret } }",
+            i={"url": receiver.url, "eventTypes": ["team.*"]},
+        )["createWebhook"]
+        receiver.secret = made["secret"]
+        receiver.hang = threading.Event()
+        for n in range(5):
+            _graphql(first, create, i={"name": f"Team {n}"})
+        await receiver.wait_for(5)  # all five in flight, none answered
+        first.process.kill()  # SIGKILL: no outcome recorded
+        first.process.wait()
+    receiver.hang.set()
+    receiver.hang = None
+    with Gateway(settings, env=env) as second:
+        for n in range(5, 8):
+            _graphql(second, create, i={"name": f"Team {n}"})
+        query = "query($id: ID!) { webhook(id: $id) { deliveries { nodes { id status } } } }"
+        deadline = time.monotonic() + 60
+        while True:
+            nodes = _graphql(second, query, id=made["id"])["webhook"]["deliveries"]["nodes"]
+            if len(nodes) == 8 and all(d["status"] == "DELIVERED" for d in nodes):
+                break
+            assert time.monotonic() < deadline, nodes
+            await asyncio.sleep(0.2)
+    ids = [r.webhook_id for r in receiver.received]
+    assert set(ids) == {d["id"] for d in nodes}, "lost or invented a delivery"
+    assert sorted(ids.count(i) for i in set(ids)) == [1, 1, 1, 2, 2, 2, 2, 2]
+    assert all(r.verified for r in receiver.received)
