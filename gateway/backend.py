@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 import anyio
@@ -24,12 +24,14 @@ from domain.application.access import Actor
 from domain.application.commands import Command, Saved
 from domain.application.okra import Okra, utc_now
 from domain.application.secrets import SecretBox
+from gateway.dispatcher import Dispatcher
 from gateway.feed import ChangeFeed
 from gateway.heavy import HeavyWork
 from gateway.observability import Metrics
 from gateway.outbound import Outbound
 from gateway.settings import Settings
 from gateway.sources.scheduler import Sources
+from projections.deliveries import DeliveryStore, PostgresDeliveryStore, SQLiteDeliveryStore
 from projections.lease import FileLease, Lease, PostgresLease
 from projections.postgres import DDL_LOCK, PostgresViewStore
 from projections.projector import Applied, PositionWatch, Projector, rebuild
@@ -87,8 +89,10 @@ class Backend:
         *,
         run_projector: bool | None = None,
         clock: Callable[[], datetime] = utc_now,
+        dispatch: bool = False,
     ) -> None:
         self.settings = settings
+        self.dispatch = dispatch  # whether this process sends webhooks (the gateway does)
         self.clock = clock
         self.run_projector = settings.projector if run_projector is None else run_projector
         self.watch = PositionWatch()
@@ -97,6 +101,9 @@ class Backend:
         self.projector: Projector | None = None
         self.feed: ChangeFeed
         self.outbound: Outbound  # requests to URLs people give (webhooks, data sources)
+        self.deliveries: DeliveryStore  # webhook deliveries (issue 16)
+        self.dispatcher: Dispatcher | None = None
+        self._dispatching: anyio.CancelScope | None = None  # made in the event loop
         self.metrics = Metrics()
         self.heavy = HeavyWork(settings.max_heavy_queries, settings.heavy_queue_seconds)
         # Data sources: run now, or on their schedule by the holder of the sources lease.
@@ -113,6 +120,8 @@ class Backend:
         self.watch.advance(await self.store.position())
         self.feed = ChangeFeed(self.app, self.watch)
         self.outbound = Outbound(allow_private=self.settings.webhook_allow_private)
+        self.deliveries = self._delivery_store()
+        await self.deliveries.open()
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._follow_tracking)
@@ -123,13 +132,53 @@ class Backend:
                 if self.run_projector:
                     tasks.start_soon(self._project)
                     await self._caught_up()
+                if self.dispatch:
+                    self.dispatcher = self.make_dispatcher()
+                    await self.dispatcher.start()
+                    tasks.start_soon(self._dispatch, self.dispatcher)
                 yield self
                 tasks.cancel_scope.cancel()
         finally:
+            await self.deliveries.close()
             await self.outbound.aclose()
             self.heavy.close()
             await self.store.close()
             self.app.close()
+
+    def _delivery_store(self) -> DeliveryStore:
+        if isinstance(self.store, PostgresViewStore):
+            return PostgresDeliveryStore(self.store.pool)
+        return SQLiteDeliveryStore(str(self.settings.views_path))
+
+    async def _dispatch(self, dispatcher: Dispatcher) -> None:
+        with anyio.CancelScope() as self._dispatching:
+            await dispatcher.run()
+
+    def stop_dispatcher(self) -> None:
+        """Stop sending webhooks at once, as a killed process would (the tests' kill)."""
+        if self._dispatching is not None:
+            self._dispatching.cancel()
+
+    def make_dispatcher(self, seed: int | None = None) -> Dispatcher:
+        """A webhook dispatcher of this process (the tests make more, to kill one)."""
+        return Dispatcher(
+            self.app,
+            self.store,
+            self.deliveries,
+            self.outbound,
+            self.watch,
+            clock=self.clock,
+            disable=self._disable_webhook,
+            batch_size=self.settings.batch_size,
+            poll_interval=self.settings.poll_interval,
+            seed=seed,
+            lease=timedelta(seconds=self.settings.webhook_claim_seconds),
+        )
+
+    async def _disable_webhook(self, webhook_id: str, reason: str) -> None:
+        from domain.application.commands import DisableWebhook
+
+        await self.handle(DisableWebhook(id=webhook_id, reason=reason), "okra")
 
     async def _caught_up(self) -> None:
         """Serve once the views hold what the log held at start (whoever projects)."""

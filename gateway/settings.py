@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         description="Seconds a data source's request or query may take (its PostgreSQL "
         "statement timeout too).",
     )
+    webhook_claim_seconds: float = Field(
+        120.0,
+        gt=2,
+        description="Seconds a gateway holds the webhook deliveries it is sending; those of "
+        "a gateway that died are sent again after this (each attempt gets half of it, 30 s "
+        "at most).",
+    )
     public_read: bool = Field(
         False, description="Serve queries without a token (writes always need one)."
     )

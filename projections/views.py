@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 PROJECTION = "views"
 
 
@@ -107,6 +107,8 @@ DATA_SOURCES = View(
     indexed=("cycle_id",),
     composite=(("status", "next_run_at"),),
 )
+# Webhooks (issue 16): every one is read by the dispatcher; a team's, by its leads.
+WEBHOOKS = View("webhooks", (*_text("team_id"), POS), indexed=("team_id",))
 
 # One row per event (see projections/history.py). Every filter of the audit trail has
 # a (column, pos) index, so a page filtered by it is an index range scan in log order
@@ -148,5 +150,6 @@ ALL_VIEWS = (
     DATA_SOURCES,
     HISTORY,
     TALLIES,
+    WEBHOOKS,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

@@ -28,6 +28,7 @@ from domain.model.portfolio import Portfolio
 from domain.model.strategy import StrategyMap
 from domain.model.team import Team
 from domain.model.token import ApiToken
+from domain.model.webhook import Webhook, WebhookFormat
 
 if TYPE_CHECKING:  # the in-memory builder needs neither, and the unit tier loads it
     from domain.application.okra import Okra
@@ -247,6 +248,22 @@ def year_of_work() -> Aggregates:
         org.stamp, expected_version=None, proposed={"schedule": "6h"}, sealed_secret=None
     )
     org.made(source)
+    # A webhook (issue 16): registered, changed, its secret rotated, disabled.
+    webhook = org.made(
+        Webhook.create(
+            org.stamp,
+            url="https://hooks.example/okra",
+            event_types=["objective.*"],
+            team_id=str(platform.id),
+            include_subteams=True,
+            format=WebhookFormat.SLACK,
+            description="",
+        )
+    )
+    webhook.update(org.later(), event_types=["*"])
+    webhook.rotate_secret(org.stamp)
+    webhook.disable(org.stamp, "moved to another channel")
+    org.made(webhook)
     org.later(days=300)
     for objective in (grow, ship):
         objective.grade_at_close(org.stamp, "2026")

@@ -29,6 +29,7 @@ from domain.application.handlers import (
     strategy,
     teams,
     tokens,
+    webhooks,
 )
 from domain.application.idempotency import idempotent
 from domain.application.unit import Rehearsed, UnitOfWork
@@ -95,6 +96,12 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.DisconnectDataSource: data_sources.disconnect_data_source,
     c.RunDataSource: data_sources.run_data_source,
     c.RecordReading: data_sources.record_reading,
+    # webhooks (issue 16)
+    c.CreateWebhook: webhooks.create_webhook,
+    c.UpdateWebhook: webhooks.update_webhook,
+    c.DisableWebhook: webhooks.disable_webhook,
+    c.RotateWebhookSecret: webhooks.rotate_webhook_secret,
+    c.Redeliver: webhooks.redeliver,
 }
 
 

@@ -43,7 +43,7 @@ def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
 ) -> Starlette:
     settings = settings or Settings()
-    backend = Backend(settings, clock=clock)
+    backend = Backend(settings, clock=clock, dispatch=True)
     graphql = OkraGraphQL(backend)
     over_http = [
         Middleware(LimitBody, limit=settings.max_body_bytes),

@@ -30,6 +30,7 @@ from gateway.schema import (
     subscription,
     time_travel,
     trends,
+    webhooks,
 )
 from gateway.schema.cacheable import MarkCacheable
 from gateway.schema.errors import MaskUnexpectedErrors
@@ -50,6 +51,7 @@ Query = merge_types(
         audit_trail.AuditTrailQuery,
         trends.TrendsQuery,
         retrospective.RetrospectiveQuery,
+        webhooks.WebhooksQuery,
     ),
 )
 Mutation = mutation.Mutation

@@ -14,6 +14,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 CACHEABLE = "okra.cacheable"  # the ASGI scope key of the mark
+# Set in the context's ``extra`` by a resolver that read what the views' position does
+# not version (webhook deliveries): such an answer is never kept.
+UNCACHEABLE = "okra.uncacheable"
 
 
 class MarkCacheable(SchemaExtension):
@@ -29,5 +32,6 @@ class MarkCacheable(SchemaExtension):
             and context.operation_type is OperationType.QUERY
             and result is not None
             and not getattr(result, "errors", None)
+            and not getattr(context.context, "extra", {}).get(UNCACHEABLE)
         ):
             request.scope[CACHEABLE] = True

@@ -20,7 +20,9 @@ from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
 from domain.model.roles import MemberRole
 from domain.model.scoring import ScoreBand
 from domain.model.team import TeamStatus
+from domain.model.webhook import WebhookFormat
 from projections.audit import FindingEntityType, FindingKind, Severity
+from projections.deliveries import DeliveryStatus
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -185,6 +187,21 @@ expose(
     DISCONNECTED="It runs no more; its check-ins stay.",
 )
 
+# webhooks (issue 16)
+expose(
+    WebhookFormat,
+    "What a webhook receives.",
+    JSON="The event as JSON (type, position, recordedAt, actor, entity, data).",
+    SLACK='A Slack/Mattermost incoming-webhook message: {"text": …}.',
+)
+expose(
+    DeliveryStatus,
+    "How a webhook delivery stands.",
+    PENDING="Waiting for its first attempt or for a retry.",
+    DELIVERED="The receiver answered 2xx.",
+    FAILED="Given up: 24 hours of failures, or its webhook is disabled.",
+)
+
 __all__ = [
     "ActionSize",
     "ActionStatus",
@@ -193,6 +210,7 @@ __all__ = [
     "CollaborationStatus",
     "CycleKind",
     "CycleStatus",
+    "DeliveryStatus",
     "FindingEntityType",
     "FindingKind",
     "Measure",
@@ -204,4 +222,5 @@ __all__ = [
     "SourceKind",
     "SourceStatus",
     "TeamStatus",
+    "WebhookFormat",
 ]

@@ -27,6 +27,7 @@ from gateway.schema.types import (
     Team,
 )
 from gateway.schema.types.data_source import DataSource
+from gateway.schema.webhooks import Webhook, WebhookDelivery, webhook_mutation
 
 team, cycle, objective = entity(loading.team), entity(loading.cycle), entity(loading.objective)
 key_result, bet, person = entity(loading.key_result), entity(loading.bet), entity(loading.person)
@@ -101,3 +102,9 @@ class Mutation:
     update_data_source = mutation(c.UpdateDataSource, DataSource, source)
     disconnect_data_source = mutation(c.DisconnectDataSource, DataSource, source)
     run_data_source = run_mutation()
+    # webhooks (issue 16): the URL is checked (SSRF guard) before the command runs
+    create_webhook = webhook_mutation(c.CreateWebhook, Webhook, secret=True)
+    update_webhook = webhook_mutation(c.UpdateWebhook, Webhook)
+    disable_webhook = webhook_mutation(c.DisableWebhook, Webhook)
+    rotate_webhook_secret = webhook_mutation(c.RotateWebhookSecret, Webhook, secret=True)
+    redeliver = webhook_mutation(c.Redeliver, WebhookDelivery)

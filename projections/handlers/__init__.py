@@ -20,6 +20,7 @@ from projections.handlers import (
     strategy,
     teams,
     tokens,
+    webhooks,
 )
 from projections.handlers.dispatch import apply, wanted
 
@@ -35,6 +36,7 @@ FEATURES = (
     history,
     actions,
     data_sources,
+    webhooks,
 )
 
 __all__ = ["FEATURES", "apply", "wanted"]

@@ -31,6 +31,7 @@ from projections.views import (
     STRATEGY_MAPS,
     TEAMS,
     TOKENS,
+    WEBHOOKS,
     View,
 )
 
@@ -45,6 +46,7 @@ _VIEW_OF_AGGREGATE: dict[str, View] = {
     "Person": PEOPLE,
     "Action": ACTIONS,
     "DataSource": DATA_SOURCES,
+    "Webhook": WEBHOOKS,
 }
 
 

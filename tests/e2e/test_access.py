@@ -381,6 +381,58 @@ ADMIN_ONLY: dict[str, Setup] = {
     "renameCycle": rename_cycle,
     "cancelCycle": cancel_cycle,
 }
+
+# -- webhooks (issue 16): a team's are managed by its leads (and those above), like members.
+PUBLIC_URL = "https://93.184.215.14/okra"  # a public address: the SSRF guard lets it pass
+
+
+async def webhook_of(api: Api, team: str) -> str:
+    made = await api.mutate(
+        "createWebhook", "id", url=PUBLIC_URL, eventTypes=["team.*"], teamId=team
+    )
+    return str(made["id"])
+
+
+async def create_webhook(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"url": PUBLIC_URL, "eventTypes": ["objective.*"], "teamId": team}
+
+
+async def update_webhook(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await webhook_of(api, team), "eventTypes": ["*"]}
+
+
+async def disable_webhook(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await webhook_of(api, team), "reason": "Noise"}
+
+
+async def rotate_webhook_secret(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"id": await webhook_of(api, team)}
+
+
+async def redeliver(api: Api, org: Org, team: str) -> dict[str, Any]:
+    """A delivery that exists: the webhook's, of the team's cadence being set."""
+    import asyncio
+
+    from domain.model.webhook import delivery_id
+
+    webhook = await webhook_of(api, team)
+    await api.mutate("setCheckInCadence", "id", teamId=team, days=next(NAMES) % 300 + 1)
+    delivery = delivery_id(webhook, api.backend.app.recorder.max_notification_id() or 0)
+    for _ in range(500):
+        if await api.backend.deliveries.get(delivery) is not None:
+            break
+        await asyncio.sleep(0.01)
+    return {"deliveryId": delivery}
+
+
+LEAD_SCOPED |= {
+    "createWebhook": create_webhook,
+    "updateWebhook": update_webhook,
+    "disableWebhook": disable_webhook,
+    "rotateWebhookSecret": rotate_webhook_secret,
+    "redeliver": redeliver,
+}
+
 EVERY = {**TEAM_SCOPED, **LEAD_SCOPED, **LEAD_OR_ADMIN, **ADMIN_ONLY}
 
 

@@ -100,6 +100,9 @@ async def build_world(api: Api) -> World:
         url="http://127.0.0.1:9/kpi.json",  # refused by the guard: a run calls nothing
         jsonPath="$.value",
     )
+    hook = await api.mutate(  # webhooks (issue 16)
+        "createWebhook", "id", url="https://93.184.215.14/h", eventTypes=["team.*"], teamId=team
+    )
     world.ids = {
         "team": [org, team, await api.team("Idle", org)],
         "cycle": [year, quarter],
@@ -112,6 +115,8 @@ async def build_world(api: Api) -> World:
         "person": [ada["id"], bo["id"]],
         "owned": [objective["id"], metric["id"], bet["id"]],
         "source": [source["id"]],
+        "webhook": [hook["id"]],
+        "delivery": [f"msg_{hook['id'].replace('-', '')}_1", "msg_0_1"],
     }
     world.ids["check_in"] = await corrigible_check_ins(api, metric["id"], milestones["id"])
     world.ids["removable"] = [(await api.key_result(objective["id"], "Spare"))["id"]]
@@ -444,6 +449,44 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
             "runDataSource": st.fixed_dictionaries({"id": w("source")}),
         }
     )
+    # webhooks (issue 16)
+    urls = st.one_of(
+        st.sampled_from(
+            ["https://93.184.215.14/h", "http://127.0.0.1/x", "http://[::1]/", "ftp://a", "x"]
+        ),
+        texts(),
+    )
+    patterns = st.lists(
+        st.one_of(st.sampled_from(["*", "team.*", "objective.check_in_recorded", "a.**"]), texts()),
+        max_size=4,
+    )
+    formats = st.sampled_from(["JSON", "SLACK"])
+    inputs |= {
+        "createWebhook": st.fixed_dictionaries(
+            {"url": urls, "eventTypes": patterns},
+            optional={
+                "teamId": maybe(w("team")),
+                "includeSubteams": st.booleans(),
+                "format": formats,
+                "description": maybe(texts()),
+            },
+        ),
+        "updateWebhook": st.fixed_dictionaries(
+            {"id": w("webhook")},
+            optional={
+                "url": urls,
+                "eventTypes": patterns,
+                "format": formats,
+                "enabled": st.booleans(),
+                "description": maybe(texts()),
+            },
+        ),
+        "disableWebhook": st.fixed_dictionaries(
+            {"id": w("webhook")}, optional={"reason": maybe(texts())}
+        ),
+        "rotateWebhookSecret": st.fixed_dictionaries({"id": w("webhook")}),
+        "redeliver": st.fixed_dictionaries({"deliveryId": w("delivery")}),
+    }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return inputs
 

@@ -58,6 +58,13 @@ from domain.application.commands.teams import (
     SetCheckInCadence,
 )
 from domain.application.commands.tokens import IssueToken, RevokeToken
+from domain.application.commands.webhooks import (
+    CreateWebhook,
+    DisableWebhook,
+    Redeliver,
+    RotateWebhookSecret,
+    UpdateWebhook,
+)
 
 __all__ = [
     "AcceptCollaboration",
@@ -76,9 +83,11 @@ __all__ = [
     "CorrectCheckIn",
     "CreateObjective",
     "CreateTeam",
+    "CreateWebhook",
     "DeactivatePerson",
     "DeclineCollaboration",
     "DefineStrategyMap",
+    "DisableWebhook",
     "DisconnectDataSource",
     "DropAction",
     "EntityId",
@@ -95,6 +104,7 @@ __all__ = [
     "ReactivatePerson",
     "RecordCheckIn",
     "RecordReading",
+    "Redeliver",
     "RegradeKeyResult",
     "RemoveKeyResult",
     "RemoveMember",
@@ -103,6 +113,7 @@ __all__ = [
     "ResolveBet",
     "RetractCheckIn",
     "RevokeToken",
+    "RotateWebhookSecret",
     "RunDataSource",
     "Saved",
     "SetCheckInCadence",
@@ -114,4 +125,5 @@ __all__ = [
     "UpdateKeyResult",
     "UpdateObjective",
     "UpdatePerson",
+    "UpdateWebhook",
 ]
