@@ -19,6 +19,7 @@ from domain.application.handlers import (
     bets,
     cycles,
     key_results,
+    notices,
     objectives,
     owners,
     people,
@@ -65,6 +66,9 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.ImportPeople: people.import_people,
     c.AssignOwner: owners.assign_owner,
     c.SetContributors: owners.set_contributors,
+    # notices (issue 16)
+    c.SetDigestSchedule: notices.set_digest_schedule,
+    c.SetNotificationPreferences: notices.set_notification_preferences,
 }
 
 

@@ -65,3 +65,6 @@ class Mutation:
     remove_member = mutation(c.RemoveMember, Person, person)
     assign_owner = mutation(c.AssignOwner, Owned, owned)
     set_contributors = mutation(c.SetContributors, Owned, owned)
+    # notices (issue 16)
+    set_digest_schedule = mutation(c.SetDigestSchedule, Team, team)
+    set_notification_preferences = mutation(c.SetNotificationPreferences, Person, person)

@@ -263,6 +263,23 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
         "setContributors": st.fixed_dictionaries(
             {"entityId": w("owned"), "personIds": st.lists(w("person"), max_size=4)}
         ),
+        # notices (issue 16)
+        "setDigestSchedule": st.fixed_dictionaries(
+            {"teamId": w("team")},
+            optional={
+                "weekday": maybe(st.integers(min_value=-3, max_value=10)),
+                "hour": maybe(st.integers(min_value=-3, max_value=30)),
+                "expectedVersion": maybe(versions),
+            },
+        ),
+        "setNotificationPreferences": st.fixed_dictionaries(
+            {"personId": w("person")},
+            optional={
+                "mutedChannels": st.lists(
+                    st.sampled_from(["EMAIL", "WEBHOOK", "SMS", ""]), max_size=4
+                )
+            },
+        ),
     }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return st.one_of(*(st.tuples(st.just(name), strategy) for name, strategy in inputs.items()))
@@ -271,7 +288,8 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
 STATE = """{ objectives(first: 100) { nodes { title score kind owner { active }
     keyResults { weight score confidence finalGrade asOf owner { id } }
     bets { stake odds status teamId cycleId } } }
-    teams(first: 100) { nodes { id name } } cycles { nodes { id startsOn endsOn parent {
+    teams(first: 100) { nodes { id name digestWeekday digestHour } }
+    cycles { nodes { id startsOn endsOn parent {
     startsOn endsOn } } } people(first: 100) { nodes { handle name email
     memberships { team { id } } } } }"""
 HANDLE = re.compile(r"[a-z0-9._-]{1,64}")
@@ -295,6 +313,7 @@ async def check_invariants(api: Api) -> None:
             assert bet["stake"] > 0 and 0 < bet["odds"] <= 1
     for team in state["teams"]["nodes"]:
         assert 1 <= len(team["name"]) <= 200
+        assert 1 <= team["digestWeekday"] <= 7 and 0 <= team["digestHour"] <= 23
     people = state["people"]["nodes"]
     emails = [p["email"].casefold() for p in people if p["email"]]
     assert len(emails) == len(set(emails)), "an email is unique, ignoring case"

@@ -9,6 +9,7 @@ from domain.application.commands.key_results import (
     RegradeKeyResult,
     UpdateKeyResult,
 )
+from domain.application.commands.notices import SetDigestSchedule, SetNotificationPreferences
 from domain.application.commands.objectives import (
     AlignObjective,
     CarryOverObjective,
@@ -60,6 +61,8 @@ __all__ = [
     "Saved",
     "SetCheckInCadence",
     "SetContributors",
+    "SetDigestSchedule",
+    "SetNotificationPreferences",
     "SetStakeBudget",
     "TagObjective",
     "UpdateKeyResult",

@@ -1,0 +1,255 @@
+"""Reminders, escalations and digests: a quarter walked day by day on a moved clock
+(never slept through), the e-mails received by a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from domain.model.notice import Notice, NoticeKind
+from gateway.backend import Backend
+from gateway.notices import Notifier
+from gateway.settings import Settings
+from tests.support.api import Api
+from tests.support.clock import Clock, clocked
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received: one parsed message per recipient."""
+
+    messages: list[tuple[str, EmailMessage]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        for to in envelope.rcpt_tos:
+            self.messages.append((to, parsed))
+        return "250 OK"
+
+    def subjects(self, to: str, digests: bool = False) -> list[str]:
+        """The subjects of what ``to`` received (digests left out unless asked)."""
+        found = [str(m["Subject"]) for rcpt, m in self.messages if rcpt == to]
+        return [s for s in found if digests or "the week to" not in s]
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    with socket.socket() as probe:  # aiosmtpd cannot start on port 0: find a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+async def noticed(settings: Settings, clock: Clock, inbox: tuple[Inbox, int]) -> AsyncIterator[Api]:
+    configured = settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{inbox[1]}"})
+    async with clocked(configured, clock) as api:
+        yield api
+
+
+def notifier(api: Api) -> Notifier:
+    found: Notifier = api.app.state.notifier
+    return found
+
+
+@dataclass
+class Org:
+    acme: str
+    support: str
+    q4: str
+    krs: dict[str, str]
+    people: dict[str, tuple[str, str]]  # handle -> (id, token)
+
+
+async def organisation(api: Api, clock: Clock) -> Org:
+    """Acme over Support (cadence 7 days); tom leads Acme, priya leads Support, sam
+    owns two of Support's key results; every one of them has an e-mail address."""
+    acme = await api.team("Acme")
+    support = await api.team("Support", acme)
+    await api.mutate("setCheckInCadence", "id", teamId=support, days=7)
+    year = await api.year()
+    q4 = await api.cycle("2026-Q4", "2026-10-01", "2026-12-31", year)
+    people = {
+        "tom": await api.person("tom", (acme, "LEAD"), email="tom@acme.example"),
+        "priya": await api.person("priya", (support, "LEAD"), email="priya@acme.example"),
+        "sam": await api.person("sam", (support, "MEMBER"), email="sam@acme.example"),
+    }
+    objective = await api.mutate(
+        "createObjective", "id", cycleId=q4, teamId=support, title="Answer fast",
+        ownerId=people["priya"][0],
+    )  # fmt: skip
+    krs = {}
+    for title in ("First response", "Happy customers"):
+        kr = await api.key_result(objective["id"], title, ownerId=people["sam"][0])
+        krs[title] = kr["id"]
+    return Org(acme, support, q4, krs, people)
+
+
+async def walk(api: Api, clock: Clock, first: str, last: str) -> list[tuple[str, str, str, int]]:
+    """Run the scheduler on every day from ``first`` to ``last`` (09:00 UTC); what it
+    issued: (day, kind, key result title or team name, step)."""
+    issued = []
+    day = date.fromisoformat(first)
+    while day <= date.fromisoformat(last):
+        clock.on(day.isoformat())
+        run = await notifier(api).run_once()
+        for due in run.issued:
+            what = due.fields.get("title") or due.fields["digest"]["team"]["name"]
+            issued.append((day.isoformat(), due.kind.value, what, due.step))
+        day += timedelta(days=1)
+    return issued
+
+
+def silences(issued: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str, int]]:
+    return [i for i in issued if i[1] != NoticeKind.DIGEST]
+
+
+async def test_a_quarter_of_reminders_and_escalations(
+    noticed: Api, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    api, (mail, _) = noticed, inbox
+    org = await organisation(api, clock)
+    # October: nobody checks in on "Happy customers"; "First response" is checked in on
+    # 20 October, which ends its silence.
+    issued = await walk(api, clock, "2026-10-01", "2026-10-19")
+    clock.on("2026-10-20")
+    await api.check_in(org.krs["First response"], value=30, token=org.people["sam"][1])
+    issued += await walk(api, clock, "2026-10-20", "2026-12-31")
+    happy = [(d, k, s) for d, k, t, s in silences(issued) if t == "Happy customers"]
+    # 7-day cadence from the quarter's start on 1 October: due once past 7 days, to the
+    # team's leads past 14, to the parent team's past 21; then nothing more (one silence).
+    assert happy == [
+        ("2026-10-09", "CHECK_IN_DUE", 1),
+        ("2026-10-16", "SILENCE_ESCALATED", 2),
+        ("2026-10-23", "SILENCE_ESCALATED", 3),
+    ]
+    first = [(d, k, s) for d, k, t, s in silences(issued) if t == "First response"]
+    assert first == [
+        ("2026-10-09", "CHECK_IN_DUE", 1),
+        ("2026-10-16", "SILENCE_ESCALATED", 2),
+        # the check-in of 20 October: a new silence, reminded and escalated afresh
+        ("2026-10-28", "CHECK_IN_DUE", 1),
+        ("2026-11-04", "SILENCE_ESCALATED", 2),
+        ("2026-11-11", "SILENCE_ESCALATED", 3),
+    ]
+    # Digests: every Monday at 09:00 (the default), for the team with objectives.
+    digests = [d for d, k, t, _ in issued if k == NoticeKind.DIGEST]
+    mondays = [d for d in digests if date.fromisoformat(d).isoweekday() == 1]
+    assert digests == mondays and len(digests) == 13  # 5 Oct … 28 Dec
+    assert {t for _, k, t, _ in issued if k == NoticeKind.DIGEST} == {"Support"}
+
+    # The e-mails: the owner is reminded, the leads hear of the silence.
+    assert mail.subjects("sam@acme.example") == [
+        "[OKRA] Check-in due: First response",
+        "[OKRA] Check-in due: Happy customers",
+        "[OKRA] Check-in due: First response",
+    ]
+    assert mail.subjects("priya@acme.example") == [
+        "[OKRA] Silent key result: First response",
+        "[OKRA] Silent key result: Happy customers",
+        "[OKRA] Silent key result: First response",
+    ]
+    assert mail.subjects("tom@acme.example") == [
+        "[OKRA] Silent key result: Happy customers",
+        "[OKRA] Silent key result: First response",
+    ]
+    # Support's members get its digest: plain text and HTML with the SVG chart.
+    digest_mails = [m for to, m in mail.messages if to == "sam@acme.example"
+                    and "the week to" in str(m["Subject"])]  # fmt: skip
+    assert len(digest_mails) == 13
+    last = digest_mails[-1]
+    text = last.get_body(("plain",))
+    html = last.get_body(("html",))
+    assert text is not None and html is not None
+    assert "Scores:" in text.get_content() and "Answer fast" in text.get_content()
+    assert "<svg" in html.get_content()
+    assert "Happy customers" in text.get_content()  # stale, and at the top of the list
+
+
+async def test_never_twice_across_restarts_and_standbys(
+    noticed: Api, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    api, (mail, _) = noticed, inbox
+    org = await organisation(api, clock)
+    clock.on("2026-10-09")
+    first = await notifier(api).run_once()
+    assert [d.kind for d in first.issued] == [NoticeKind.CHECK_IN_DUE] * 2
+    assert first.sent == 2
+    # The same scheduler again, and a standby's (another Notifier on the same store):
+    # the ids are taken, nothing is issued or sent twice.
+    again = await notifier(api).run_once()
+    standby = await Notifier(api.backend).run_once()
+    assert (again.issued, standby.issued) == ([], [])
+    assert again.already == standby.already == 2
+    assert len(mail.messages) == 2
+    # Each notice records whom it reached, on which channel.
+    notice_id = Notice.id_for(NoticeKind.CHECK_IN_DUE, org.krs["Happy customers"], "2026-10-09")
+    notice = api.backend.app.repository.get(notice_id)
+    assert notice.sent == {org.people["sam"][0]: ["EMAIL"]}
+
+
+async def test_muted_email_is_not_sent(
+    noticed: Api, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    api, (mail, _) = noticed, inbox
+    org = await organisation(api, clock)
+    sam_id, sam_token = org.people["sam"]
+    muted = await api.mutate(
+        "setNotificationPreferences", "id mutedChannels", token=sam_token,
+        personId=sam_id, mutedChannels=["EMAIL"],
+    )  # fmt: skip
+    assert muted == {"id": sam_id, "mutedChannels": ["EMAIL"]}
+    clock.on("2026-10-09")
+    run = await notifier(api).run_once()
+    assert len(run.issued) == 2 and run.sent == 0  # issued (webhooks see them), not e-mailed
+    assert mail.messages == []
+    assert run.issued[0].recipients[0]["channels"] == ["WEBHOOK"]
+
+
+async def test_the_digest_goes_out_when_the_team_says(noticed: Api, clock: Clock) -> None:
+    api = noticed
+    org = await organisation(api, clock)
+    team = await api.mutate(
+        "setDigestSchedule", "id digestWeekday digestHour", token=org.people["priya"][1],
+        teamId=org.support, weekday=3, hour=15,
+    )  # fmt: skip
+    assert team == {"id": org.support, "digestWeekday": 3, "digestHour": 15}
+    issued = await walk(api, clock, "2026-10-05", "2026-10-11")  # at 09:00: too early
+    assert [i for i in issued if i[1] == NoticeKind.DIGEST] == []
+    clock.now = clock.now.replace(year=2026, month=10, day=14, hour=15)  # a Wednesday
+    run = await notifier(api).run_once()
+    assert [d.kind for d in run.issued if d.kind == NoticeKind.DIGEST] == [NoticeKind.DIGEST]
+    # A member may not set it; a lead of the team may (above), and admins.
+    refused = await api.refuse(
+        "setDigestSchedule", token=org.people["sam"][1], teamId=org.support, weekday=1
+    )
+    assert refused["extensions"]["code"] == "FORBIDDEN"
+    bad = await api.refuse("setDigestSchedule", teamId=org.support, weekday=8)
+    assert bad["extensions"] == {"code": "BAD_USER_INPUT", "field": "weekday"}
+
+
+async def test_the_backend_runs_without_smtp(settings: Settings, clock: Clock) -> None:
+    """No OKRA_SMTP_URL: notices are issued (for webhooks), no e-mail is tried."""
+    async with clocked(settings, clock) as api:
+        await organisation(api, clock)
+        clock.on("2026-10-09")
+        run = await notifier(api).run_once()
+        assert len(run.issued) == 2 and (run.sent, run.failed) == (0, 0)
+        backend: Backend = api.backend
+        assert backend.settings.smtp_url is None
