@@ -171,7 +171,7 @@ def _silence_step(
         kr["id"],
         team_id,
         due_on,
-        f"Silent key result: {where} has had no check-in {quiet}, {step}× the team's "
+        f"Silent key result: {where} has had no check-in {quiet}, past {step}× the team's "
         f"{cadence}-day cadence.",
         [recipient(p) for p in org.leads(to_team)],
         {**fields, "step": step, "escalated_to_team_id": to_team},

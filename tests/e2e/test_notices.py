@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+import anyio
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -21,6 +24,7 @@ from gateway.notices import Notifier
 from gateway.settings import Settings
 from tests.support.api import Api
 from tests.support.clock import Clock, clocked
+from tests.support.processes import OKRA, store_args
 
 
 @dataclass
@@ -48,7 +52,8 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    # Generous timeouts: the machine running the tests may be busy.
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=30)
     controller.start()
     try:
         yield handler, port
@@ -253,3 +258,52 @@ async def test_the_backend_runs_without_smtp(settings: Settings, clock: Clock) -
         assert len(run.issued) == 2 and (run.sent, run.failed) == (0, 0)
         backend: Backend = api.backend
         assert backend.settings.smtp_url is None
+
+
+async def test_okra_notify_preview_and_run(api: Api, inbox: tuple[Inbox, int]) -> None:
+    """``okra notify preview`` prints today's notices of a team and sends nothing;
+    ``okra notify run`` issues and e-mails them, once (on the real clock: today)."""
+    mail, port = inbox
+    today = date.today()
+    support = await api.team("Support")
+    await api.mutate("setCheckInCadence", "id", teamId=support, days=7)
+    cycle = await api.cycle("Now", str(today - timedelta(days=30)), str(today + timedelta(days=30)))
+    sam_id, _ = await api.person("sam", (support, "MEMBER"), email="sam@acme.example")
+    objective = await api.objective(cycle, support, "Answer fast", ownerId=sam_id)
+    kr = await api.key_result(objective["id"], "First response", ownerId=sam_id)
+    await api.check_in(kr["id"], value=30, asOf=str(today - timedelta(days=10)))
+    store = store_args(api.backend.settings)
+
+    digest = (await cli("notify", "preview", "--team", "support", *store)).stdout
+    assert f"Subject: [OKRA] Support: the week to {today}" in digest
+    assert "To: sam <sam@acme.example> (EMAIL/WEBHOOK)" in digest
+    assert "Answer fast: 0.33" in digest
+    html = (await cli("notify", "preview", "--team", support, "--format", "html", *store)).stdout
+    assert "<svg" in html
+    reminders = await cli("notify", "preview", "--team", "Support", "--kind", "reminders", *store)
+    assert "Subject: [OKRA] Check-in due: First response" in reminders.stdout
+    assert mail.messages == []  # a preview sends nothing
+
+    smtp = {"OKRA_SMTP_URL": f"smtp://127.0.0.1:{port}"}
+    ran = await cli("notify", "run", *store, env=smtp)
+    assert "Issued" in ran.stderr
+    assert mail.subjects("sam@acme.example") == ["[OKRA] Check-in due: First response"]
+    again = await cli("notify", "run", *store, env=smtp)
+    assert "Issued 0 notices" in again.stderr
+    assert mail.subjects("sam@acme.example") == ["[OKRA] Check-in due: First response"]
+
+
+async def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``okra`` in a subprocess, waited for in a thread: the gateway of the test keeps
+    projecting meanwhile (the command waits for the views to catch up)."""
+    environment = {**os.environ, "OKRA_LOG_LEVEL": "warning", **(env or {})}
+    return await anyio.to_thread.run_sync(
+        lambda: subprocess.run(
+            [OKRA, *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=300,
+            check=True,
+        )
+    )
