@@ -97,7 +97,7 @@ async def organisation(api: Api, clock: Clock) -> Org:
     }
     objective = await api.mutate(
         "createObjective", "id", cycleId=q4, teamId=support, title="Answer fast",
-        ownerId=people["priya"][0],
+        ownerId=people["priya"][0], kind="COMMITTED",
     )  # fmt: skip
     krs = {}
     for title in ("First response", "Happy customers"):
@@ -307,3 +307,64 @@ async def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
             check=True,
         )
     )
+
+
+async def test_the_digest_says_how_the_week_went(noticed: Api, clock: Clock) -> None:
+    api = noticed
+    org = await organisation(api, clock)
+    sam = org.people["sam"][1]
+    clock.on("2026-10-05")  # a Monday: the first digest
+    first = [d for d in (await notifier(api).run_once()).issued if d.kind == NoticeKind.DIGEST]
+    assert len(first) == 1
+    week1 = first[0].fields["digest"]
+    assert [(o["title"], o["score"], o["change"]) for o in week1["objectives"]] == [
+        ("Answer fast", 0.0, None)  # no change: a week ago, the quarter had not begun
+    ]
+    clock.on("2026-10-07")
+    await api.check_in(org.krs["First response"], value=35, confidence=0.3, token=sam)
+    await api.bet(org.krs["Happy customers"], title="Chatbot", stake=3)
+    other = await api.bet(org.krs["Happy customers"], title="Callbacks")
+    await api.mutate("resolveBet", "id", id=other["id"], outcome="INVALIDATED", learning="No")
+    clock.on("2026-10-12")
+    second = [d for d in (await notifier(api).run_once()).issued if d.kind == NoticeKind.DIGEST]
+    week2 = second[0].fields["digest"]
+    assert week2["week"] == {"from": "2026-10-06", "to": "2026-10-12"}
+    # First response moved from 20 to 35 of 50 (0.5), Happy customers did not: 0.25.
+    assert [(o["title"], o["score"], o["change"]) for o in week2["objectives"]] == [
+        ("Answer fast", 0.25, 0.25)
+    ]
+    assert [f["entity_id"] for f in week2["at_risk"]] == [org.krs["First response"]]
+    assert [f["entity_id"] for f in week2["stale"]] == [org.krs["Happy customers"]]
+    assert [b["title"] for b in week2["bets_placed"]] == ["Chatbot", "Callbacks"]
+    assert week2["bets_resolved"] == [
+        {"id": other["id"], "title": "Callbacks", "outcome": "INVALIDATED"}
+    ]
+    # New findings: what the first digest did not list (the stale key result was not
+    # stale on 5 October, the risk did not exist).
+    before = {(f["kind"], f["entity_id"]) for f in week1["findings"]}
+    assert week2["new_findings"]
+    assert all((f["kind"], f["entity_id"]) not in before for f in week2["new_findings"])
+    kinds = {f["kind"] for f in week2["new_findings"]}
+    assert {"COMMITTED_AT_RISK", "STALE_KEY_RESULT"} <= kinds
+    # The weeks of the quarter so far (Sundays), the last one cut today.
+    assert [p["on"] for p in week2["trend"]] == ["2026-10-04", "2026-10-11", "2026-10-12"]
+
+
+async def test_the_scheduler_runs_in_the_gateway(
+    settings: Settings, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    """With OKRA_NOTICES on, the gateway looks by itself every OKRA_NOTICE_INTERVAL."""
+    mail, port = inbox
+    configured = settings.model_copy(
+        update={"notices": True, "notice_interval": 0.2, "smtp_url": f"smtp://127.0.0.1:{port}"}
+    )
+    async with clocked(configured, clock) as api:
+        await organisation(api, clock)
+        clock.on("2026-10-09")
+        with anyio.fail_after(30):
+            while len(mail.subjects("sam@acme.example")) < 2:  # noqa: ASYNC110 - no signal
+                await anyio.sleep(0.1)  # waits for the gateway's own look, not through time
+    assert sorted(mail.subjects("sam@acme.example")) == [
+        "[OKRA] Check-in due: First response",
+        "[OKRA] Check-in due: Happy customers",
+    ]
