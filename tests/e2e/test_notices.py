@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -12,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
+from types import SimpleNamespace
 from typing import Any
 
 import anyio
@@ -19,7 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from domain.model.notice import Notice, NoticeKind
-from gateway.backend import Backend
+from gateway.backend import Backend, make_app
 from gateway.notices import Notifier
 from gateway.settings import Settings
 from tests.support.api import Api
@@ -368,3 +370,63 @@ async def test_the_scheduler_runs_in_the_gateway(
         "[OKRA] Check-in due: First response",
         "[OKRA] Check-in due: Happy customers",
     ]
+
+
+async def test_two_gateways_racing_issue_each_notice_once(
+    noticed: Api, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    """Two schedulers with command sides of their own (as two gateways have) look at the
+    same moment: the event store's unique key lets one save of each notice win, and only
+    the winner e-mails it."""
+    api, (mail, _) = noticed, inbox
+    org = await organisation(api, clock)
+    backend = api.backend
+    other_app = await anyio.to_thread.run_sync(make_app, backend.settings, clock)
+    try:
+        other = SimpleNamespace(
+            app=other_app, store=backend.store, settings=backend.settings, clock=clock
+        )
+        mine, theirs = Notifier(backend), Notifier(other)  # type: ignore[arg-type]
+        clock.on("2026-10-09")
+        # Both decided the notices are due before either saved: the race itself.
+        due = await mine.due()
+        assert len(due) == 2
+        results = await asyncio.gather(
+            *(anyio.to_thread.run_sync(n._issue, d) for d in due for n in (mine, theirs))
+        )
+        won = [r for r in results if r is not None]
+        assert len(won) == 2 and {n.id for n in won} == {
+            Notice.id_for(NoticeKind.CHECK_IN_DUE, kr, "2026-10-09") for kr in org.krs.values()
+        }
+        # A scheduler that did not see it issued (its look came first) loses the save.
+        other_app.exists = lambda _: False  # type: ignore[method-assign]
+        assert await anyio.to_thread.run_sync(theirs._issue, due[0]) is None
+        del other_app.exists
+        # And whole looks, at once, from both: nothing more is issued or sent.
+        looks = await asyncio.gather(mine.run_once(), theirs.run_once())
+        assert [len(r.issued) for r in looks] == [0, 0]
+        assert mail.messages == []
+    finally:
+        other_app.close()
+
+
+async def test_a_failed_send_is_recorded(settings: Settings, clock: Clock) -> None:
+    """An SMTP server that does not answer: the notice is issued, the failure recorded on
+    it (notice.send_failed for webhooks), and it is not retried (at most once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens there once the probe closes
+    configured = settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{closed}"})
+    async with clocked(configured, clock) as api:
+        org = await organisation(api, clock)
+        clock.on("2026-10-09")
+        run = await notifier(api).run_once()
+        assert (len(run.issued), run.sent, run.failed) == (2, 0, 2)
+        notice_id = Notice.id_for(NoticeKind.CHECK_IN_DUE, org.krs["First response"], "2026-10-09")
+        events = api.backend.app.repository.event_store.get(notice_id)
+        failed = [e for e in events if isinstance(e, Notice.SendFailed)]
+        assert [(e.channel, e.person_id, e.address) for e in failed] == [
+            ("EMAIL", org.people["sam"][0], "sam@acme.example")
+        ]
+        assert failed[0].reason
+        assert (await notifier(api).run_once()).failed == 0
