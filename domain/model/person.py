@@ -21,6 +21,7 @@ from domain.model import rules
 from domain.model.base import OkraAggregate, Stamp
 from domain.model.edits import KEEP, unless_kept
 from domain.model.errors import InvalidInput
+from domain.model.notice import NotificationChannel
 from domain.model.roles import MemberRole
 
 PERSON_NAMESPACE = uuid5(NAMESPACE_URL, "https://okra.dev/person")
@@ -174,6 +175,12 @@ class Person(OkraAggregate):
 
     def set_notification_preferences(self, stamp: Stamp, muted_channels: list[str]) -> None:
         """Mute the channels named (the others reach them); the same list changes nothing."""
+        known = {c.value for c in NotificationChannel}
+        unknown = sorted(set(muted_channels) - known)
+        if unknown:
+            raise InvalidInput(
+                "muted_channels", f"unknown channels {unknown}: choose among {sorted(known)}"
+            )
         muted = sorted(set(muted_channels))
         previous = list(getattr(self, "muted_channels", []))
         if muted != previous:
