@@ -11,7 +11,7 @@ import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from types import SimpleNamespace
 from typing import Any
@@ -430,3 +430,19 @@ async def test_a_failed_send_is_recorded(settings: Settings, clock: Clock) -> No
         ]
         assert failed[0].reason
         assert (await notifier(api).run_once()).failed == 0
+
+
+async def test_digests_keep_the_organisations_time_zone(settings: Settings, clock: Clock) -> None:
+    """OKRA_TIMEZONE=Asia/Tokyo: Monday 09:00 there is Sunday 24:00 UTC."""
+    configured = settings.model_copy(update={"timezone": "Asia/Tokyo"})
+    async with clocked(configured, clock) as api:
+        await organisation(api, clock)
+
+        async def digests_at(moment: datetime) -> list[str]:
+            clock.now = moment
+            run = await notifier(api).run_once()
+            return [d.due_on.isoformat() for d in run.issued if d.kind == NoticeKind.DIGEST]
+
+        assert await digests_at(datetime(2026, 10, 4, 23, 59, tzinfo=UTC)) == []  # 08:59 JST
+        assert await digests_at(datetime(2026, 10, 5, 0, 0, tzinfo=UTC)) == ["2026-10-05"]
+        assert await digests_at(datetime(2026, 10, 5, 9, 0, tzinfo=UTC)) == []  # issued
