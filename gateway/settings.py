@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -174,6 +175,26 @@ class Settings(BaseSettings):
         10_000, description="Aggregates kept in memory by the command side."
     )
     audit: AuditSettings = Field(default_factory=AuditSettings, description="OKRA_AUDIT_*")
+    # notices (issue 16): reminders, escalations, digests
+    timezone: str = Field(
+        "UTC",
+        description="IANA time zone of the organisation's calendar: the day reminders fall "
+        "due, and the weekday and hour of the weekly digests.",
+    )
+    notices: bool = Field(
+        True,
+        description="Send reminders, escalations and digests from this gateway (one "
+        "process at a time sends: they share the projector's kind of lease).",
+    )
+    notice_interval: float = Field(
+        60.0, gt=0, description="Seconds between two looks at which notices are due."
+    )
+    smtp_url: str | None = Field(
+        None,
+        description="smtp://user:pass@host:port (smtps:// for TLS, ?starttls=true to "
+        "upgrade) sends notices by e-mail; unset: no e-mail.",
+    )
+    smtp_from: str = Field("okra@localhost", description="The From address of notice e-mails.")
 
     @field_validator("introspection", mode="before")
     @classmethod
@@ -187,6 +208,16 @@ class Settings(BaseSettings):
         if spelled in ("0", "no", "off", "n", "f"):
             return Introspection.OFF
         return spelled
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            message = f"unknown time zone {value!r} (an IANA name such as Europe/Paris)"
+            raise ValueError(message) from None
+        return value
 
     @model_validator(mode="after")
     def _jwt_is_checked(self) -> Settings:

@@ -132,10 +132,17 @@ def pg_schema(pg_url: str) -> Iterator[str]:
 def settings(request: pytest.FixtureRequest, tmp_path: object) -> Settings:
     """Settings for a fresh, empty store of each kind."""
     if request.param == "sqlite":
-        return Settings(data_dir=tmp_path / "okra-data", poll_interval=0.2)  # type: ignore[operator]
+        # Notices: tests that want them drive the scheduler on their own clock.
+        return Settings(data_dir=tmp_path / "okra-data", poll_interval=0.2, notices=False)  # type: ignore[operator]
     url = request.getfixturevalue("pg_url")
     schema = request.getfixturevalue("pg_schema")
-    return Settings(database_url=url, database_schema=schema, data_dir=tmp_path, poll_interval=0.2)
+    return Settings(
+        database_url=url,
+        database_schema=schema,
+        data_dir=tmp_path,
+        poll_interval=0.2,
+        notices=False,
+    )
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from domain.application.handlers import (
     cycles,
     data_sources,
     key_results,
+    notices,
     objectives,
     owners,
     people,
@@ -102,6 +103,9 @@ HANDLERS: Mapping[type[Command], Handler] = {
     c.DisableWebhook: webhooks.disable_webhook,
     c.RotateWebhookSecret: webhooks.rotate_webhook_secret,
     c.Redeliver: webhooks.redeliver,
+    # notices (issue 16)
+    c.SetDigestSchedule: notices.set_digest_schedule,
+    c.SetNotificationPreferences: notices.set_notification_preferences,
 }
 
 

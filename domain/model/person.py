@@ -21,6 +21,7 @@ from domain.model import rules
 from domain.model.base import OkraAggregate, Stamp
 from domain.model.edits import KEEP, unless_kept
 from domain.model.errors import InvalidInput
+from domain.model.notice import NotificationChannel
 from domain.model.roles import MemberRole
 
 PERSON_NAMESPACE = uuid5(NAMESPACE_URL, "https://okra.dev/person")
@@ -64,6 +65,7 @@ class Person(OkraAggregate):
         email: str | None
         active: bool
         memberships: dict[str, MemberRole]  # team id -> role
+        muted_channels: list[str]  # notification channels they do not want (notice.py)
 
     @staticmethod
     def id_for(handle: str) -> UUID:
@@ -80,6 +82,7 @@ class Person(OkraAggregate):
             super().apply(person)
             person.active = True
             person.memberships = {}
+            person.muted_channels = []
 
     class PersonRenamed(OkraAggregate.Event):
         changes: dict[str, list[Any]]  # name -> [from, to]
@@ -123,6 +126,13 @@ class Person(OkraAggregate):
         def apply(self, person: Person) -> None:
             person.memberships.pop(self.team_id, None)
 
+    class NotificationPreferencesSet(OkraAggregate.Event):
+        muted_channels: list[str]
+        previous: list[str]
+
+        def apply(self, person: Person) -> None:
+            person.muted_channels = list(self.muted_channels)
+
     # -- commands -----------------------------------------------------------------
 
     @classmethod
@@ -162,6 +172,21 @@ class Person(OkraAggregate):
         if self.active:
             raise InvalidInput("id", f"{self.handle} is already active")
         self.record(self.PersonReactivated, stamp)
+
+    def set_notification_preferences(self, stamp: Stamp, muted_channels: list[str]) -> None:
+        """Mute the channels named (the others reach them); the same list changes nothing."""
+        known = {c.value for c in NotificationChannel}
+        unknown = sorted(set(muted_channels) - known)
+        if unknown:
+            raise InvalidInput(
+                "muted_channels", f"unknown channels {unknown}: choose among {sorted(known)}"
+            )
+        muted = sorted(set(muted_channels))
+        previous = list(getattr(self, "muted_channels", []))
+        if muted != previous:
+            self.record(
+                self.NotificationPreferencesSet, stamp, muted_channels=muted, previous=previous
+            )
 
     def check_active(self, field: str) -> None:
         """Only active people are assigned (as owners, contributors, members)."""

@@ -27,6 +27,8 @@ class Team(OkraAggregate):
         stake_unit: str
         check_in_cadence_days: int | None  # None: the configured default
         archived: bool
+        digest_weekday: int | None  # ISO weekday of the weekly digest; None: Monday
+        digest_hour: int | None  # its hour in OKRA_TIMEZONE; None: 9
 
     class TeamCreated(OkraAggregate.Created):
         name: str
@@ -37,6 +39,8 @@ class Team(OkraAggregate):
             super().apply(team)
             team.check_in_cadence_days = None
             team.archived = False
+            team.digest_weekday = None
+            team.digest_hour = None
 
     class CheckInCadenceSet(OkraAggregate.Event):
         days: int | None
@@ -62,6 +66,13 @@ class Team(OkraAggregate):
     class TeamArchived(OkraAggregate.Event):
         def apply(self, team: Team) -> None:
             team.archived = True
+    class DigestScheduleSet(OkraAggregate.Event):
+        weekday: int | None
+        hour: int | None
+
+        def apply(self, team: Team) -> None:
+            team.digest_weekday = self.weekday
+            team.digest_hour = self.hour
 
     @classmethod
     def create(cls, stamp: Stamp, *, name: str, parent_id: UUID | None, stake_unit: str) -> Team:
@@ -104,3 +115,16 @@ class Team(OkraAggregate):
         self.check_revision(expected_version)
         self.check_active("id")
         self.record(self.TeamArchived, stamp)
+    def set_digest_schedule(
+        self, stamp: Stamp, *, expected_version: int | None, weekday: int | None, hour: int | None
+    ) -> None:
+        """When the team's weekly digest goes out: an ISO weekday (1 Monday … 7 Sunday)
+        and an hour (0–23) in OKRA_TIMEZONE; None for either keeps its default."""
+        self.check_revision(expected_version)
+        if weekday is not None and not 1 <= weekday <= 7:
+            raise InvalidInput("weekday", "must be between 1 (Monday) and 7 (Sunday)")
+        if hour is not None and not 0 <= hour <= 23:
+            raise InvalidInput("hour", "must be between 0 and 23")
+        current = (getattr(self, "digest_weekday", None), getattr(self, "digest_hour", None))
+        if (weekday, hour) != current:
+            self.record(self.DigestScheduleSet, stamp, weekday=weekday, hour=hour)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from gateway.cli import audit, people, report, schema, serve, tokens, transfer
+from gateway.cli import audit, notify, people, report, schema, serve, tokens, transfer
 from gateway.observability import configure_logging
 from gateway.settings import Settings
 
@@ -20,7 +20,7 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for group in (transfer, schema, serve, tokens, people, audit, report):
+for group in (transfer, schema, serve, tokens, people, audit, report, notify):
     cli.add_typer(group.commands)
 
 

@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -36,6 +37,7 @@ from gateway.http.probes import Stall, healthz, metrics, readyz
 from gateway.http.request_ids import RequestIds
 from gateway.http.sources import push
 from gateway.http.spec import GraphQLOverHTTP
+from gateway.notices import Notifier
 from gateway.settings import Settings
 
 
@@ -96,14 +98,18 @@ def create_app(
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     """Runs the backend; the authenticator is made once its stores are open."""
     backend: Backend = app.state.backend
-    async with backend.running():
+    async with backend.running(), anyio.create_task_group() as tasks:
         app.state.authenticator = Authenticator(
             backend.settings,
             backend.store,
             lambda: backend.catch_up(2.0),
             lambda command: backend.handle(command, PROVISIONER),
         )
+        app.state.notifier = Notifier(backend)
+        if backend.settings.notices:
+            tasks.start_soon(app.state.notifier.run)
         yield
+        tasks.cancel_scope.cancel()
 
 
 async def http_error(request: Request, error: Exception) -> Response:

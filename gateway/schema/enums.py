@@ -16,6 +16,7 @@ from domain.model.action import ActionSize, ActionStatus, CollaborationStatus
 from domain.model.bet import BetOutcome, BetStatus
 from domain.model.cycle import CycleKind, CycleStatus
 from domain.model.data_source import SourceKind, SourceStatus
+from domain.model.notice import NoticeKind, NotificationChannel
 from domain.model.objective import Measure, ObjectiveKind, ObjectiveStatus
 from domain.model.roles import MemberRole
 from domain.model.scoring import ScoreBand
@@ -202,6 +203,23 @@ expose(
     FAILED="Given up: 24 hours of failures, or its webhook is disabled.",
 )
 
+# notices (issue 16)
+expose(
+    NotificationChannel,
+    "How reminders, escalations and digests reach a person.",
+    EMAIL="E-mail, when OKRA_SMTP_URL is set and the person has an email address.",
+    WEBHOOK="The webhooks subscribed to notice.* events.",
+)
+expose(
+    NoticeKind,
+    "What a notice says.",
+    CHECK_IN_DUE="To a key result's owner, the day its latest check-in becomes older than "
+    "the team's cadence.",
+    SILENCE_ESCALATED="To the team's leads after 2 × the cadence without a check-in, to the "
+    "parent team's leads after 3 ×.",
+    DIGEST="A team's week, to its members, on the weekday and hour the team set.",
+)
+
 __all__ = [
     "ActionSize",
     "ActionStatus",
@@ -215,6 +233,8 @@ __all__ = [
     "FindingKind",
     "Measure",
     "MemberRole",
+    "NoticeKind",
+    "NotificationChannel",
     "ObjectiveKind",
     "ObjectiveStatus",
     "ScoreBand",

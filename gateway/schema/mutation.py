@@ -108,3 +108,6 @@ class Mutation:
     disable_webhook = webhook_mutation(c.DisableWebhook, Webhook)
     rotate_webhook_secret = webhook_mutation(c.RotateWebhookSecret, Webhook, secret=True)
     redeliver = webhook_mutation(c.Redeliver, WebhookDelivery)
+    # notices (issue 16)
+    set_digest_schedule = mutation(c.SetDigestSchedule, Team, team)
+    set_notification_preferences = mutation(c.SetNotificationPreferences, Person, person)

@@ -248,6 +248,21 @@ def _(event: Team.CheckInCadenceSet, before: Doc | None, after: Doc | None) -> l
     return [change("check_in_cadence_days", event.previous, event.days)]
 
 
+@changes.register
+def _(event: Team.DigestScheduleSet, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [
+        change("digest_weekday", (before or {}).get("digest_weekday"), event.weekday),
+        change("digest_hour", (before or {}).get("digest_hour"), event.hour),
+    ]
+
+
+@changes.register
+def _(
+    event: Person.NotificationPreferencesSet, before: Doc | None, after: Doc | None
+) -> list[Change]:
+    return [change("muted_channels", event.previous, event.muted_channels)]
+
+
 @changes.register(StrategyMap.TagRegistryOpened)
 @changes.register(StrategyMap.TagRegistryRetired)
 def _(event: StrategyMap.TagRegistryOpened, before: Doc | None, after: Doc | None) -> list[Change]:

@@ -46,6 +46,12 @@ def _(event: Person.PersonReactivated, doc: Doc, pos: int, batch: Batch) -> Doc:
     return {**doc, "active": True, "deactivated_at": None}
 
 
+@project.register
+def _(event: Person.NotificationPreferencesSet, doc: Doc, pos: int, batch: Batch) -> Doc:
+    """The channels they muted (absent: none)."""
+    return {**doc, "muted_channels": list(event.muted_channels)}
+
+
 def _member(
     doc: Doc, event: Person.Event, pos: int, batch: Batch, team_id: str, role: str | None
 ) -> Doc:

@@ -30,6 +30,12 @@ def _(event: Team.CheckInCadenceSet, doc: Doc, pos: int, batch: Batch) -> Doc:
 
 
 @project.register
+def _(event: Team.DigestScheduleSet, doc: Doc, pos: int, batch: Batch) -> Doc:
+    """When the weekly digest goes out (absent: Monday, 09:00)."""
+    return {**doc, "digest_weekday": event.weekday, "digest_hour": event.hour}
+
+
+@project.register
 def _(event: Cycle.CycleOpened, doc: Doc | None, pos: int, batch: Batch) -> Doc:
     return created(
         event,

@@ -293,11 +293,17 @@ async def remove_member(api: Api, org: Org, team: str) -> dict[str, Any]:
     return {"teamId": team, "personId": someone(api, team)}
 
 
+async def set_digest_schedule(api: Api, org: Org, team: str) -> dict[str, Any]:
+    return {"teamId": team, "weekday": 5, "hour": 16}
+
+
 # A team's members are managed by its leads (and those of the teams above it).
 LEAD_SCOPED: dict[str, Setup] = {
     "addMember": add_member,
     "changeMemberRole": change_member_role,
     "removeMember": remove_member,
+    # notices (issue 16): so is when its digest goes out
+    "setDigestSchedule": set_digest_schedule,
 }
 
 
@@ -365,9 +371,14 @@ async def cancel_cycle(api: Api, org: Org, team: str) -> dict[str, Any]:
 
 # Admins, and the leads of the team (or of a team above it).
 LEAD_OR_ADMIN: dict[str, Setup] = {"renameTeam": rename_team}
+async def set_notification_preferences(api: Api, org: Org, team: str) -> dict[str, Any]:
+    """Another person's (their own: test_people_set_their_own_notification_preferences)."""
+    return {"personId": someone(api), "mutedChannels": ["EMAIL"]}
 
 
 ADMIN_ONLY: dict[str, Setup] = {
+    # notices (issue 16)
+    "setNotificationPreferences": set_notification_preferences,
     "createTeam": create_team,
     "defineStrategyMap": define_strategy_map,
     "openCycle": open_cycle,
@@ -572,3 +583,22 @@ async def test_events_name_the_authenticated_person(
         )
         assert objective["createdBy"] == actor
         assert objective["owner"] == (None if role == "member" else {"handle": "lea"})
+
+
+# -- notices (issue 16) -----------------------------------------------------------------
+
+
+async def test_people_set_their_own_notification_preferences(
+    matrix: tuple[Api, Org, dict[str, str]],
+) -> None:
+    """Everyone who may write mutes their own channels, whatever their role in a team;
+    a viewer reads only."""
+    api, _, tokens = matrix
+    for role in ("lead", "person", "champion"):
+        me = (await api.data("{ me { id } }", token=tokens[role]))["me"]["id"]
+        input = {"personId": me, "mutedChannels": ["WEBHOOK"]}
+        assert await attempt(api, "setNotificationPreferences", tokens[role], input) is None
+    viewer = (await api.person("viola", role="viewer"))[1]
+    me = (await api.data("{ me { id } }", token=viewer))["me"]["id"]
+    input = {"personId": me, "mutedChannels": ["EMAIL"]}
+    assert await attempt(api, "setNotificationPreferences", viewer, input) == "FORBIDDEN"

@@ -486,6 +486,23 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
         ),
         "rotateWebhookSecret": st.fixed_dictionaries({"id": w("webhook")}),
         "redeliver": st.fixed_dictionaries({"deliveryId": w("delivery")}),
+        # notices (issue 16)
+        "setDigestSchedule": st.fixed_dictionaries(
+            {"teamId": w("team")},
+            optional={
+                "weekday": maybe(st.integers(min_value=-3, max_value=10)),
+                "hour": maybe(st.integers(min_value=-3, max_value=30)),
+                "expectedVersion": maybe(versions),
+            },
+        ),
+        "setNotificationPreferences": st.fixed_dictionaries(
+            {"personId": w("person")},
+            optional={
+                "mutedChannels": st.lists(
+                    st.sampled_from(["EMAIL", "WEBHOOK", "SMS", ""]), max_size=4
+                )
+            },
+        ),
     }
     assert set(inputs) == mutation_names(), "every mutation is fuzzed"
     return inputs
@@ -496,6 +513,8 @@ STATE = """{ objectives(first: 100) { nodes { title score kind owner { active }
     bets { stake odds status teamId cycleId } } }
     teams(first: 100, status: ALL) { nodes { id name parent { id } } }
     cycles(first: 100) { nodes { id name kind startsOn endsOn parent { id
+    teams(first: 100) { nodes { id name digestWeekday digestHour } }
+    cycles { nodes { id startsOn endsOn parent {
     startsOn endsOn } } } people(first: 100) { nodes { handle name email
     memberships { team { id } } } } }"""
 HANDLE = re.compile(r"[a-z0-9._-]{1,64}")
@@ -519,6 +538,7 @@ async def check_invariants(api: Api) -> None:
             assert 1e-9 <= bet["stake"] <= 1e12 and 1e-9 <= bet["odds"] <= 1
     for team in state["teams"]["nodes"]:
         assert 1 <= len(team["name"]) <= 200
+        assert 1 <= team["digestWeekday"] <= 7 and 0 <= team["digestHour"] <= 23
     check_tree_and_calendar(state)
     people = state["people"]["nodes"]
     emails = [p["email"].casefold() for p in people if p["email"]]

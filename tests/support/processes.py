@@ -90,7 +90,8 @@ def wait_until_up(url: str, process: Spawned) -> None:
     raise TimeoutError("okra serve did not come up")
 
 
-FAST = {"OKRA_POLL_INTERVAL": "0.1", "OKRA_LOG_LEVEL": "warning"}
+# Notices off: tests that want them drive the scheduler on their own clock.
+FAST = {"OKRA_POLL_INTERVAL": "0.1", "OKRA_LOG_LEVEL": "warning", "OKRA_NOTICES": "false"}
 
 
 def projector(settings: Settings, *extra: str) -> Spawned:

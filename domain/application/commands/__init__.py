@@ -30,6 +30,7 @@ from domain.application.commands.key_results import (
     RegradeKeyResult,
     UpdateKeyResult,
 )
+from domain.application.commands.notices import SetDigestSchedule, SetNotificationPreferences
 from domain.application.commands.objectives import (
     AlignObjective,
     CarryOverObjective,
@@ -118,6 +119,8 @@ __all__ = [
     "Saved",
     "SetCheckInCadence",
     "SetContributors",
+    "SetDigestSchedule",
+    "SetNotificationPreferences",
     "SetStakeBudget",
     "TagObjective",
     "UpdateAction",

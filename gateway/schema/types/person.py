@@ -9,7 +9,7 @@ import strawberry
 
 from gateway.schema import loading
 from gateway.schema.context import Info
-from gateway.schema.enums import BetStatus
+from gateway.schema.enums import BetStatus, NotificationChannel
 from gateway.schema.types.audited import Audited, moment, stamps
 from gateway.schema.types.lazy import LazyBet, LazyKeyResult, LazyObjective
 from gateway.schema.types.membership import Membership
@@ -40,6 +40,10 @@ class Person(Node, Audited, stored_in=PEOPLE):
     deactivated_at: datetime | None = strawberry.field(
         description="When they were deactivated; null while active."
     )
+    muted_channels: list[NotificationChannel] = strawberry.field(
+        description="The channels their reminders, escalations and digests do not take "
+        "(setNotificationPreferences)."
+    )
     membership_docs: strawberry.Private[list[Doc]]
 
     @classmethod
@@ -51,6 +55,7 @@ class Person(Node, Audited, stored_in=PEOPLE):
             email=doc["email"],
             active=doc["active"],
             deactivated_at=moment(doc["deactivated_at"]),
+            muted_channels=[NotificationChannel(c) for c in doc.get("muted_channels") or []],
             membership_docs=doc["memberships"],
             **stamps(doc),
         )

@@ -15,6 +15,7 @@ from gateway.schema.types.lazy import LazyObjective
 from gateway.schema.types.membership import Membership
 from gateway.schema.types.node import Node
 from projections.documents import Doc
+from projections.notices import DIGEST_HOUR, DIGEST_WEEKDAY
 from projections.views import TEAMS
 
 
@@ -27,6 +28,12 @@ class Team(Node, Audited, stored_in=TEAMS):
         description="Days the team lets pass between check-ins; null: the default."
     )
     status: TeamStatus = strawberry.field(description="ACTIVE, or ARCHIVED (see archiveTeam).")
+    digest_weekday: int = strawberry.field(
+        description="ISO weekday (1 Monday … 7 Sunday) its weekly digest goes out on."
+    )
+    digest_hour: int = strawberry.field(
+        description="Hour (0–23, in OKRA_TIMEZONE) its weekly digest goes out at."
+    )
     parent_id: strawberry.Private[str | None]
 
     @classmethod
@@ -37,6 +44,8 @@ class Team(Node, Audited, stored_in=TEAMS):
             stake_unit=doc["stake_unit"],
             check_in_cadence_days=doc.get("check_in_cadence_days"),
             status=TeamStatus(doc.get("status", TeamStatus.ACTIVE)),
+            digest_weekday=doc.get("digest_weekday") or DIGEST_WEEKDAY,
+            digest_hour=DIGEST_HOUR if doc.get("digest_hour") is None else doc["digest_hour"],
             parent_id=doc["parent_id"],
             **stamps(doc),
         )
