@@ -101,8 +101,14 @@ def preview(
             for r in due.recipients
         )
         if format == Format.json:
-            notice = {"kind": due.kind.value, "dueOn": due.due_on.isoformat(), "summary":
-                      due.summary, "recipients": due.recipients, **due.fields}  # fmt: skip
+            notice = {
+                "kind": due.kind.value,
+                "team_id": due.team_id,
+                "due_on": due.due_on.isoformat(),
+                "summary": due.summary,
+                "recipients": due.recipients,
+                **due.fields,
+            }
             typer.echo(json.dumps(notice, indent=2, ensure_ascii=False))
             continue
         mail = render({"kind": due.kind.value, "summary": due.summary, **due.fields})

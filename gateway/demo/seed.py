@@ -15,6 +15,7 @@ from domain.model.action import ActionSize
 from domain.model.bet import BetOutcome
 from domain.model.cycle import CycleKind
 from domain.model.errors import BudgetExceeded
+from domain.model.notice import NotificationChannel
 from domain.model.objective import Objective, ObjectiveKind
 from domain.model.person import Person
 from domain.model.roles import Role
@@ -76,6 +77,7 @@ class Demo:
             if starts <= self.today:
                 self.quarter(index, label, starts, ends)
         self.leave()
+        self.notices()
         return self.app.recorder.max_notification_id() or 0
 
     def organisation(self) -> None:
@@ -156,6 +158,21 @@ class Demo:
         result (the audit's INACTIVE_OWNER), and their token is refused."""
         self.clock.at(self.today, 19)
         self.app.handle(c.DeactivatePerson(id=self.people[LEAVER]), self.who("org"))
+
+    def notices(self) -> None:
+        """Notices (issue 16): Support takes its weekly digest on Friday afternoons, and
+        the CEO reads notices in Slack (webhooks) rather than by e-mail."""
+        self.clock.at(self.today, 19)
+        self.app.handle(
+            c.SetDigestSchedule(team_id=self.teams["Support"], weekday=5, hour=16),
+            self.who("Support"),
+        )
+        self.app.handle(
+            c.SetNotificationPreferences(
+                person_id=self.people[PEOPLE["org"]], muted_channels=[NotificationChannel.EMAIL]
+            ),
+            self.who("org"),
+        )
 
     def year(self) -> None:
         ceo = self.who("org")
