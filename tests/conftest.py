@@ -131,17 +131,15 @@ def pg_schema(pg_url: str) -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgres"])
 def settings(request: pytest.FixtureRequest, tmp_path: object) -> Settings:
     """Settings for a fresh, empty store of each kind."""
+    # Data sources run when a test asks (backend.sources.run_due), never on real time;
+    # notices: tests that want them drive the scheduler on their own clock.
+    quiet: dict[str, Any] = {"sources_interval": 3600.0, "notices": False}
     if request.param == "sqlite":
-        # Notices: tests that want them drive the scheduler on their own clock.
-        return Settings(data_dir=tmp_path / "okra-data", poll_interval=0.2, notices=False)  # type: ignore[operator]
+        return Settings(data_dir=tmp_path / "okra-data", poll_interval=0.2, **quiet)  # type: ignore[operator]
     url = request.getfixturevalue("pg_url")
     schema = request.getfixturevalue("pg_schema")
     return Settings(
-        database_url=url,
-        database_schema=schema,
-        data_dir=tmp_path,
-        poll_interval=0.2,
-        notices=False,
+        database_url=url, database_schema=schema, data_dir=tmp_path, poll_interval=0.2, **quiet
     )
 
 

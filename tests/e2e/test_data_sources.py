@@ -15,6 +15,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from standardwebhooks.webhooks import Webhook
 
+from gateway.backend import make_lease
 from gateway.http.app import create_app
 from gateway.settings import Settings
 from tests.support.api import Api
@@ -396,3 +397,18 @@ async def test_a_slow_query_ends_at_the_statement_timeout(
         ran = await api.mutate("runDataSource", "lastError failures", id=source["id"])
         assert time.perf_counter() - started < 4
         assert "statement timeout" in ran["lastError"] and ran["failures"] == 1
+
+
+async def test_one_process_at_a_time_follows_the_schedule(source_settings: Settings) -> None:
+    """The sources lease: a second process stands by; the projector's is another lease."""
+    first, second = make_lease(source_settings, "sources"), make_lease(source_settings, "sources")
+    projector = make_lease(source_settings)
+    try:
+        assert await first.try_acquire()
+        assert not await second.try_acquire()
+        assert await projector.try_acquire()
+        await first.release()
+        assert await second.try_acquire()
+    finally:
+        for lease in (first, second, projector):
+            await lease.release()
