@@ -12,6 +12,7 @@ from gateway.schema.audit import FindingCount
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import Cycle, Objective, Person, Team
+from gateway.schema.types.impact import PROGRESS_DOC, ImpactAmount, amounts
 from projections import audit
 from projections import retrospective as retro
 from projections.views import CYCLES
@@ -45,7 +46,16 @@ class BetTally:
         description="The stakes of every bet not withdrawn, per stake unit."
     )
     realised_impact: float = strawberry.field(
-        description="The actual impact of the resolved bets, summed."
+        description="The actual impact of the resolved bets, summed whatever their key "
+        "results' units.",
+        deprecation_reason="Adds impacts of different units: use realisedImpactByUnit or "
+        "realisedProgress.",
+    )
+    realised_impact_by_unit: list[ImpactAmount] = strawberry.field(
+        description="The actual impact of the resolved bets, per unit of their key results."
+    )
+    realised_progress: float = strawberry.field(
+        description="The actual impact of the resolved bets. " + PROGRESS_DOC
     )
 
     @classmethod
@@ -58,6 +68,8 @@ class BetTally:
             open=bets.open,
             stake_spent=[StakeAmount(unit=u, amount=a) for u, a in bets.stake_spent.items()],
             realised_impact=bets.realised_impact,
+            realised_impact_by_unit=amounts(bets.realised),
+            realised_progress=bets.realised.progress,
         )
 
 

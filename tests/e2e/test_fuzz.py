@@ -203,6 +203,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
             optional={
                 "value": maybe(numbers()),
                 "milestonesDone": maybe(st.integers(min_value=-3, max_value=6)),
+                "doneMilestones": maybe(st.lists(st.integers(min_value=-2, max_value=5))),
                 "confidence": maybe(numbers()),
                 "note": maybe(texts()),
                 "asOf": maybe(dates()),
@@ -298,6 +299,7 @@ def mutations(world: World) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
             optional={
                 "value": maybe(numbers()),
                 "milestonesDone": maybe(st.integers(min_value=-3, max_value=6)),
+                "doneMilestones": maybe(st.lists(st.integers(min_value=-2, max_value=5))),
                 "confidence": maybe(numbers()),
                 "note": maybe(texts()),
                 "asOf": maybe(dates()),
