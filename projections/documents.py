@@ -126,6 +126,7 @@ def check_in_doc(event: Any, check_in_id: str, pos: int, **extra: Any) -> Doc:
         "objective_id": str(event.originator_id),
         "value": event.value,
         "milestones_done": event.milestones_done,
+        "done_milestones": event.done_milestones,
         "confidence": event.confidence,
         "note": event.note,
         "as_of": iso(event.as_of),

@@ -48,7 +48,7 @@ from domain.model.bet import BetStatus
 from domain.model.cycle import CycleStatus
 from domain.model.objective import ObjectiveKind, ObjectiveStatus
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
-from projections import audit
+from projections import audit, impact
 from projections.documents import Doc, counting
 from projections.numbers import total
 from projections.store import ViewStore
@@ -96,7 +96,8 @@ class BetSummary:
     withdrawn: int = 0
     open: int = 0
     stake_spent: dict[str, float] = field(default_factory=dict)  # stake unit -> amount
-    realised_impact: float = 0.0
+    realised_impact: float = 0.0  # across units (deprecated: realised says it per unit)
+    realised: impact.Impacts = field(default_factory=impact.Impacts)
     funnel: ActionFunnel = field(default_factory=ActionFunnel)
 
 
@@ -208,14 +209,16 @@ def bands(grades: Iterable[float | None]) -> Bands:
     )
 
 
-def bet_summary(bets: Sequence[Doc], stake_units: dict[str, str]) -> BetSummary:
+def bet_summary(
+    bets: Sequence[Doc], stake_units: dict[str, str], measures: dict[str, impact.Measure]
+) -> BetSummary:
     tally = Counter(b["status"] for b in bets)
     stakes: dict[str, list[float]] = defaultdict(list)
     for bet in bets:
         if bet["status"] != BetStatus.WITHDRAWN:
             stakes[stake_units.get(bet["team_id"], "")].append(bet["stake"])
     spent = {unit: total(amounts) for unit, amounts in stakes.items()}
-    impact = total(
+    realised_impact = total(
         b["actual_impact"] or 0.0 for b in bets if b["status"] in ("VALIDATED", "INVALIDATED")
     )
     return BetSummary(
@@ -225,7 +228,8 @@ def bet_summary(bets: Sequence[Doc], stake_units: dict[str, str]) -> BetSummary:
         withdrawn=tally["WITHDRAWN"],
         open=tally["PLACED"],
         stake_spent={unit: round(amount, 6) for unit, amount in sorted(spent.items())},
-        realised_impact=round(impact, 6),
+        realised_impact=round(realised_impact, 6),
+        realised=impact.realised(bets, measures),
     )
 
 
@@ -302,7 +306,7 @@ def scorecard(facts: CycleFacts, compared: CycleFacts | None, team_id: str | Non
             None if aspirational is None else _round(aspirational - EXPECTED_GRADE["ASPIRATIONAL"])
         ),
         bets=replace(
-            bet_summary(mine(facts.bets), facts.stake_units),
+            bet_summary(mine(facts.bets), facts.stake_units, impact.measures(facts.objectives)),
             funnel=action_funnel(mine(facts.actions)),
         ),
         calibration=calibration(facts, rows),

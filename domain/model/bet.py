@@ -165,7 +165,8 @@ class Bet(OkraAggregate):
 
     @property
     def expected_value(self) -> float:
-        return self.odds * self.expected_impact
+        """odds × expected impact, to 9 decimal places (no float noise: 0.3 × 1.2 is 0.36)."""
+        return round(self.odds * self.expected_impact, 9)
 
     def assign_owner(self, stamp: Stamp, *, owner_id: str, reason: str | None) -> None:
         self.record_owner(stamp, self.BetOwnerAssigned, self, owner_id, reason)

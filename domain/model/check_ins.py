@@ -27,6 +27,7 @@ class Remembered(TypedDict):
     confidence: float | None
     note: str
     as_of: date
+    done_milestones: list[int] | None
     retracted: bool
 
 
@@ -65,5 +66,14 @@ def remember(event: Any, key_result_id: str, version: int) -> Remembered:
         confidence=event.confidence,
         note=event.note,
         as_of=event.as_of,
+        done_milestones=event.done_milestones,
         retracted=False,
     )
+
+
+def done_indices(done_milestones: list[int] | None, current: float | None) -> set[int]:
+    """The milestones done: those named, or else the first ``current`` (a count: ask only
+    about milestone key results, whose count is at most their 50 milestones)."""
+    if done_milestones is not None:
+        return set(done_milestones)
+    return set(range(int(current or 0)))

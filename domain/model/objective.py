@@ -68,10 +68,19 @@ class KeyResult:
     original_grade: float | None = None  # the grade frozen at close, once regraded
     owner_id: str | None = None  # a person; None for key results from before people
     contributor_ids: list[str] = field(default_factory=list)
+    # Which milestones are done (indices from 0), when the check-in said; None: the first
+    # ``current`` ones (a check-in that gave a count, as all did before issue 14).
+    done_milestones: list[int] | None = None
 
     @property
     def measure(self) -> Measure:
         return Measure.MILESTONES if self.milestones else Measure.METRIC
+
+    def done_indices(self) -> set[int]:
+        """The indices of the milestones done."""
+        if not self.milestones:  # a metric's value is no count
+            return set()
+        return check_ins.done_indices(self.done_milestones, self.current)
 
     def score(self) -> float:
         if self.milestones:
@@ -281,6 +290,13 @@ class Objective(OkraAggregate):
         confidence: float | None
         note: str
         as_of: date
+        done_milestones: list[int] | None  # which ones (``milestones_done`` counts them)
+        # Version 2 may name the milestones done; version 1 gave their count only.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("done_milestones", None)
 
         @property
         def check_in_id(self) -> str:
@@ -300,6 +316,7 @@ class Objective(OkraAggregate):
                 key_result.current = (
                     self.value if self.milestones_done is None else self.milestones_done
                 )
+                key_result.done_milestones = self.done_milestones
                 key_result.confidence = self.confidence
 
     class CheckInRevised(KeyResultEvent):
@@ -311,6 +328,7 @@ class Objective(OkraAggregate):
         current: float | None
         current_as_of: date | None
         current_confidence: float | None
+        current_done: list[int] | None  # which milestones, if that check-in named them
 
         def apply(self, objective: Objective) -> None:
             super().apply(objective)
@@ -321,6 +339,7 @@ class Objective(OkraAggregate):
             key_result.current = self.current
             key_result.as_of = self.current_as_of
             key_result.confidence = self.current_confidence
+            key_result.done_milestones = self.current_done
 
     class CheckInRetracted(CheckInRevised):
         """A check-in no longer counts (a mistake); it stays in history, flagged."""
@@ -334,6 +353,7 @@ class Objective(OkraAggregate):
         confidence: float | None
         note: str
         as_of: date
+        done_milestones: list[int] | None
 
         @property
         def new_check_in_id(self) -> str:
@@ -649,6 +669,7 @@ class Objective(OkraAggregate):
         confidence: float | None,
         note: str | None,
         as_of: date | None,
+        done_milestones: list[int] | None = None,
     ) -> KeyResult:
         self.check_open()
         key_result = self._key_result_at(key_result_id, expected_version)
@@ -656,7 +677,9 @@ class Objective(OkraAggregate):
             self.CheckInRecorded,
             stamp,
             key_result_id=key_result.id,
-            **_measurement(key_result, stamp, value, milestones_done, confidence, note, as_of),
+            **_measurement(
+                key_result, stamp, value, milestones_done, confidence, note, as_of, done_milestones
+            ),
         )
         return key_result
 
@@ -713,13 +736,15 @@ class Objective(OkraAggregate):
         note: str | None,
         as_of: date | None,
         reason: str | None,
+        done_milestones: list[int] | None = None,
     ) -> KeyResult:
         """Replace a check-in by a corrected one; what is left out stays as it was."""
         self.check_open()
         original = self.remembered(check_in_id)
         key_result = self.key_result(original["key_result_id"])
-        if value is None and milestones_done is None:
+        if value is None and milestones_done is None and done_milestones is None:
             value, milestones_done = original["value"], original["milestones_done"]
+            done_milestones = original["done_milestones"]
         measured = _measurement(
             key_result,
             stamp,
@@ -728,6 +753,7 @@ class Objective(OkraAggregate):
             original["confidence"] if confidence is None else confidence,
             original["note"] if note is None else note,
             original["as_of"] if as_of is None else as_of,
+            done_milestones,
         )
         why = _required_reason(reason, "a correction")
         corrected = Remembered(
@@ -738,6 +764,7 @@ class Objective(OkraAggregate):
             confidence=measured["confidence"],
             note=measured["note"],
             as_of=measured["as_of"],
+            done_milestones=measured["done_milestones"],
             retracted=False,
         )
         self.record(
@@ -766,6 +793,7 @@ class Objective(OkraAggregate):
             "current": check_ins.measure_of(standing),
             "current_as_of": standing["as_of"] if standing else None,
             "current_confidence": standing["confidence"] if standing else None,
+            "current_done": standing["done_milestones"] if standing else None,
         }
 
     @classmethod
@@ -806,12 +834,13 @@ class Objective(OkraAggregate):
             if kr.score() >= 1.0:
                 continue
             if kr.milestones:
+                done = kr.done_indices()
                 objective.add_key_result(
                     stamp,
                     title=kr.title,
                     weight=kr.weight,
                     unit=kr.unit,
-                    milestones=kr.milestones[int(kr.current or 0) :],
+                    milestones=[m for i, m in enumerate(kr.milestones) if i not in done],
                     owner_id=kr.owner_id,
                     contributor_ids=kr.contributor_ids,
                 )
@@ -910,8 +939,18 @@ def _measurement(
     confidence: float | None,
     note: str | None,
     as_of: date | None,
+    done_milestones: list[int] | None = None,
 ) -> dict[str, Any]:
     """A check-in's measure checked against its key result: the fields of its event."""
+    if done_milestones is not None:
+        if not key_result.milestones:
+            raise InvalidInput("done_milestones", "a metric key result takes a value")
+        done_milestones = _done(done_milestones, len(key_result.milestones))
+        if milestones_done is not None and milestones_done != len(done_milestones):
+            raise InvalidInput(
+                "milestones_done", "give milestonesDone or doneMilestones, or agreeing ones"
+            )
+        milestones_done = len(done_milestones)
     if key_result.milestones:
         if value is not None:
             raise InvalidInput("value", "a milestone key result takes milestones_done")
@@ -936,7 +975,18 @@ def _measurement(
         ),
         "note": rules.text(note, "note", rules.NOTE_MAX),
         "as_of": rules.not_future(as_of or stamp.at.date(), stamp.at),
+        "done_milestones": done_milestones,
     }
+
+
+def _done(indices: list[int], count: int) -> list[int]:
+    """Milestones named done: each an index from 0 of one of the ``count``, once; sorted."""
+    for index in indices:
+        if not 0 <= index < count:
+            raise InvalidInput("done_milestones", f"indices are 0 to {count - 1}, not {index}")
+    if len(set(indices)) != len(indices):
+        raise InvalidInput("done_milestones", "each milestone once")
+    return sorted(indices)
 
 
 def _required_reason(reason: str | None, what: str) -> str:

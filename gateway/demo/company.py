@@ -77,6 +77,22 @@ BET_TITLES = [
     "Chaos-test the fleet every Friday",
     "Ship a guided setup",
 ]
+# Bets each betting team places, so that each bet can move its key result (a draw from
+# BET_TITLES picks among the team's, keeping the demo's random sequence as it was).
+TEAM_BET_TITLES = {
+    "Engineering": [
+        "Chaos-test the fleet every Friday",
+        "Run a two-week spike",
+        "Automate the top three runbooks",
+    ],
+    "Platform": [
+        "Chaos-test the fleet every Friday",
+        "Run a two-week spike",
+        "Automate the failover drill",
+    ],
+    "Sales": ["Offer a pilot discount", "Pair with the customer's ops lead"],
+    "Customer Success": ["Pair with the customer's ops lead", "Ship a guided setup"],
+}
 VALUES = ("Customer obsession", "Safety first", "Frugality")
 LEARNINGS = {
     BetOutcome.VALIDATED: "It worked; make it the default.",

@@ -32,6 +32,7 @@ from gateway.demo.company import (
     NAMES,
     PEOPLE,
     QUARTERS,
+    TEAM_BET_TITLES,
     VALUES,
     YEAR,
     Plan,
@@ -287,6 +288,7 @@ class Demo:
             lapsing=krs["response"] if is_open else None,
         )
         if is_open:
+            self.retract_a_typo(krs["pipeline"], tracked[krs["pipeline"]])
             self.churn_alarm(krs["churn"], tracked[krs["churn"]])
         if ends <= self.today:
             self.clock.at(ends - timedelta(days=2), 16)
@@ -513,7 +515,7 @@ class Demo:
             bet_id = self.app.handle(
                 c.PlaceBet(
                     key_result_id=kr_id,
-                    title=self.rng.choice(BET_TITLES),
+                    title=self.bet_title(item.actor),
                     hypothesis="If we try this for two weeks, the key result moves measurably.",
                     stake=self.rng.choice([5, 8, 10, 12]),
                     odds=self.rng.choice([0.3, 0.5, 0.6, 0.8]),
@@ -534,6 +536,13 @@ class Demo:
                 self.who("Sales"),
             )
         return bets
+
+    def bet_title(self, actor: Principal) -> str:
+        """A bet the acting team's lead would place on its own key result."""
+        draw = BET_TITLES.index(self.rng.choice(BET_TITLES))
+        team = next(t for t, lead in PEOPLE.items() if lead == actor.user)
+        titles = TEAM_BET_TITLES[team]
+        return titles[draw % len(titles)]
 
     def check_ins(
         self,
@@ -601,6 +610,25 @@ class Demo:
                 self.who("Mobile"),
             )
         return bets
+
+    def retract_a_typo(self, kr_id: str, item: Tracked) -> None:
+        """Corrections (issue 14): a check-in typed in k$ instead of M$, retracted with
+        its reason; the pipeline falls back to the Monday check-in."""
+        self.clock.at(self.today, 17, 30)
+        self.app.handle(
+            c.RecordCheckIn(key_result_id=kr_id, value=1250, note="After the trade fair"),
+            item.checker,
+        )
+        objective: Objective = self.app.repository.get(UUID(kr_id.rpartition(".")[0]))
+        check_in_id = f"{kr_id}@{objective.version}"  # the check-in just recorded
+        self.clock.at(self.today, 17, 45)
+        self.app.handle(
+            c.RetractCheckIn(
+                check_in_id=check_in_id,
+                reason="Typed in k$ instead of M$: the pipeline is 1.25 M$.",
+            ),
+            item.checker,
+        )
 
     def churn_alarm(self, kr_id: str, item: Tracked) -> None:
         """The latest word on churn, a committed key result: confidence has collapsed."""

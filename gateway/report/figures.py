@@ -166,7 +166,10 @@ def _card(figures: RetroFigures, card: retro.Scorecard) -> dict[str, Any]:
             "withdrawn": bets.withdrawn,
             "open": bets.open,
             "stakeSpent": [{"unit": u, "amount": a} for u, a in bets.stake_spent.items()],
-            "realisedImpact": bets.realised_impact,
+            "realisedImpactByUnit": [
+                {"unit": u, "amount": a} for u, a in bets.realised.by_unit.items()
+            ],
+            "realisedProgress": bets.realised.progress,
         },
         "calibration": {
             "brierScore": card.calibration.brier_score,

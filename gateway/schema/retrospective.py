@@ -12,6 +12,7 @@ from gateway.schema.audit import FindingCount
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import Cycle, Objective, Person, Team
+from gateway.schema.types.impact import PROGRESS_DOC, ImpactAmount, amounts
 from projections import audit, tallies
 from projections import retrospective as retro
 from projections.documents import Doc
@@ -63,7 +64,16 @@ class BetTally:
         description="The stakes of every bet not withdrawn, per stake unit."
     )
     realised_impact: float = strawberry.field(
-        description="The actual impact of the resolved bets, summed."
+        description="The actual impact of the resolved bets, summed whatever their key "
+        "results' units.",
+        deprecation_reason="Adds impacts of different units: use realisedImpactByUnit or "
+        "realisedProgress.",
+    )
+    realised_impact_by_unit: list[ImpactAmount] = strawberry.field(
+        description="The actual impact of the resolved bets, per unit of their key results."
+    )
+    realised_progress: float = strawberry.field(
+        description="The actual impact of the resolved bets. " + PROGRESS_DOC
     )
     funnel: ActionFunnel = strawberry.field(
         description="The actions behind the bets: ideas proposed, turned into bets, "
@@ -81,6 +91,8 @@ class BetTally:
             stake_spent=[StakeAmount(unit=u, amount=a) for u, a in bets.stake_spent.items()],
             realised_impact=bets.realised_impact,
             funnel=ActionFunnel.of(bets.funnel),
+            realised_impact_by_unit=amounts(bets.realised),
+            realised_progress=bets.realised.progress,
         )
 
 

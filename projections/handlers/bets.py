@@ -23,7 +23,7 @@ def _(event: Bet.BetPlaced, doc: Doc | None, pos: int, batch: Batch) -> Doc:
         stake=event.stake,
         odds=event.odds,
         expected_impact=event.expected_impact,
-        expected_value=event.odds * event.expected_impact,
+        expected_value=round(event.odds * event.expected_impact, 9),  # as Bet.expected_value
         status=BetStatus.PLACED,
         actual_impact=None,
         learning="",

@@ -299,3 +299,47 @@ async def test_a_closed_cycle_keeps_its_key_results_and_check_ins(api: Api) -> N
     ):
         error = await api.refuse(operation, **input)
         assert error["extensions"]["code"] == "CYCLE_CLOSED", operation
+
+
+MILESTONES = """
+    id milestonesDone score milestones { index title done doneOn }
+    checkIns(first: 5) { nodes { id milestonesDone doneMilestones } }
+"""
+
+
+async def test_milestones_done_out_of_order(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year(str(TODAY.year))
+    objective = (await api.objective(year, team, "Ship"))["id"]
+    kr = await api.key_result(objective, "Launch", milestones=["Alpha", "Beta", "GA", "Docs"])
+    await api.mutate("recordCheckIn", "id", keyResultId=kr["id"], milestonesDone=1,
+                     asOf=earlier(20))  # fmt: skip
+    answer = await api.mutate(
+        "recordCheckIn", MILESTONES, keyResultId=kr["id"], doneMilestones=[3, 0], asOf=earlier(9)
+    )
+    assert answer["milestonesDone"] == 2 and answer["score"] == 0.5
+    assert answer["milestones"] == [
+        {"index": 0, "title": "Alpha", "done": True, "doneOn": earlier(20)},
+        {"index": 1, "title": "Beta", "done": False, "doneOn": None},
+        {"index": 2, "title": "GA", "done": False, "doneOn": None},
+        {"index": 3, "title": "Docs", "done": True, "doneOn": earlier(9)},
+    ]
+    latest = answer["checkIns"]["nodes"][0]
+    assert latest["milestonesDone"] == 2 and latest["doneMilestones"] == [0, 3]
+    # A correction names other milestones; retracting it falls back to the count.
+    corrected = await api.mutate(
+        "correctCheckIn", MILESTONES, checkInId=latest["id"], doneMilestones=[1], reason="Oops"
+    )
+    assert [m["done"] for m in corrected["milestones"]] == [False, True, False, False]
+    fixed = corrected["checkIns"]["nodes"][0]["id"]
+    back = await api.mutate("retractCheckIn", MILESTONES, checkInId=fixed, reason="Not yet")
+    assert [m["done"] for m in back["milestones"]] == [True, False, False, False]
+    for bad, field in (
+        ({"doneMilestones": [4]}, "doneMilestones"),
+        ({"doneMilestones": [1, 1]}, "doneMilestones"),
+        ({"doneMilestones": [1], "milestonesDone": 2}, "milestonesDone"),
+    ):
+        error = await api.refuse("recordCheckIn", keyResultId=kr["id"], **bad)
+        assert error["extensions"]["field"] == field, bad
+    metric = await api.key_result(objective, "NPS")
+    error = await api.refuse("recordCheckIn", keyResultId=metric["id"], doneMilestones=[0])
+    assert error["extensions"]["field"] == "doneMilestones"

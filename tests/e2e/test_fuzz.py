@@ -241,6 +241,7 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
             optional={
                 "value": maybe(numbers()),
                 "milestonesDone": maybe(st.integers(min_value=-3, max_value=6)),
+                "doneMilestones": maybe(st.lists(st.integers(min_value=-2, max_value=5))),
                 "confidence": maybe(numbers()),
                 "note": maybe(texts()),
                 "asOf": maybe(dates()),
@@ -336,6 +337,7 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
             optional={
                 "value": maybe(numbers()),
                 "milestonesDone": maybe(st.integers(min_value=-3, max_value=6)),
+                "doneMilestones": maybe(st.lists(st.integers(min_value=-2, max_value=5))),
                 "confidence": maybe(numbers()),
                 "note": maybe(texts()),
                 "asOf": maybe(dates()),

@@ -213,3 +213,36 @@ async def test_the_demo_s_backlogs(demo: Api) -> None:
     offers = [(a["team"]["name"], c["team"]["name"], c["status"]) for a in actions
               for c in a["collaborations"]]  # fmt: skip
     assert sorted(offers) == [("Mobile", "Platform", "ACCEPTED"), ("Support", "Sales", "DECLINED")]
+# -- corrections (issue 14) ---------------------------------------------------------------
+
+DEMO_BETS = """query($c: ID!) { objectives(cycleId: $c) { nodes { id team { name }
+    keyResults { id title currentValue
+      checkIns(first: 3) { nodes { id value retracted retractionReason } } }
+    bets { id title } } } }"""
+
+
+async def test_the_demo_retracts_a_typo_and_bets_fit_their_key_results(demo: Api) -> None:
+    ids = await cycles(demo)
+    fits = {
+        "Sales": {"Offer a pilot discount", "Pair with the customer's ops lead"},
+        "Platform": {"Chaos-test the fleet every Friday", "Run a two-week spike",
+                     "Automate the failover drill"},
+    }  # fmt: skip
+    retracted = []
+    for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"):
+        if quarter not in ids:
+            continue
+        nodes = (await demo.data(DEMO_BETS, c=ids[quarter]))["objectives"]["nodes"]
+        for objective in nodes:
+            team = objective["team"]["name"]
+            for bet in objective["bets"]:
+                if team in fits and bet["title"] not in ("Hire three contract sellers",):
+                    assert bet["title"] in fits[team], (quarter, team, bet["title"])
+            for kr in objective["keyResults"]:
+                retracted += [c for c in kr["checkIns"]["nodes"] if c["retracted"]]
+                latest = kr["checkIns"]["nodes"][0] if kr["checkIns"]["nodes"] else None
+                if latest and latest["retracted"]:
+                    assert kr["currentValue"] != latest["value"]
+    assert [(c["value"], c["retractionReason"]) for c in retracted] == [
+        (1250.0, "Typed in k$ instead of M$: the pipeline is 1.25 M$.")
+    ]

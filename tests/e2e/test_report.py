@@ -32,7 +32,7 @@ CARD = """
     objectiveGrades { red yellow green } keyResultGrades { red yellow green }
     committedHit committedMissed aspirationalAverage aspirationalVsExpected
     bets { placed validated invalidated withdrawn open stakeSpent { unit amount }
-           realisedImpact }
+           realisedImpactByUnit { unit amount } realisedProgress }
     calibration { brierScore forecasts keyResults }
     carriedOver { cycles objective { id title } carriedOverFrom { id title cycleId } }
     carriedForward

@@ -44,6 +44,9 @@ class CorrectCheckIn(Command):
     milestones_done: Annotated[
         int | None, "The corrected number of milestones done, for a milestone key result."
     ] = None
+    done_milestones: Annotated[
+        list[int] | None, "The corrected milestones done, by index from 0."
+    ] = None
     confidence: Annotated[float | None, "The corrected confidence, 0–1."] = None
     note: Annotated[str | None, "The corrected note."] = None
     as_of: Annotated[date | None, "The corrected date the measurement is true for."] = None

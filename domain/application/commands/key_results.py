@@ -70,7 +70,13 @@ class RecordCheckIn(Command):
 
     key_result_id: Annotated[Id, "The key result measured."]
     value: Annotated[float | None, "For a metric key result."] = None
-    milestones_done: Annotated[int | None, "For a milestone key result."] = None
+    milestones_done: Annotated[
+        int | None, "For a milestone key result: how many are done, the first ones in order."
+    ] = None
+    done_milestones: Annotated[
+        list[int] | None,
+        "For a milestone key result: which are done, by index from 0 (in any order).",
+    ] = None
     confidence: Annotated[
         float | None, "How likely the team now thinks the target is reached, 0–1."
     ] = None

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from domain.model.check_ins import done_indices
 from gateway.schema.context import Info
 from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.node import Node
@@ -24,6 +25,10 @@ class CheckInFields:
     )
     milestones_done: int | None = strawberry.field(
         description="Milestones done, for a milestone key result; null for metrics."
+    )
+    done_milestones: list[int] | None = strawberry.field(
+        description="Which milestones are done (indices from 0), when the check-in named "
+        "them; null when it gave a count (the first milestonesDone) or for metrics."
     )
     confidence: float | None = strawberry.field(
         description="How likely the team thinks the key result will be reached, 0–1."
@@ -77,6 +82,7 @@ class CheckInFields:
             "key_result_id": strawberry.ID(doc["key_result_id"]),
             "value": doc["value"],
             "milestones_done": doc["milestones_done"],
+            "done_milestones": doc.get("done_milestones"),
             "confidence": doc["confidence"],
             "note": doc["note"],
             "as_of": date.fromisoformat(doc["as_of"]),
@@ -118,3 +124,30 @@ class CheckInAsOf(AsOfFields, Node, CheckInFields):
 def order(doc: Doc) -> tuple[str, int]:
     """Check-ins' order: by asOf, then by when they were recorded."""
     return (doc["as_of"], doc["pos"])
+
+
+def counting_at(docs: list[Doc], at: datetime | None) -> list[Doc]:
+    """The check-ins that counted at ``at`` (now, if None), in order: recorded by then,
+    and not retracted or corrected by then."""
+    known = [
+        d
+        for d in docs
+        if at is None or datetime.fromisoformat(d["recorded_at"]) <= at
+        if not (
+            d.get("retracted_at")
+            and (at is None or datetime.fromisoformat(d["retracted_at"]) <= at)
+        )
+    ]
+    return sorted(known, key=order)
+
+
+def done_since(check_ins: list[Doc], index: int) -> date | None:
+    """The asOf of the check-in from which milestone ``index`` is done in every later one
+    (check-ins in order); None if the latest does not have it done."""
+    since: date | None = None
+    for doc in check_ins:
+        if index in done_indices(doc.get("done_milestones"), doc["milestones_done"]):
+            since = since or date.fromisoformat(doc["as_of"])
+        else:
+            since = None
+    return since

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from domain.model.check_ins import done_indices
 from domain.model.data_source import SourceStatus, source_id_for
 from domain.model.scoring import band
 from gateway.schema import loading
@@ -17,7 +18,7 @@ from gateway.schema.enums import ActionStatus, Measure, ScoreBand
 from gateway.schema.types.as_of import AsOfFields
 from gateway.schema.types.audited import Audited, day, moment
 from gateway.schema.types.bet import Bet
-from gateway.schema.types.check_in import CheckIn, CheckInAsOf, order
+from gateway.schema.types.check_in import CheckIn, CheckInAsOf, counting_at, done_since, order
 from gateway.schema.types.data_source import DataSource, data_source
 from gateway.schema.types.lazy import LazyAction, LazyObjective
 from gateway.schema.types.node import Node
@@ -27,8 +28,26 @@ from projections.documents import Doc
 
 @strawberry.type(description="One milestone of a milestone-based key result.")
 class Milestone:
+    index: int = strawberry.field(
+        description="Its place in the list, from 0 (what a check-in's doneMilestones names)."
+    )
     title: str = strawberry.field(description="What the milestone is.")
-    done: bool = strawberry.field(description="Whether it is done (milestones are done in order).")
+    done: bool = strawberry.field(
+        description="Whether it is done: named in the current check-in's doneMilestones, or "
+        "among the first milestonesDone of one that gave a count."
+    )
+    key_result_id: strawberry.Private[str]
+    at: strawberry.Private[datetime | None] = None
+
+    @strawberry.field(
+        description="The asOf of the check-in from which it has been done (through every "
+        "later check-in that counts); null while it is not done."
+    )
+    async def done_on(self, info: Info) -> date | None:
+        if not self.done:
+            return None
+        docs = await info.context.loaders.check_ins_by_key_result.load(self.key_result_id)
+        return done_since(counting_at(docs, self.at), self.index)
 
 
 @strawberry.type
@@ -73,9 +92,12 @@ class KeyResultFields(Audited):
     at: strawberry.Private[datetime | None] = None
 
     @staticmethod
-    def fields_of(doc: Doc) -> dict[str, Any]:
+    def fields_of(doc: Doc, at: datetime | None = None) -> dict[str, Any]:
+        """The fields of a key result's row (``at``: the moment of a time-travel answer)."""
         is_milestones = doc["measure"] == Measure.MILESTONES
         done = int(doc["current"] or 0) if is_milestones else None
+        # Only milestones: a metric's current value is no count (it may be 1e308).
+        indices = done_indices(doc.get("done_milestones"), done) if is_milestones else set()
         return dict(
             own_id=doc["id"],
             objective_id=strawberry.ID(doc["objective_id"]),
@@ -87,7 +109,7 @@ class KeyResultFields(Audited):
             unit=doc["unit"],
             current_value=None if is_milestones else doc["current"],
             milestones=[
-                Milestone(title=title, done=i < (done or 0))
+                Milestone(index=i, title=title, done=i in indices, key_result_id=doc["id"], at=at)
                 for i, title in enumerate(doc["milestones"])
             ],
             milestones_done=done,
@@ -200,7 +222,7 @@ class KeyResultAsOf(AsOfFields, Node, KeyResultFields):
 
     @classmethod
     def from_doc(cls, doc: Doc, at: datetime) -> KeyResultAsOf:
-        return cls(**cls.identity(doc["id"], at), at=at, **cls.fields_of(doc))
+        return cls(**cls.identity(doc["id"], at), at=at, **cls.fields_of(doc, at))
 
     @classmethod
     async def find(cls, info: Info, key: str) -> KeyResultAsOf | None:

@@ -16,9 +16,12 @@ from gateway.schema.errors import not_found
 from gateway.schema.types.action import SuggestedAction, suggested_order
 from gateway.schema.types.as_of import AsOfFields, moment_key, read_moment_key
 from gateway.schema.types.bet import Bet, BetAsOf
+from gateway.schema.types.impact import PROGRESS_DOC, ImpactAmount, amounts
 from gateway.schema.types.lazy import LazyCycle, LazyTeam
 from gateway.schema.types.node import Node, derived_id
+from projections import impact
 from projections.documents import Doc
+from projections.impact import rounded
 from projections.numbers import finite, total
 from projections.views import BETS, PORTFOLIOS
 
@@ -65,15 +68,52 @@ class PortfolioFields:
         assert cycle is not None
         return cycle
 
-    @strawberry.field(description="Sum of the expected value of the bets still placed.")
+    @strawberry.field(
+        description="Sum of the expected value of the bets still placed, whatever their "
+        "key results' units.",
+        deprecation_reason="Adds impacts of different units: use expectedValueByUnit or "
+        "expectedProgress.",
+    )
     def expected_value(self) -> float:
-        return total(
-            float(d["expected_value"]) for d in self.bet_docs if d["status"] == BetStatus.PLACED
+        return rounded(
+            total(
+                float(d["expected_value"]) for d in self.bet_docs if d["status"] == BetStatus.PLACED
+            )
         )
 
-    @strawberry.field(description="Sum of the actual impact of the resolved bets.")
+    @strawberry.field(
+        description="Sum of the actual impact of the resolved bets, whatever their key "
+        "results' units.",
+        deprecation_reason="Adds impacts of different units: use realisedImpactByUnit or "
+        "realisedProgress.",
+    )
     def realised_impact(self) -> float:
-        return total(d["actual_impact"] or 0.0 for d in self.bet_docs)
+        return rounded(total(d["actual_impact"] or 0.0 for d in self.bet_docs))
+
+    @strawberry.field(
+        description="The expected value (odds × expectedImpact) of the bets still placed, "
+        "per unit of their key results."
+    )
+    async def expected_value_by_unit(self, info: Info) -> list[ImpactAmount]:
+        return amounts(impact.expected(self.bet_docs, await self._measures(info)))
+
+    @strawberry.field(description="The expected value of the bets still placed. " + PROGRESS_DOC)
+    async def expected_progress(self, info: Info) -> float:
+        return impact.expected(self.bet_docs, await self._measures(info)).progress
+
+    @strawberry.field(description="The actual impact of the resolved bets, per unit.")
+    async def realised_impact_by_unit(self, info: Info) -> list[ImpactAmount]:
+        return amounts(impact.realised(self.bet_docs, await self._measures(info)))
+
+    @strawberry.field(description="The actual impact of the resolved bets. " + PROGRESS_DOC)
+    async def realised_progress(self, info: Info) -> float:
+        return impact.realised(self.bet_docs, await self._measures(info)).progress
+
+    async def _measures(self, info: Info) -> dict[str, impact.Measure]:
+        """The units and spans of the key results the bets are on (as they are now)."""
+        ids = sorted({d["objective_id"] for d in self.bet_docs})
+        docs = await info.context.loaders.objective.load_many(ids)
+        return impact.measures(d for d in docs if d is not None)
 
     @strawberry.field(description="The team's stake unit, e.g. person-days.")
     async def stake_unit(self, info: Info) -> str:
