@@ -74,6 +74,7 @@ class Demo:
             if starts <= self.today:
                 self.quarter(index, label, starts, ends)
         self.leave()
+        self.rename_team()
         return self.app.recorder.max_notification_id() or 0
 
     def organisation(self) -> None:
@@ -644,6 +645,17 @@ class Demo:
                 id=bet_id, outcome=outcome, actual_impact=actual, learning=LEARNINGS[outcome]
             ),
             actor,
+        )
+
+    # -- issue 14: a team renamed (its history keeps the old name) ------------------------
+
+    def rename_team(self) -> None:
+        """Customer Success becomes Customer Experience this week: the audit trail shows
+        the rename; its objectives, people and history stay with the team."""
+        self.clock.at(self.today, 19, 30)
+        self.app.handle(
+            c.RenameTeam(id=self.teams["Customer Success"], name="Customer Experience"),
+            self.who("org"),
         )
 
 

@@ -182,3 +182,20 @@ async def test_okra_audit_verify_on_the_demo_catches_tampering(
     assert result.returncode == 1
     assert f"position {position}: KeyResult" in result.stderr.splitlines()[0]
     assert "KeyResultRegraded" in result.stderr.splitlines()[0]
+
+
+# -- issue 14: a renamed team -----------------------------------------------------------
+
+
+async def test_the_demo_renamed_a_team(demo: Api) -> None:
+    teams = await demo.data("{ teams { nodes { name } } }")
+    names = {t["name"] for t in teams["teams"]["nodes"]}
+    assert "Customer Experience" in names and "Customer Success" not in names
+    trail = await demo.data(
+        '{ auditTrail(filter: { eventTypes: ["TeamRenamed"] }) { nodes { actor '
+        "changes { field from to } } } }"
+    )
+    [renamed] = trail["auditTrail"]["nodes"]
+    assert renamed["changes"] == [
+        {"field": "name", "from": "Customer Success", "to": "Customer Experience"}
+    ]
