@@ -79,6 +79,7 @@ class Demo:
                 self.quarter(index, label, starts, ends)
         self.leave()
         self.notices()
+        self.rename_team()
         return self.app.recorder.max_notification_id() or 0
 
     def organisation(self) -> None:
@@ -761,6 +762,16 @@ class Demo:
             self.app.handle(
                 answer(action_id=action_id, team_id=self.teams[helper]), self.who(owner)
             )
+    # -- issue 14: a team renamed (its history keeps the old name) ------------------------
+
+    def rename_team(self) -> None:
+        """Customer Success becomes Customer Experience this week: the audit trail shows
+        the rename; its objectives, people and history stay with the team."""
+        self.clock.at(self.today, 19, 30)
+        self.app.handle(
+            c.RenameTeam(id=self.teams["Customer Success"], name="Customer Experience"),
+            self.who("org"),
+        )
 
 
 def email(handle: str) -> str:

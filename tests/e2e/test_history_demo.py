@@ -213,6 +213,8 @@ async def test_the_demo_s_backlogs(demo: Api) -> None:
     offers = [(a["team"]["name"], c["team"]["name"], c["status"]) for a in actions
               for c in a["collaborations"]]  # fmt: skip
     assert sorted(offers) == [("Mobile", "Platform", "ACCEPTED"), ("Support", "Sales", "DECLINED")]
+
+
 # -- corrections (issue 14) ---------------------------------------------------------------
 
 DEMO_BETS = """query($c: ID!) { objectives(cycleId: $c) { nodes { id team { name }
@@ -245,4 +247,21 @@ async def test_the_demo_retracts_a_typo_and_bets_fit_their_key_results(demo: Api
                     assert kr["currentValue"] != latest["value"]
     assert [(c["value"], c["retractionReason"]) for c in retracted] == [
         (1250.0, "Typed in k$ instead of M$: the pipeline is 1.25 M$.")
+    ]
+
+
+# -- issue 14: a renamed team -----------------------------------------------------------
+
+
+async def test_the_demo_renamed_a_team(demo: Api) -> None:
+    teams = await demo.data("{ teams { nodes { name } } }")
+    names = {t["name"] for t in teams["teams"]["nodes"]}
+    assert "Customer Experience" in names and "Customer Success" not in names
+    trail = await demo.data(
+        '{ auditTrail(filter: { eventTypes: ["TeamRenamed"] }) { nodes { actor '
+        "changes { field from to } } } }"
+    )
+    [renamed] = trail["auditTrail"]["nodes"]
+    assert renamed["changes"] == [
+        {"field": "name", "from": "Customer Success", "to": "Customer Experience"}
     ]
