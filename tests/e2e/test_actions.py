@@ -51,7 +51,7 @@ async def test_an_idea_becomes_a_bet(api: Api) -> None:
         await propose(api, kr, title=title, size="XL")
     bet = await api.mutate(
         "placeBet",
-        "id title action { id status title }",
+        "id title hypothesis action { id status title }",
         keyResultId=kr,
         actionId=idea["id"],
         title="Guided onboarding",
@@ -60,6 +60,7 @@ async def test_an_idea_becomes_a_bet(api: Api) -> None:
         expectedImpact=10,
     )
     assert bet["action"] == {"id": idea["id"], "status": "BET", "title": "Guided onboarding"}
+    assert bet["hypothesis"] == idea["hypothesis"]  # the idea's, as the bet gave none
     again = await api.data(
         "query($id: ID!) { action(id: $id) { status bet { id } } }", id=idea["id"]
     )

@@ -42,6 +42,11 @@ BOUNDED = {
     "Person.ownedKeyResults": "a person's key results: a few a cycle",
     "Person.ownedBets": "a person's bets: a few a cycle",
     "Person.checkInsDue": "a person's key results of the open cycles, at most",
+    # Actions (issue 15): across the organisation they are the actions connection.
+    "KeyResult.actions": "one key result's backlog within its one cycle, in the team's order",
+    "Action.collaborations": "offers from other teams, one live offer per team",
+    "Bet.collaborators": "its action's accepted offers, one per team",
+    "Portfolio.suggestedOrder": "one team's estimated ideas in one cycle",
 }
 # Reports computed for one cycle, sized by it: their lists are the report.
 REPORTS = {

@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 
 import anyio
 
+from domain.model.action import action_of_bet
 from domain.model.base import Stamp
 from domain.model.bet import Bet
 from domain.model.objective import Objective, key_result_id
@@ -104,9 +105,10 @@ def store_extremes(api: Api, objective_id: str, team: str, cycle: str) -> str:
     portfolio = app.repository.get(Portfolio.id_for(team, cycle))
     bets = []
     for kr, stake, impact in ((wide, HUGE, TINY), (wide, HUGE, HUGE), (light, HUGE, -HUGE)):
+        bet_id = uuid4()
         bet = Bet._create(
             Bet.BetPlaced,
-            id=uuid4(),
+            id=bet_id,
             actor=stamp.actor,
             timestamp=stamp.at,
             key_result_id=kr,
@@ -120,6 +122,7 @@ def store_extremes(api: Api, objective_id: str, team: str, cycle: str) -> str:
             expected_impact=impact,
             owner_id=None,
             contributor_ids=[],
+            action_id=action_of_bet(bet_id),
         )
         portfolio.record(Portfolio.StakeCommitted, stamp, bet_id=str(bet.id), stake=stake)
         bets.append(bet)

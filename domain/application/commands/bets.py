@@ -25,7 +25,9 @@ class PlaceBet(Command):
     stake: Annotated[float, "What the team invests, in its stake unit; > 0, within its budget."]
     odds: Annotated[float, "The probability it succeeds, in (0, 1]."]
     expected_impact: Annotated[float, "The change in the key result's value if it succeeds."]
-    hypothesis: Annotated[str | None, "Why the team expects it to move the key result."] = None
+    hypothesis: Annotated[
+        str | None, "Why the team expects it to move the key result; left out, the idea's."
+    ] = None
     owner_id: Annotated[
         Id | None, "The person who owns it (active); left out: you, when you are a person."
     ] = None

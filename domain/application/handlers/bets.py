@@ -27,7 +27,9 @@ def place_bet(command: PlaceBet, uow: UnitOfWork) -> Saved:
         objective_id=str(objective.id),
         team_id=objective.team_id,
         cycle_id=objective.cycle_id,
-        **command.arguments("owner_id", "contributor_ids", "action_id"),
+        **command.arguments("owner_id", "contributor_ids", "action_id", "hypothesis"),
+        # A bet on an idea states the idea's hypothesis unless it gives its own.
+        hypothesis=action.hypothesis if command.hypothesis is None else command.hypothesis,
         **assignees(uow, command.owner_id, command.contributor_ids),
         action_id=str(action.id),
     )
