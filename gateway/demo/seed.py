@@ -733,15 +733,17 @@ class Demo:
                 c.DropAction(id=ideas[4], reason="Too big for this quarter; revisit in Q4."),
                 item.actor,
             )
+            plan = item.plan  # staked like the quarter's small bets, so no tangent
+            span = None if plan.start is None or plan.target is None else plan.target - plan.start
             with contextlib.suppress(BudgetExceeded):  # a team whose budget is spent
                 self.app.handle(
                     c.PlaceBet(
                         key_result_id=kr_id,
                         action_id=ideas[0],
                         title=IDEAS[0],
-                        stake=1,
-                        odds=0.7,
-                        expected_impact=1,
+                        stake=5,
+                        odds=0.5,
+                        expected_impact=1.0 if span is None else round(span * 0.3, 2),
                     ),
                     item.actor,
                 )
