@@ -10,7 +10,7 @@ it runs (locking, retrying, idempotency) is the bus's (``domain.application.bus`
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -57,6 +57,9 @@ class Okra(Application[UUID]):
         self.locks = KeyLocks()
         # Concurrent commands share transactions (see domain.application.group_commit).
         self.group = GroupCommit(self.save)
+        # A cycle's first and last day, by cycle id: they never change once it is opened
+        # (its id is its first name's), so a check-in's asOf is checked without a read.
+        self.cycle_days: dict[str, tuple[date, date]] = {}
 
     def construct_repository(self) -> OkraRepository:
         """eventsourcing's repository, configured as it configures it, replaying faster."""

@@ -91,6 +91,14 @@ async def test_tree_rules_are_refused(api: Api) -> None:
     assert "2026" in error["message"]
     await api.mutate("closeCycle", "id", id=year)
     assert (await api.mutate("archiveTeam", "status", id=platform))["status"] == "ARCHIVED"
+    # An archived team's objectives are not carried into a later cycle either.
+    planned = await api.data("{ objectives(status: ALL) { nodes { id } } }")
+    later = await api.year("2027")
+    error = await api.refuse(
+        "carryOverObjective", id=planned["objectives"]["nodes"][0]["id"], toCycleId=later
+    )
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
+    assert "archived" in error["message"]
 
 
 async def test_concurrent_moves_cannot_close_a_loop(api: Api) -> None:
