@@ -12,7 +12,7 @@ from domain.model.errors import InvalidInput
 from gateway.settings import Settings
 from tests.e2e.test_previous_release import ADMIN, open_previous_release
 from tests.support.api import Api, running
-from tests.support.processes import okra, store_args
+from tests.support.processes import okra, spawn, store_args
 
 
 async def names(api: Api, query: str) -> list[str]:
@@ -290,3 +290,16 @@ async def test_numbers_and_dates_out_of_bounds_are_refused(api: Api) -> None:
             "query($at: DateTime!) { objectivesAsOf(asOf: $at) { totalCount } }", at=moment
         )
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "asOf"}
+
+
+async def test_the_command_line_finds_teams_by_their_new_name(api: Api) -> None:
+    """`okra token create --team` and `okra people import` name teams: renamed, by the
+    new name (ignoring case), and no longer by the old one."""
+    team = await api.team("Customer Success")
+    await api.mutate("renameTeam", "id", id=team, name="Customer Experience")
+    store = store_args(api.backend.settings)
+    made = okra("token", "create", "--user", "cx", "--team", "customer experience", *store)
+    assert made.stdout.startswith("okra_")
+    old = spawn("token", "create", "--user", "cs", "--team", "Customer Success", *store)
+    assert old.wait(timeout=60) != 0
+    assert "no team with id or name" in old.output()
