@@ -27,11 +27,13 @@ from domain.application.repository import OkraRepository
 from domain.application.transcodings import TRANSCODINGS
 from domain.model import rules
 from domain.model.base import Stamp
+from domain.model.calendar import Calendar
 from domain.model.cycle import Cycle
 from domain.model.directory import PeopleDirectory
 from domain.model.objective import Objective
 from domain.model.portfolio import Portfolio
 from domain.model.topics import register_moved_modules
+from domain.model.tree import TeamTree
 
 
 def utc_now() -> datetime:
@@ -48,6 +50,8 @@ class Okra(Application[UUID]):
         Cycle: 100,
         Portfolio: 100,
         PeopleDirectory: 100,  # every email change of the organisation's people
+        TeamTree: 100,  # every team's creation, rename, move and archive
+        Calendar: 100,  # every cycle's opening, rename and cancellation
     }
 
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:
