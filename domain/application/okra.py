@@ -10,7 +10,7 @@ it runs (locking, retrying, idempotency) is the bus's (``domain.application.bus`
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -28,11 +28,13 @@ from domain.application.secrets import SecretBox
 from domain.application.transcodings import TRANSCODINGS
 from domain.model import rules
 from domain.model.base import Stamp
+from domain.model.calendar import Calendar
 from domain.model.cycle import Cycle
 from domain.model.directory import PeopleDirectory
 from domain.model.objective import Objective
 from domain.model.portfolio import Portfolio
 from domain.model.topics import register_moved_modules
+from domain.model.tree import TeamTree
 
 
 def utc_now() -> datetime:
@@ -49,6 +51,8 @@ class Okra(Application[UUID]):
         Cycle: 100,
         Portfolio: 100,
         PeopleDirectory: 100,  # every email change of the organisation's people
+        TeamTree: 100,  # every team's creation, rename, move and archive
+        Calendar: 100,  # every cycle's opening, rename and cancellation
     }
 
     def __init__(self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now) -> None:
@@ -60,6 +64,9 @@ class Okra(Application[UUID]):
         self.locks = KeyLocks()
         # Concurrent commands share transactions (see domain.application.group_commit).
         self.group = GroupCommit(self.save)
+        # A cycle's first and last day, by cycle id: they never change once it is opened
+        # (its id is its first name's), so a check-in's asOf is checked without a read.
+        self.cycle_days: dict[str, tuple[date, date]] = {}
 
     def construct_repository(self) -> OkraRepository:
         """eventsourcing's repository, configured as it configures it, replaying faster."""

@@ -82,6 +82,17 @@ class Cycle(OkraAggregate):
         def apply(self, cycle: Cycle) -> None:
             cycle.name = self.name
 
+    class TeamWithdrawn(OkraAggregate.Event):
+        """A team was archived while the cycle was open: it plans nothing more here.
+        Recorded so that archiving collides with an objective being scheduled for the
+        team at the same moment (both write this stream)."""
+
+        edits_entity: ClassVar[bool] = False
+        team_id: str
+
+        def apply(self, cycle: Cycle) -> None:
+            pass
+
     class CycleCancelled(OkraAggregate.Event):
         def apply(self, cycle: Cycle) -> None:
             cycle.status = CycleStatus.CANCELLED
@@ -137,3 +148,6 @@ class Cycle(OkraAggregate):
                 "id", f"cycle {self.name} has objectives: only an empty cycle is cancelled"
             )
         self.record(self.CycleCancelled, stamp)
+
+    def withdraw(self, stamp: Stamp, team_id: UUID | str) -> None:
+        self.record(self.TeamWithdrawn, stamp, team_id=str(team_id))

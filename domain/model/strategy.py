@@ -38,6 +38,8 @@ def entries(names: Iterable[str], field: str) -> list[str]:
         trimmed = rules.clean(name, field).strip()
         if not 1 <= len(trimmed) <= ENTRY_MAX:
             raise InvalidInput(field, f"each entry must be 1–{ENTRY_MAX} characters after trimming")
+        if not rules.visible(trimmed):
+            raise InvalidInput(field, "each entry must contain a visible character")
         if trimmed.casefold() in seen:
             raise InvalidInput(field, f"{trimmed} is listed twice")
         seen.add(trimmed.casefold())

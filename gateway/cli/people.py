@@ -21,12 +21,10 @@ from rich.table import Table
 
 from domain.application.commands import ImportPeople
 from domain.application.commands.people import PersonRow
-from domain.application.okra import Okra
 from domain.model.errors import DomainError
 from domain.model.person import Person
-from domain.model.team import Team
 from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
-from gateway.cli.tokens import CLI_ACTOR, logged
+from gateway.cli.tokens import CLI_ACTOR, logged, team_names
 
 commands = typer.Typer(
     name="people", help="Import people from CSV and list them.", no_args_is_help=True
@@ -73,10 +71,6 @@ def read_rows(path: Path, teams: dict[str, str]) -> list[PersonRow]:
                 )
             )
     return rows
-
-
-def team_names(app: Okra) -> dict[str, str]:
-    return {str(e.originator_id): e.name for e in logged(app, Team.TeamCreated)}  # type: ignore[attr-defined]
 
 
 @commands.command("import")

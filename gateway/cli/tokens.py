@@ -49,8 +49,16 @@ def logged(app: Okra, *event_classes: type) -> list[object]:
         position = batch[-1].id
 
 
+def team_names(app: Okra) -> dict[str, str]:
+    """Every team's name by id, as it is now: renames (issue 14) included."""
+    return {
+        str(e.originator_id): e.name  # type: ignore[attr-defined]
+        for e in logged(app, Team.TeamCreated, Team.TeamRenamed)
+    }
+
+
 def team_ids(app: Okra, names_or_ids: list[str]) -> list[str]:
-    teams = {str(e.originator_id): e.name for e in logged(app, Team.TeamCreated)}  # type: ignore[attr-defined]
+    teams = team_names(app)
     by_name = {name.casefold(): team_id for team_id, name in teams.items()}
     resolved = []
     for wanted in names_or_ids:

@@ -323,3 +323,8 @@ def _(event: Cycle.CycleRenamed, before: Doc | None, after: Doc | None) -> list[
 @changes.register
 def _(event: Cycle.CycleCancelled, before: Doc | None, after: Doc | None) -> list[Change]:
     return [change("status", CycleStatus.OPEN, CycleStatus.CANCELLED)]
+
+
+@changes.register
+def _(event: Cycle.TeamWithdrawn, before: Doc | None, after: Doc | None) -> list[Change]:
+    return [change("team_id", event.team_id, None)]

@@ -12,7 +12,7 @@ from domain.model.errors import InvalidInput
 from gateway.settings import Settings
 from tests.e2e.test_previous_release import ADMIN, open_previous_release
 from tests.support.api import Api, running
-from tests.support.processes import okra, store_args
+from tests.support.processes import okra, spawn, store_args
 
 
 async def names(api: Api, query: str) -> list[str]:
@@ -91,6 +91,14 @@ async def test_tree_rules_are_refused(api: Api) -> None:
     assert "2026" in error["message"]
     await api.mutate("closeCycle", "id", id=year)
     assert (await api.mutate("archiveTeam", "status", id=platform))["status"] == "ARCHIVED"
+    # An archived team's objectives are not carried into a later cycle either.
+    planned = await api.data("{ objectives(status: ALL) { nodes { id } } }")
+    later = await api.year("2027")
+    error = await api.refuse(
+        "carryOverObjective", id=planned["objectives"]["nodes"][0]["id"], toCycleId=later
+    )
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
+    assert "archived" in error["message"]
 
 
 async def test_concurrent_moves_cannot_close_a_loop(api: Api) -> None:
@@ -224,3 +232,74 @@ async def test_a_previous_release_store_fills_the_tree_and_calendar(
         assert "2026-Q4" in error["message"]
     verified = okra("audit", "verify", *store_args(settings)).stdout
     assert verified.startswith("OK: ")
+
+
+async def test_names_of_invisible_characters_are_refused(api: Api) -> None:
+    """Zero-width spaces, byte-order marks and bidi controls show nothing (issue 14)."""
+    team = await api.team("Acme")
+    year = await api.year()
+    for operation, input, field in [
+        ("createObjective", {"cycleId": year, "teamId": team, "title": "\u2066\u2069"}, "title"),
+        ("addPerson", {"handle": "zed", "name": "\u200b \ufeff"}, "name"),
+        ("openCycle", {"name": "\u202a\u202c", "kind": "ANNUAL", "startsOn": "2030-01-01",
+                       "endsOn": "2030-12-31"}, "name"),
+        ("defineStrategyMap", {"values": ["Speed", "\u202e"]}, "values"),
+    ]:  # fmt: skip
+        error = await api.refuse(operation, **input)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}, input
+    # Visible text around them is kept as written.
+    made = await api.objective(year, team, "\u200bShip it")
+    assert made["title"] == "\u200bShip it"
+
+
+async def test_numbers_and_dates_out_of_bounds_are_refused(api: Api) -> None:
+    team = await api.team("Acme")
+    year = await api.year()
+    objective = await api.objective(year, team)
+    kr = await api.key_result(objective["id"])
+    head = api.backend.app.recorder.max_notification_id()
+    bet = {"keyResultId": kr["id"], "title": "Bet", "stake": 1, "odds": 0.5, "expectedImpact": 1}
+    for operation, input, field in [
+        ("recordCheckIn", {"keyResultId": kr["id"], "value": 1e308}, "value"),
+        ("recordCheckIn", {"keyResultId": kr["id"], "value": -1.5e12}, "value"),
+        ("recordCheckIn", {"keyResultId": kr["id"], "value": 1, "asOf": "2019-06-01"}, "asOf"),
+        ("recordCheckIn", {"keyResultId": kr["id"], "value": 1, "asOf": "1969-12-31"}, "asOf"),
+        ("addKeyResult", {"objectiveId": objective["id"], "title": "Big", "startValue": 0,
+                          "targetValue": 2e12}, "targetValue"),
+        ("placeBet", {**bet, "stake": 1e308}, "stake"),
+        ("placeBet", {**bet, "stake": 5e-10}, "stake"),
+        ("placeBet", {**bet, "odds": 1e-10}, "odds"),
+        ("placeBet", {**bet, "expectedImpact": 0}, "expectedImpact"),
+        ("placeBet", {**bet, "expectedImpact": -1e-12}, "expectedImpact"),
+        ("setStakeBudget", {"teamId": team, "cycleId": year, "budget": 1e13}, "budget"),
+        ("openCycle", {"name": "Ancient", "kind": "ANNUAL", "startsOn": "1969-01-01",
+                       "endsOn": "1969-12-31"}, "startsOn"),
+        ("openCycle", {"name": "Far", "kind": "ANNUAL", "startsOn": "2199-01-01",
+                       "endsOn": "2200-01-01"}, "endsOn"),
+    ]:  # fmt: skip
+        error = await api.refuse(operation, **input)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}, input
+    assert api.backend.app.recorder.max_notification_id() == head, "a refusal stored something"
+    # The bounds themselves are allowed.
+    placed = await api.bet(kr["id"], stake=1e-9, odds=1e-9, expectedImpact=-1e12)
+    assert placed["stake"] == 1e-9
+    checked = await api.check_in(kr["id"], value=1e12, asOf="2026-01-01")
+    assert checked["currentValue"] == 1e12
+    for moment in ("1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z"):
+        error = await api.error(
+            "query($at: DateTime!) { objectivesAsOf(asOf: $at) { totalCount } }", at=moment
+        )
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "asOf"}
+
+
+async def test_the_command_line_finds_teams_by_their_new_name(api: Api) -> None:
+    """`okra token create --team` and `okra people import` name teams: renamed, by the
+    new name (ignoring case), and no longer by the old one."""
+    team = await api.team("Customer Success")
+    await api.mutate("renameTeam", "id", id=team, name="Customer Experience")
+    store = store_args(api.backend.settings)
+    made = okra("token", "create", "--user", "cx", "--team", "customer experience", *store)
+    assert made.stdout.startswith("okra_")
+    old = spawn("token", "create", "--user", "cs", "--team", "Customer Success", *store)
+    assert old.wait(timeout=60) != 0
+    assert "no team with id or name" in old.output()

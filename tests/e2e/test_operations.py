@@ -58,14 +58,19 @@ def metric(metrics: str, name: str) -> float:
 
 async def test_readiness_fails_when_the_views_lag_past_the_bound(settings: Settings) -> None:
     # No projector: what is appended stays unprojected, as behind a stalled projector.
+    # Each write below is one event (a new team is more: its place in the team tree).
     lagging = settings.model_copy(update={"projector": False, "ready_max_lag": 1})
     async with running(lagging) as api:
         assert (await api.client.get("/readyz")).json()["status"] == "ready"
         app = api.backend.app
-        await anyio.to_thread.run_sync(lambda: app.handle(c.CreateTeam(name="One"), "tests"))
+        await anyio.to_thread.run_sync(
+            lambda: app.handle(c.AddPerson(handle="one", name="One"), "tests")
+        )
         within = await api.client.get("/readyz")
         assert within.status_code == 200 and within.json()["lag"] == 1
-        await anyio.to_thread.run_sync(lambda: app.handle(c.CreateTeam(name="Two"), "tests"))
+        await anyio.to_thread.run_sync(
+            lambda: app.handle(c.AddPerson(handle="two", name="Two"), "tests")
+        )
         behind = await api.client.get("/readyz")
         assert behind.status_code == 503
         assert behind.json() == {"status": "lagging", "position": 0, "lag": 2}
@@ -81,7 +86,9 @@ async def test_readiness_fails_when_the_views_stop_moving(settings: Settings) ->
     stuck = settings.model_copy(update={"projector": False, "ready_max_stall": 0.5})
     async with running(stuck) as api:
         app = api.backend.app
-        await anyio.to_thread.run_sync(lambda: app.handle(c.CreateTeam(name="One"), "tests"))
+        await anyio.to_thread.run_sync(
+            lambda: app.handle(c.AddPerson(handle="one", name="One"), "tests")
+        )
         assert (await api.client.get("/readyz")).json()["status"] == "ready"  # just appended
         await anyio.sleep(0.7)
         stalled = await api.client.get("/readyz")

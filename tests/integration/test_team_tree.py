@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -56,6 +57,46 @@ def test_two_gateways_moving_teams_at_once_close_no_loop(settings: Settings) -> 
             assert len(refused) == 1 and refused[0].field == "parent_id", outcomes
             parents = {team: load(first, team).parent_id for team in (a, b)}
             assert not (parents[a] == b and parents[b] == a), "a loop"
+    finally:
+        first.close()
+        second.close()
+
+
+def attempt(start: threading.Barrier, app: Okra, command: c.Command) -> Any:
+    start.wait()
+    try:
+        return app.handle(command, "tests")
+    except InvalidInput as refused:
+        return refused
+
+
+def test_archiving_a_team_races_an_objective_for_it_and_one_loses(settings: Settings) -> None:
+    """archiveTeam records in every open cycle, so an objective scheduled for the team at
+    that moment collides with it: either the team is archived and no objective came, or
+    the objective came and the archive is refused."""
+    first, second = make_app(settings), make_app(settings)
+    try:
+        year = first.handle(
+            c.OpenCycle(
+                name="2026", kind="ANNUAL", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+            ),
+            "tests",
+        ).id
+        for round in range(ROUNDS):
+            team = first.handle(c.CreateTeam(name=f"T{round}"), "tests").id
+            start = threading.Barrier(2)
+            with ThreadPoolExecutor(2) as pool:
+                archived = pool.submit(attempt, start, first, c.ArchiveTeam(id=team))
+                planned = pool.submit(
+                    attempt,
+                    start,
+                    second,
+                    c.CreateObjective(cycle_id=year, team_id=team, title="X"),
+                )
+                outcomes = [archived.result(), planned.result()]
+            refused = [o for o in outcomes if isinstance(o, InvalidInput)]
+            assert len(refused) == 1, outcomes
+            assert refused[0].field in ("id", "team_id"), outcomes
     finally:
         first.close()
         second.close()

@@ -39,7 +39,7 @@ def record_check_in(command: RecordCheckIn, uow: UnitOfWork) -> Saved:
         command.key_result_id, "key_result_id", owners_may=True
     )
     if command.as_of is not None:
-        in_cycle(uow.load(Cycle, objective.cycle_id, "key_result_id"), command.as_of)
+        in_cycle(uow, objective.cycle_id, command.as_of)
     objective.record_check_in(uow.stamp, key_result.id, **command.arguments("key_result_id"))
     return uow.commit(key_result.id, objective)
 
@@ -51,12 +51,16 @@ def regrade_key_result(command: RegradeKeyResult, uow: UnitOfWork) -> Saved:
     return uow.commit(key_result.id, objective)
 
 
-def in_cycle(cycle: Cycle, as_of: date) -> None:
+def in_cycle(uow: UnitOfWork, cycle_id: str, as_of: date) -> None:
     """A check-in dated on purpose lies within its cycle's days (a 2019 check-in on a
-    2026 quarter is a typo). Left out, asOf is today, a real moment, and is let be."""
-    if not cycle.starts_on <= as_of <= cycle.ends_on:
+    2026 quarter is a typo). Left out, asOf is today, a real moment, and is let be.
+    The days are read once per process: they never change."""
+    days = uow.app.cycle_days.get(cycle_id)
+    if days is None:
+        cycle = uow.load(Cycle, cycle_id, "key_result_id")
+        days = uow.app.cycle_days[cycle_id] = (cycle.starts_on, cycle.ends_on)
+    first, last = days
+    if not first <= as_of <= last:
         raise InvalidInput(
-            "as_of",
-            f"must lie within the cycle {cycle.name} "
-            f"({cycle.starts_on.isoformat()} – {cycle.ends_on.isoformat()})",
+            "as_of", f"must lie within its cycle's days ({first.isoformat()} – {last.isoformat()})"
         )

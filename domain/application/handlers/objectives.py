@@ -105,6 +105,7 @@ def carry_over_objective(command: CarryOverObjective, uow: UnitOfWork) -> Saved:
         )
     if not target.is_open:
         raise CycleClosed(target.name)
+    uow.load(Team, source.team_id, "id").check_active("id")  # an archived team plans nothing
     successor = Objective.carry_over(
         uow.stamp,
         source,

@@ -108,12 +108,17 @@ def archive_team(command: ArchiveTeam, uow: UnitOfWork) -> Saved:
     if below:
         names = ", ".join(sorted(tree.teams[t]["name"] for t in below))
         raise InvalidInput("id", f"teams below it are active: {names}")
-    for cycle in open_cycles(uow):
+    cycles = open_cycles(uow)
+    for cycle in cycles:
         if str(team.id) in cycle.team_ids:
             raise InvalidInput("id", f"the team has objectives in the open cycle {cycle.name}")
     team.archive(uow.stamp, expected_version=command.expected_version)
     tree.place(uow.stamp, team.id, team.name, team.parent_id, archived=True)
-    return uow.commit(team.id, team, tree)
+    # Each open cycle records it: an objective scheduled for the team at the same moment
+    # collides on the cycle's stream, and whichever retries sees the other.
+    for cycle in cycles:
+        cycle.withdraw(uow.stamp, team.id)
+    return uow.commit(team.id, team, tree, *cycles)
 
 
 def open_cycles(uow: UnitOfWork) -> list[Cycle]:
