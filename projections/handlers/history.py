@@ -153,6 +153,8 @@ def _(event: Objective.CheckInRecorded, before: Doc | None, after: Doc | None) -
         ),
         change("as_of", old.get("as_of"), event.as_of),
     ]
+    if event.done_milestones is not None:
+        found.append(change("done_milestones", old.get("done_milestones"), event.done_milestones))
     if event.confidence is not None or old.get("confidence") is not None:
         found.append(change("confidence", old.get("confidence"), event.confidence))
     return found

@@ -50,3 +50,19 @@ async def test_impacts_are_added_per_unit_and_in_progress_points(api: Api) -> No
     retro = data["retrospective"]["organisation"]["bets"]
     assert retro["realisedImpactByUnit"] == portfolio["realisedImpactByUnit"]
     assert retro["realisedProgress"] == 0.45
+
+
+async def test_stakes_and_what_is_left_have_no_float_noise(api: Api) -> None:
+    team, year = await api.team("Acme"), await api.year(str(date.today().year))
+    objective = (await api.objective(year, team, "Grow"))["id"]
+    kr = await api.key_result(objective)
+    await api.mutate("setStakeBudget", "teamId", teamId=team, cycleId=year, budget=1)
+    for stake in (0.2, 0.7):
+        await api.bet(kr["id"], stake=stake)
+    data = await api.data(
+        "query($t: ID!, $c: ID!) { portfolio(teamId: $t, cycleId: $c) { id staked available } }",
+        t=team,
+        c=year,
+    )
+    # 1 − 0.9 is 0.09999999999999998 in floats
+    assert data["portfolio"]["staked"] == 0.9 and data["portfolio"]["available"] == 0.1

@@ -45,13 +45,13 @@ class PortfolioFields:
     @staticmethod
     def fields_of(team_id: str, cycle_id: str, doc: Doc | None, bets: list[Doc]) -> dict[str, Any]:
         budget = doc["budget"] if doc else None
-        staked = finite(doc["staked"]) if doc else 0.0
+        staked = rounded(finite(doc["staked"])) if doc else 0.0
         return dict(
             team_id=strawberry.ID(team_id),
             cycle_id=strawberry.ID(cycle_id),
             budget=budget,
             staked=staked,
-            available=None if budget is None else finite(budget - staked),
+            available=None if budget is None else rounded(finite(budget - staked)),
             version=doc["version"] if doc else 0,
             bet_docs=bets,
         )
