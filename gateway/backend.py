@@ -115,7 +115,8 @@ class Backend:
         self.feed = ChangeFeed(self.app, self.watch)
         self.outbound = Outbound(allow_private=self.settings.webhook_allow_private)
         self.deliveries = self._delivery_store()
-        await self.deliveries.open()
+        head = await anyio.to_thread.run_sync(self.app.recorder.max_notification_id)
+        await self.deliveries.open(start=head or 0)
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._follow_tracking)
