@@ -143,8 +143,15 @@ class Backend:
         return SQLiteDeliveryStore(str(self.settings.views_path))
 
     async def _dispatch(self, dispatcher: Dispatcher) -> None:
+        """Send webhooks for as long as the process runs: a fault of the dispatcher is
+        logged and it starts again, it never ends the gateway."""
         with anyio.CancelScope() as self._dispatching:
-            await dispatcher.run()
+            while True:
+                try:
+                    await dispatcher.run()
+                except Exception:
+                    log.exception("the webhook dispatcher failed; restarting it")
+                    await asyncio.sleep(self.settings.poll_interval)
 
     def stop_dispatcher(self) -> None:
         """Stop sending webhooks at once, as a killed process would (the tests' kill)."""
