@@ -121,7 +121,8 @@ class Backend:
         self.feed = ChangeFeed(self.app, self.watch)
         self.outbound = Outbound(allow_private=self.settings.webhook_allow_private)
         self.deliveries = self._delivery_store()
-        await self.deliveries.open()
+        head = await anyio.to_thread.run_sync(self.app.recorder.max_notification_id)
+        await self.deliveries.open(start=head or 0)
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(self._follow_tracking)
@@ -151,8 +152,15 @@ class Backend:
         return SQLiteDeliveryStore(str(self.settings.views_path))
 
     async def _dispatch(self, dispatcher: Dispatcher) -> None:
+        """Send webhooks for as long as the process runs: a fault of the dispatcher is
+        logged and it starts again, it never ends the gateway."""
         with anyio.CancelScope() as self._dispatching:
-            await dispatcher.run()
+            while True:
+                try:
+                    await dispatcher.run()
+                except Exception:
+                    log.exception("the webhook dispatcher failed; restarting it")
+                    await asyncio.sleep(self.settings.poll_interval)
 
     def stop_dispatcher(self) -> None:
         """Stop sending webhooks at once, as a killed process would (the tests' kill)."""

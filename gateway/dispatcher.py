@@ -170,18 +170,23 @@ class Dispatcher:
             tasks.start_soon(self._send)
 
     async def _follow(self) -> None:
+        # Every database call inside the try: a database that restarts must not end the
+        # dispatcher (and the gateway with it), only pause it.
         while True:
+            waited_for: int | None = None
             try:
                 if await self.enqueue() > 0:
                     continue
+                waited_for = await self.deliveries.position() + 1
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("enqueueing webhook deliveries failed; retrying")
+            if waited_for is None:
+                await asyncio.sleep(self.poll_interval)
+                continue
             with contextlib.suppress(TimeoutError):
-                await self.watch.wait_for(
-                    await self.deliveries.position() + 1, seconds=self.poll_interval
-                )
+                await self.watch.wait_for(waited_for, seconds=self.poll_interval)
 
     async def _send(self) -> None:
         while True:

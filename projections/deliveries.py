@@ -125,7 +125,7 @@ def _schema(float_type: str) -> list[str]:
 
 
 _INIT = [
-    (f"INSERT INTO {TRACKING} (name, position) VALUES ($1, 0) ON CONFLICT DO NOTHING", "tracking"),
+    (f"INSERT INTO {TRACKING} (name, position) VALUES ($1, $2) ON CONFLICT DO NOTHING", "tracking"),
     (f"INSERT INTO {KEYS} (name, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING", "key"),
 ]
 _ADVANCE = f"UPDATE {TRACKING} SET position = $1 WHERE name = $2 AND position = $3"
@@ -152,7 +152,10 @@ class DeliveryStore(ABC):
     """The dispatcher's tables in the views' database (see the module's docstring)."""
 
     @abstractmethod
-    async def open(self) -> None: ...
+    async def open(self, start: int = 0) -> None:
+        """Create the tables if missing; a new tracking row starts at ``start`` (the log's
+        head: a store imported from elsewhere, or from a release without webhooks, does
+        not send its whole past to the webhooks it holds)."""
 
     @abstractmethod
     async def close(self) -> None: ...
@@ -254,7 +257,7 @@ class SQLiteDeliveryStore(DeliveryStore):
             raise RuntimeError("the delivery store is not open")
         return self._conn
 
-    async def open(self) -> None:
+    async def open(self, start: int = 0) -> None:
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=0.02
         )
@@ -262,7 +265,7 @@ class SQLiteDeliveryStore(DeliveryStore):
         async with _Transaction(self.conn) as conn:
             for statement in _schema("double precision"):
                 conn.execute(statement)
-            conn.execute(_qmarks(_INIT[0][0]), (DISPATCHER,))
+            conn.execute(_qmarks(_INIT[0][0]), (DISPATCHER, start))
             conn.execute(_qmarks(_INIT[1][0]), ("signing", secrets.token_urlsafe(32)))
 
     async def close(self) -> None:
@@ -298,14 +301,14 @@ class PostgresDeliveryStore(DeliveryStore):
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def open(self) -> None:
+    async def open(self, start: int = 0) -> None:
         from projections.postgres import DDL_LOCK
 
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)
             for statement in _schema("double precision"):
                 await conn.execute(statement)
-            await conn.execute(_INIT[0][0], DISPATCHER)
+            await conn.execute(_INIT[0][0], DISPATCHER, start)
             await conn.execute(_INIT[1][0], "signing", secrets.token_urlsafe(32))
 
     async def close(self) -> None:

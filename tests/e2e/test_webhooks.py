@@ -17,6 +17,7 @@ import pytest
 
 from domain.application import commands as c
 from gateway.settings import Settings
+from projections.deliveries import DISPATCHER, TRACKING
 from tests.support.api import Api
 from tests.support.clock import Clock, clocked
 from tests.support.processes import Gateway
@@ -445,3 +446,18 @@ async def test_a_gateway_killed_mid_send_loses_nothing_and_the_next_resends_with
     assert set(ids) == {d["id"] for d in nodes}, "lost or invented a delivery"
     assert sorted(ids.count(i) for i in set(ids)) == [1, 1, 1, 2, 2, 2, 2, 2]
     assert all(r.verified for r in receiver.received)
+
+
+async def test_a_dispatcher_without_a_position_starts_at_the_newest_event(hooked: Api) -> None:
+    """A store imported from elsewhere (or from a release before webhooks) has events but
+    no dispatcher position: its webhooks are not sent the whole past."""
+    api = hooked
+    await api.team("Platform")
+    head = api.backend.app.recorder.max_notification_id() or 0
+    store = api.backend.deliveries
+    api.backend.stop_dispatcher()
+    await store._fetch(f"DELETE FROM {TRACKING} WHERE name = $1 RETURNING name", DISPATCHER)
+    await store.open(start=head)
+    assert await store.position() == head
+    await store.open(start=0)  # an existing position is kept
+    assert await store.position() == head
