@@ -196,7 +196,7 @@ async def test_a_check_in_of_the_previous_release_is_retracted(
 
 
 PORTFOLIO = """query($team: ID!, $cycle: ID!) { portfolio(teamId: $team, cycleId: $cycle) {
-    staked bets { id status learning } } }"""
+    staked bets { id status learning action { status } } } }"""
 
 
 async def test_a_key_result_removed_frees_its_stakes_and_stays_in_history(api: Api) -> None:
@@ -229,14 +229,16 @@ async def test_a_key_result_removed_frees_its_stakes_and_stays_in_history(api: A
         "id": objective, "score": 0.8, "keyResults": [{"id": keep}],
         "bets": [{"id": kept_bet["id"]}],
     }  # fmt: skip
-    # One save: the removal, the bet withdrawn, its stake released.
-    assert api.backend.app.recorder.max_notification_id() == head + 3
+    # One save: the removal, the bet withdrawn (and its action), its stake released.
+    assert api.backend.app.recorder.max_notification_id() == head + 4
     stakes = (await api.data(PORTFOLIO, team=team, cycle=year))["portfolio"]
     assert stakes["staked"] == 3.0
     statuses = {b["id"]: (b["status"], b["learning"]) for b in stakes["bets"]}
     assert statuses[placed["id"]] == (
         "WITHDRAWN", "Its key result was removed: Added by mistake"
     )  # fmt: skip
+    actions = {b["id"]: b["action"]["status"] for b in stakes["bets"]}
+    assert actions == {placed["id"]: "WITHDRAWN", kept_bet["id"]: "BET"}
     assert statuses[kept_bet["id"]][0] == "PLACED"
     # The freed stake can be bet again within the budget.
     await api.bet(keep, stake=4)

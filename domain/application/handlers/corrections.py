@@ -10,6 +10,7 @@ from domain.application.commands import CorrectCheckIn, RemoveKeyResult, Retract
 from domain.application.repository import replay
 from domain.application.unit import UnitOfWork
 from domain.model import rules
+from domain.model.action import Action
 from domain.model.base import OkraAggregate
 from domain.model.bet import Bet, BetOutcome, BetStatus
 from domain.model.check_ins import key_result_of
@@ -76,4 +77,8 @@ def _withdraw_bets(
         )
         stakes.release(uow.stamp, bet.id)
         changed.append(bet)
+        action = uow.find(Action, bet.action_id)  # None: a bet from before actions
+        if action is not None:
+            action.resolve(uow.stamp, bet.status)
+            changed.append(action)
     return [*changed, stakes] if changed else []
