@@ -43,6 +43,7 @@ from standardwebhooks.webhooks import Webhook as Signer
 from domain.application.okra import Okra
 from domain.model.base import BOOKKEEPING, OkraAggregate
 from domain.model.event_types import event_type, matches
+from domain.model.notice import Notice, webhook_recipients
 from domain.model.webhook import Webhook, delivery_id
 from gateway.outbound import Outbound, Refused
 from projections.deliveries import (
@@ -72,7 +73,9 @@ CLAIM = 20  # deliveries sent at once
 USER_AGENT = "OKRA-Webhooks/1"
 # Access plumbing, never delivered: idempotency records, the cascade and email registers.
 UNDELIVERED = frozenset({"IdempotentRequest", "CascadeRegister", "PeopleDirectory"})
-SECRET_FIELDS = frozenset({"hash"})  # an API token's hash stays home
+# Never delivered: an API token's hash, a data source's sealed secret (also inside an
+# update's ``changes``), the e-mail address a notice was sent to.
+SECRET_FIELDS = frozenset({"hash", "sealed_secret", "address"})
 
 
 def secret_of(key: str, webhook_id: str, generation: int) -> str:
@@ -123,6 +126,28 @@ class Entity:
     id: str
     team_id: str | None
     title: str | None
+    # Another team the event concerns (a collaboration offered by one team on another's
+    # action): a webhook of either team receives it.
+    other_team_id: str | None = None
+
+
+def data_of(event: OkraAggregate.Event) -> dict[str, Any] | None:
+    """What a delivery says of the event (camelCase, JSON values, no secrets); None when
+    it is not to be delivered at all: a notice whose every recipient muted WEBHOOK."""
+    data = {
+        camel(name): plain(value)
+        for name, value in vars(event).items()
+        if name not in BOOKKEEPING and name not in SECRET_FIELDS
+    }
+    changes = data.get("changes")
+    if isinstance(changes, dict):
+        data["changes"] = {k: v for k, v in changes.items() if k not in SECRET_FIELDS}
+    if isinstance(event, Notice.Issued):
+        told = webhook_recipients(event.recipients)
+        if event.recipients and not told:
+            return None
+        data["recipients"] = [{camel(k): v for k, v in person.items()} for person in told]
+    return data
 
 
 class Dispatcher:
@@ -233,10 +258,16 @@ class Dispatcher:
             ]
             if not chosen:
                 continue
+            data = data_of(event)
+            if data is None:
+                continue
             entity = await self._entity(event)
             for webhook in chosen:
-                if await self._covers(webhook, entity.team_id):
-                    queued.append(self._delivery(webhook, position, kind, event, entity, now))
+                if await self._covers(webhook, entity.team_id) or (
+                    entity.other_team_id is not None
+                    and await self._covers(webhook, entity.other_team_id)
+                ):
+                    queued.append(self._delivery(webhook, position, kind, event, entity, data, now))
         try:
             await self.deliveries.enqueue(start, events[-1][0], queued, resets, now)
         except TrackingConflict:
@@ -254,17 +285,23 @@ class Dispatcher:
         doc: Doc | None = None
         if view is not None:
             doc = (await self.views.get(view, [entity_id])).get(entity_id)
-        team_id = getattr(event, "team_id", None) or (doc or {}).get("team_id")
+        named = getattr(event, "team_id", None)
+        team_id = (doc or {}).get("team_id") or named
         if aggregate == "Team":
             team_id = entity_id
+        other = str(named) if named and str(named) != str(team_id) else None
         title = (doc or {}).get("title") or (doc or {}).get("name")
         key_result_id = getattr(event, "key_result_id", None)
         if view is OBJECTIVES and key_result_id and doc is not None:
             rows = [k for k in doc.get("key_results", []) if k.get("id") == key_result_id]
             return Entity(
-                "KeyResult", str(key_result_id), team_id, rows[0].get("title") if rows else None
+                "KeyResult",
+                str(key_result_id),
+                team_id,
+                rows[0].get("title") if rows else None,
+                other,
             )
-        return Entity(aggregate, entity_id, str(team_id) if team_id else None, title)
+        return Entity(aggregate, entity_id, str(team_id) if team_id else None, title, other)
 
     async def _covers(self, webhook: Doc, team_id: str | None) -> bool:
         """Whether the webhook's team filter lets an event of that team through."""
@@ -290,13 +327,9 @@ class Dispatcher:
         kind: str,
         event: OkraAggregate.Event,
         entity: Entity,
+        data: dict[str, Any],
         now: datetime,
     ) -> Delivery:
-        data = {
-            camel(name): plain(value)
-            for name, value in vars(event).items()
-            if name not in BOOKKEEPING and name not in SECRET_FIELDS
-        }
         body = {
             "type": kind,
             "position": position,
@@ -424,6 +457,9 @@ def sign(secret: str, delivery: Delivery) -> dict[str, str]:
 
 def slack_text(body: dict[str, Any]) -> str:
     """A Slack/Mattermost message saying what happened, in one line or two."""
+    told = notice_text(body)
+    if told is not None:
+        return told
     entity = body["entity"]
     what = body["type"].split(".", 1)[1].replace("_", " ")
     named = f" “{entity['title']}”" if entity.get("title") else ""
@@ -434,3 +470,27 @@ def slack_text(body: dict[str, Any]) -> str:
     )
     line = f"*{what}*: {entity['type']}{named}, by {body['actor']}"
     return f"{line}\n{details[:1500]}" if details else line
+
+
+def notice_text(body: dict[str, Any]) -> str | None:
+    """A notice as a person would write it: what it is about and whom it is for, e.g.
+    "*Check-in due* for Sam (@sam): “First response” of “Answer fast” (Support) has had
+    no check-in for 8 days, …"; None for what is not a notice with a summary."""
+    data = body["data"]
+    summary = data.get("summary")
+    if not body["type"].startswith("notice.") or not isinstance(summary, str):
+        return None
+    head, _, rest = summary.partition(": ")
+    people = ", ".join(
+        f"{person.get('name') or person.get('handle')} (@{person.get('handle')})"
+        for person in data.get("recipients") or []
+    )
+    whom = f" for {people}" if people else ""
+    if not rest:
+        return _slack_escape(f"{summary}{whom}")
+    return f"*{_slack_escape(head)}*{_slack_escape(whom)}: {_slack_escape(rest)}"
+
+
+def _slack_escape(text: str) -> str:
+    """Slack's three control characters, escaped as its message format asks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -33,12 +34,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.model.base import Stamp
+from domain.model.data_source import BROKEN_AFTER, DataSource, SourceStatus
 from domain.model.notice import Notice, NoticeKind, NotificationChannel
 from gateway.backend import Backend
 from gateway.report.notices import Mail, render
 from gateway.settings import Settings
 from projections import notices
 from projections.lease import FileLease, Lease, PostgresLease
+from projections.views import DATA_SOURCES, OBJECTIVES
 
 log = logging.getLogger("okra.notices")
 ACTOR = "okra"  # who notices are recorded by: the organisation's own system
@@ -47,6 +50,7 @@ _EVENT = {
     NoticeKind.CHECK_IN_DUE: Notice.CheckInDue,
     NoticeKind.SILENCE_ESCALATED: Notice.SilenceEscalated,
     NoticeKind.DIGEST: Notice.DigestIssued,
+    NoticeKind.DATA_SOURCE_BROKEN: Notice.DataSourceBroken,
 }
 
 
@@ -85,6 +89,7 @@ class Notifier:
         store, limits = self.backend.store, self.settings.audit.thresholds()
         org = await notices.Organisation.read(store)
         found = await notices.silences_due(store, local.date(), limits, org)
+        found += await self.broken_sources(org)
         for team in org.teams.values():
             if notices.digest_due(team, local):
                 if unissued and await anyio.to_thread.run_sync(
@@ -106,6 +111,33 @@ class Notifier:
         before = Notice.id_for(NoticeKind.DIGEST, team_id, (today - timedelta(days=7)).isoformat())
         previous = await anyio.to_thread.run_sync(self._digest_of, before)
         return await notices.digest(store, team_id, today, limits, previous, org)
+
+    async def broken_sources(self, org: notices.Organisation) -> list[notices.Due]:
+        """A notice for each connected source that has failed ``BROKEN_AFTER`` times in
+        a row, about its current streak (read from the source itself: when it began)."""
+        store = self.backend.store
+        found: list[notices.Due] = []
+        for doc in await store.find(DATA_SOURCES, {"status": SourceStatus.CONNECTED}):
+            if (doc.get("failures") or 0) < BROKEN_AFTER:
+                continue
+            since = await anyio.to_thread.run_sync(self._failing_since, doc["id"])
+            if since is None:
+                continue
+            objective = (await store.get(OBJECTIVES, [doc["objective_id"]])).get(
+                doc["objective_id"]
+            )
+            due = notices.source_broken(org, doc, objective, since)
+            if due is not None:
+                found.append(due)
+        return found
+
+    def _failing_since(self, source_id: str) -> str | None:
+        try:
+            source: DataSource = self.backend.app.repository.get(UUID(source_id))
+        except AggregateNotFoundError:
+            return None
+        since: datetime | None = getattr(source, "failing_since", None)
+        return None if since is None else since.isoformat()
 
     def _digest_of(self, notice_id: Any) -> dict[str, Any] | None:
         try:

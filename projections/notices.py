@@ -300,3 +300,42 @@ async def digest(
         [recipient(p) for p in org.members(team_id)],
         {"digest": content},
     )
+
+
+# -- broken data sources -----------------------------------------------------------------
+
+
+def source_broken(
+    org: Organisation, source: Doc, objective: Doc | None, failing_since: str
+) -> Due | None:
+    """The notice that a key result's data source is broken (failed ``BROKEN_AFTER``
+    times in a row), to the key result's owner (else the objective's). One per streak:
+    its subject is the source and the moment the streak began, which the next
+    failures do not change and a successful run ends."""
+    if objective is None:
+        return None
+    rows = [k for k in objective["key_results"] if k["id"] == source["key_result_id"]]
+    if not rows:
+        return None
+    kr, team_id = rows[0], source["team_id"]
+    owners = org.active([kr.get("owner_id") or objective.get("owner_id")])
+    where = f"“{kr['title']}” of “{objective['title']}” ({org.name(team_id)})"
+    return Due(
+        NoticeKind.DATA_SOURCE_BROKEN,
+        f"{source['id']}@{failing_since}",
+        team_id,
+        date.fromisoformat(failing_since[:10]),
+        f"Data source broken: the {source['kind']} source of {where} has failed "
+        f"{source['failures']} times in a row; the last error: {source.get('last_error')}.",
+        [recipient(p) for p in owners],
+        {
+            "source_id": source["id"],
+            "source_kind": source["kind"],
+            "key_result_id": kr["id"],
+            "objective_id": objective["id"],
+            "title": kr["title"],
+            "failures": source["failures"],
+            "last_error": source.get("last_error"),
+            "failing_since": failing_since,
+        },
+    )

@@ -151,6 +151,7 @@ class DataSource(OkraAggregate):
         sealed_secret: str | None
         status: SourceStatus
         failures: int  # in a row, since the last successful run
+        failing_since: datetime | None  # when the current streak of failures began
         last_run_at: datetime | None
 
     class DataSourceConnected(OkraAggregate.Created):
@@ -172,6 +173,7 @@ class DataSource(OkraAggregate):
             source.kind = SourceKind(self.kind)
             source.status = SourceStatus.CONNECTED
             source.failures = 0
+            source.failing_since = None
             source.last_run_at = None
 
     class DataSourceReconnected(OkraAggregate.Event):
@@ -200,6 +202,7 @@ class DataSource(OkraAggregate):
             source.kind = SourceKind(self.kind)
             source.status = SourceStatus.CONNECTED
             source.failures = 0
+            source.failing_since = None
             source.last_run_at = None
 
     class DataSourceUpdated(OkraAggregate.Event):
@@ -224,6 +227,7 @@ class DataSource(OkraAggregate):
 
         def apply(self, source: DataSource) -> None:
             source.failures = 0
+            source.failing_since = None
             source.last_run_at = self.timestamp
 
     class DataSourceFailed(OkraAggregate.Event):
@@ -234,6 +238,8 @@ class DataSource(OkraAggregate):
         failures: int
 
         def apply(self, source: DataSource) -> None:
+            if self.failures == 1 or getattr(source, "failing_since", None) is None:
+                source.failing_since = self.timestamp  # a new streak begins
             source.failures = self.failures
             source.last_run_at = self.timestamp
 

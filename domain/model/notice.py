@@ -27,6 +27,7 @@ class NoticeKind(StrEnum):
     CHECK_IN_DUE = "CHECK_IN_DUE"  # to the owner, the day the cadence runs out
     SILENCE_ESCALATED = "SILENCE_ESCALATED"  # to the leads: 2× (team), 3× (parent team)
     DIGEST = "DIGEST"  # a team's week, to its members
+    DATA_SOURCE_BROKEN = "DATA_SOURCE_BROKEN"  # to the key result's owner, once per streak
 
 
 class NotificationChannel(StrEnum):
@@ -34,6 +35,18 @@ class NotificationChannel(StrEnum):
 
     EMAIL = "EMAIL"
     WEBHOOK = "WEBHOOK"
+
+
+def webhook_recipients(recipients: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Whom a notice delivered through webhooks tells: the recipients who have not muted
+    WEBHOOK, named by id, handle and name (their e-mail address stays home). Muting
+    WEBHOOK is therefore real: a receiver is never asked to tell that person, and a
+    notice whose every recipient muted it is not delivered at all."""
+    return [
+        {key: person.get(key) for key in ("person_id", "handle", "name")}
+        for person in recipients
+        if NotificationChannel.WEBHOOK in person.get("channels", ())
+    ]
 
 
 class Notice(OkraAggregate):
@@ -90,6 +103,20 @@ class Notice(OkraAggregate):
 
     class DigestIssued(Issued):
         digest: dict[str, Any]  # the week's figures (see projections.notices.digest)
+
+    class DataSourceBroken(Issued):
+        """A key result's data source failed ``failures`` times in a row (the audit's
+        BROKEN_DATA_SOURCE); one per streak of failures: the id names the source and
+        when the streak began (``failing_since``)."""
+
+        source_id: str
+        source_kind: str
+        key_result_id: str
+        objective_id: str
+        title: str
+        failures: int
+        last_error: str | None
+        failing_since: str
 
     class Sent(OkraAggregate.Event):
         channel: str

@@ -39,6 +39,8 @@ def render(notice: dict[str, Any]) -> Mail:
     kind = NoticeKind(notice["kind"])
     if kind == NoticeKind.DIGEST:
         return _digest(notice)
+    if kind == NoticeKind.DATA_SOURCE_BROKEN:
+        return _broken(notice)
     what = "Check-in due" if kind == NoticeKind.CHECK_IN_DUE else "Silent key result"
     subject = f"[OKRA] {what}: {notice['title']}"
     lines = [
@@ -56,6 +58,23 @@ def render(notice: dict[str, Any]) -> Mail:
         f"{notice['cadence_days']} days.</p></div>"
     )
     return Mail(subject, "\n".join(lines) + "\n", str(html))
+
+
+def _broken(notice: dict[str, Any]) -> Mail:
+    """A broken data source, to its key result's owner: what failed since when, and
+    what to do (fix the source, or check in by hand meanwhile)."""
+    subject = f"[OKRA] Data source broken: {notice['title']}"
+    since = f"Failing since {notice['failing_since'][:16].replace('T', ' ')} UTC."
+    advice = (
+        "Fix the source (updateDataSource) or check in by hand meanwhile; "
+        f'the source is tried again on its schedule (id "{notice["source_id"]}").'
+    )
+    text = [notice["summary"], "", since, advice]
+    html = Markup(
+        f'<div style="{STYLE}"><p><strong>Data source broken</strong></p>'
+        f"<p>{escape(notice['summary'])}</p><p>{escape(since)} {escape(advice)}</p></div>"
+    )
+    return Mail(subject, "\n".join(text) + "\n", str(html))
 
 
 def _digest(notice: dict[str, Any]) -> Mail:

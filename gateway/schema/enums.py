@@ -208,7 +208,8 @@ expose(
     NotificationChannel,
     "How reminders, escalations and digests reach a person.",
     EMAIL="E-mail, when OKRA_SMTP_URL is set and the person has an email address.",
-    WEBHOOK="The webhooks subscribed to notice.* events.",
+    WEBHOOK="The webhooks subscribed to notice.* events: a person who mutes it is left out "
+    "of their recipients, and a notice for nobody else is not delivered.",
 )
 expose(
     NoticeKind,
@@ -218,6 +219,8 @@ expose(
     SILENCE_ESCALATED="To the team's leads after 2 × the cadence without a check-in, to the "
     "parent team's leads after 3 ×.",
     DIGEST="A team's week, to its members, on the weekday and hour the team set.",
+    DATA_SOURCE_BROKEN="To a key result's owner, once per streak, when its data source has "
+    "failed 3 times in a row.",
 )
 
 __all__ = [
