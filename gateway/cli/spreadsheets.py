@@ -27,8 +27,7 @@ from domain.application.commands.plans import PlanRow
 from domain.model.cycle import Cycle
 from domain.model.errors import DomainError, InvalidInput
 from gateway.cli.options import DatabaseUrl, DataDir, Schema, open_app, settings_from
-from gateway.cli.people import team_names
-from gateway.cli.tokens import CLI_ACTOR
+from gateway.cli.tokens import CLI_ACTOR, team_names
 from gateway.export.delimited import delimited
 from gateway.export.plan import COLUMNS, BadPlan, read_plan
 from gateway.export.sheets import KEY_RESULTS, SHEET_NAMES, CycleExport, UnknownCycle, gather

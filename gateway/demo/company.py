@@ -77,21 +77,27 @@ BET_TITLES = [
     "Chaos-test the fleet every Friday",
     "Ship a guided setup",
 ]
-# Bets each betting team places, so that each bet can move its key result (a draw from
-# BET_TITLES picks among the team's, keeping the demo's random sequence as it was).
-TEAM_BET_TITLES = {
-    "Engineering": [
+# The bets placed on each key result, so that each bet can move the key result it is on
+# (a draw from BET_TITLES picks among them, keeping the demo's random sequence as it was).
+KEY_RESULT_BET_TITLES = {
+    "Incidents resolved by automated failover": [
         "Chaos-test the fleet every Friday",
         "Run a two-week spike",
+    ],
+    "Runbooks for the top incident types": [
         "Automate the top three runbooks",
+        "Pair with the on-call engineers",
     ],
-    "Platform": [
+    "Services with active-active failover": [
         "Chaos-test the fleet every Friday",
         "Run a two-week spike",
-        "Automate the failover drill",
     ],
-    "Sales": ["Offer a pilot discount", "Pair with the customer's ops lead"],
-    "Customer Success": ["Pair with the customer's ops lead", "Ship a guided setup"],
+    "Failover drill time": ["Automate the failover drill", "Chaos-test the fleet every Friday"],
+    "Qualified pipeline in the vertical": [
+        "Pair with the customer's ops lead",
+        "Run a two-week spike",
+    ],
+    "Paid pilots signed": ["Offer a pilot discount", "Pair with the customer's ops lead"],
 }
 VALUES = ("Customer obsession", "Safety first", "Frugality")
 LEARNINGS = {

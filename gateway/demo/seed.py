@@ -26,13 +26,13 @@ from gateway.demo.company import (
     CHAMPION,
     CONTRIBUTORS,
     IDEAS,
+    KEY_RESULT_BET_TITLES,
     LEARNINGS,
     LEAVER,
     MEMBERS,
     NAMES,
     PEOPLE,
     QUARTERS,
-    TEAM_BET_TITLES,
     VALUES,
     YEAR,
     Plan,
@@ -516,7 +516,7 @@ class Demo:
             bet_id = self.app.handle(
                 c.PlaceBet(
                     key_result_id=kr_id,
-                    title=self.bet_title(item.actor),
+                    title=self.bet_title(item.plan.title),
                     hypothesis="If we try this for two weeks, the key result moves measurably.",
                     stake=self.rng.choice([5, 8, 10, 12]),
                     odds=self.rng.choice([0.3, 0.5, 0.6, 0.8]),
@@ -538,11 +538,10 @@ class Demo:
             )
         return bets
 
-    def bet_title(self, actor: Principal) -> str:
-        """A bet the acting team's lead would place on its own key result."""
+    def bet_title(self, key_result_title: str) -> str:
+        """A bet that can move that key result."""
         draw = BET_TITLES.index(self.rng.choice(BET_TITLES))
-        team = next(t for t, lead in PEOPLE.items() if lead == actor.user)
-        titles = TEAM_BET_TITLES[team]
+        titles = KEY_RESULT_BET_TITLES.get(key_result_title, ["Run a two-week spike"])
         return titles[draw % len(titles)]
 
     def check_ins(

@@ -30,13 +30,13 @@ def earlier(days: int) -> str:
 
 
 async def measured(api: Api) -> dict[str, Any]:
-    """A metric key result checked in three times, the last one a typo (1e308)."""
+    """A metric key result checked in three times, the last one a typo (1e12, the largest number a check-in takes)."""
     team, year = await api.team("Acme"), await api.year(str(TODAY.year))
     objective = (await api.objective(year, team, "Grow"))["id"]
     kr = (await api.key_result(objective, "NPS", startValue=20, targetValue=50))["id"]
     await api.check_in(kr, value=26, confidence=0.5, asOf=earlier(14))
     await api.check_in(kr, value=35, confidence=0.6, asOf=earlier(7))
-    typo = await api.check_in(kr, value=1e308, confidence=0.9, asOf=earlier(1))
+    typo = await api.check_in(kr, value=1e12, confidence=0.9, asOf=earlier(1))
     return {"objective": objective, "kr": kr, "typo": typo}
 
 
@@ -65,16 +65,16 @@ async def test_a_retracted_check_in_stops_counting_and_stays_in_history(api: Api
     before = datetime.now().astimezone()
     head = api.backend.app.recorder.max_notification_id()
     answer = await api.mutate(
-        "retractCheckIn", KR, checkInId=typo_id, reason="Typed 1e308 by accident"
+        "retractCheckIn", KR, checkInId=typo_id, reason="Typed 1e12 by accident"
     )
     assert api.backend.app.recorder.max_notification_id() == head + 1  # one event
     # The key result falls back to the latest remaining check-in.
     assert answer["currentValue"] == 35.0 and answer["asOf"] == earlier(7)
     assert answer["confidence"] == 0.6 and answer["score"] == 0.5
     retracted = answer["checkIns"]["nodes"][0]
-    assert retracted["id"] == typo_id and retracted["value"] == 1e308
+    assert retracted["id"] == typo_id and retracted["value"] == 1e12
     assert retracted["retracted"] is True
-    assert retracted["retractionReason"] == "Typed 1e308 by accident"
+    assert retracted["retractionReason"] == "Typed 1e12 by accident"
     assert retracted["retractedBy"] == "admin" and retracted["correctedBy"] is None
     objective = await api.data(
         "query($id: ID!) { objective(id: $id) { score } }", id=ids["objective"]
@@ -89,9 +89,9 @@ async def test_a_retracted_check_in_stops_counting_and_stays_in_history(api: Api
         id=ids["kr"],
     )
     (entry,) = trail["auditTrail"]["nodes"]
-    assert entry["reason"] == "Typed 1e308 by accident" and entry["actor"] == "admin"
+    assert entry["reason"] == "Typed 1e12 by accident" and entry["actor"] == "admin"
     assert {"field": "checkInId", "from": typo_id, "to": None} in entry["changes"]
-    assert {"field": "value", "from": 1e308, "to": 35.0} in entry["changes"]
+    assert {"field": "value", "from": 1e12, "to": 35.0} in entry["changes"]
 
     # Time travel before the retraction shows the check-in as it was, counting.
     past = await api.data(
@@ -102,7 +102,7 @@ async def test_a_retracted_check_in_stops_counting_and_stays_in_history(api: Api
         at=(before - timedelta(milliseconds=1)).isoformat(),
     )
     then = past["keyResultAsOf"]
-    assert then["currentValue"] == 1e308
+    assert then["currentValue"] == 1e12
     assert then["checkIns"]["nodes"][0] == {
         "entityId": typo_id, "retracted": False, "retractionReason": None
     }  # fmt: skip
@@ -153,6 +153,9 @@ async def test_corrections_need_a_reason_and_a_known_check_in(api: Api) -> None:
     assert error["extensions"]["field"] == "reason"
     error = await api.refuse("correctCheckIn", checkInId=typo_id, milestonesDone=1, reason="x")
     assert error["extensions"]["field"] == "milestonesDone"
+    # A correction is held to the rules of a check-in: its asOf inside its cycle's days.
+    error = await api.refuse("correctCheckIn", checkInId=typo_id, asOf="2019-03-01", reason="x")
+    assert error["extensions"]["field"] == "asOf" and "cycle" in error["message"]
     for unknown in (f"{ids['kr']}@999", f"{ids['kr']}@2", "nonsense", f"{ids['objective']}.9@3"):
         error = await api.refuse("retractCheckIn", checkInId=unknown, reason="x")
         assert error["extensions"]["code"] == "NOT_FOUND", unknown

@@ -7,6 +7,7 @@ the key result or of its objective.
 from __future__ import annotations
 
 from domain.application.commands import CorrectCheckIn, RemoveKeyResult, RetractCheckIn, Saved
+from domain.application.handlers.key_results import in_cycle
 from domain.application.repository import replay
 from domain.application.unit import UnitOfWork
 from domain.model import rules
@@ -27,6 +28,8 @@ def retract_check_in(command: RetractCheckIn, uow: UnitOfWork) -> Saved:
 
 def correct_check_in(command: CorrectCheckIn, uow: UnitOfWork) -> Saved:
     objective, key_result = _measured(uow, command.check_in_id)
+    if command.as_of is not None:
+        in_cycle(uow, objective.cycle_id, command.as_of)
     objective.correct_check_in(uow.stamp, **command.arguments())
     return uow.commit(key_result.id, objective)
 
