@@ -30,7 +30,8 @@ def earlier(days: int) -> str:
 
 
 async def measured(api: Api) -> dict[str, Any]:
-    """A metric key result checked in three times, the last one a typo (1e12, the largest number a check-in takes)."""
+    """A metric key result checked in three times, the last a typo (1e12, the most a
+    check-in takes)."""
     team, year = await api.team("Acme"), await api.year(str(TODAY.year))
     objective = (await api.objective(year, team, "Grow"))["id"]
     kr = (await api.key_result(objective, "NPS", startValue=20, targetValue=50))["id"]
