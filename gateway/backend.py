@@ -102,6 +102,7 @@ class Backend:
         self.feed: ChangeFeed
         self.outbound: Outbound  # requests to URLs people give (webhooks, data sources)
         self.deliveries: DeliveryStore  # webhook deliveries (issue 16)
+        self.dispatch_views: ViewStore  # the views as the webhook dispatcher reads them
         self.dispatcher: Dispatcher | None = None
         self._dispatching: anyio.CancelScope | None = None  # made in the event loop
         self.metrics = Metrics()
@@ -120,7 +121,7 @@ class Backend:
         self.watch.advance(await self.store.position())
         self.feed = ChangeFeed(self.app, self.watch)
         self.outbound = Outbound(allow_private=self.settings.webhook_allow_private)
-        self.deliveries = self._delivery_store()
+        self.dispatch_views, self.deliveries = await self._delivery_stores()
         head = await anyio.to_thread.run_sync(self.app.recorder.max_notification_id)
         await self.deliveries.open(start=head or 0)
         try:
@@ -141,15 +142,24 @@ class Backend:
                 tasks.cancel_scope.cancel()
         finally:
             await self.deliveries.close()
+            await self.dispatch_views.close()
             await self.outbound.aclose()
             self.heavy.close()
             await self.store.close()
             self.app.close()
 
-    def _delivery_store(self) -> DeliveryStore:
-        if isinstance(self.store, PostgresViewStore):
-            return PostgresDeliveryStore(self.store.pool)
-        return SQLiteDeliveryStore(str(self.settings.views_path))
+    async def _delivery_stores(self) -> tuple[ViewStore, DeliveryStore]:
+        """The webhook dispatcher's connections, its own (a few): its reads never queue
+        behind requests', nor count among them."""
+        if self.settings.database_url:
+            shared = PostgresViewStore(
+                self.settings.database_url, self.settings.database_schema, pool_size=3
+            )
+            await shared.open()
+            return shared, PostgresDeliveryStore(shared.pool)
+        own = SQLiteViewStore(self.settings.views_path)
+        await own.open()
+        return own, SQLiteDeliveryStore(str(self.settings.views_path))
 
     async def _dispatch(self, dispatcher: Dispatcher) -> None:
         """Send webhooks for as long as the process runs: a fault of the dispatcher is
@@ -171,7 +181,7 @@ class Backend:
         """A webhook dispatcher of this process (the tests make more, to kill one)."""
         return Dispatcher(
             self.app,
-            self.store,
+            self.dispatch_views,
             self.deliveries,
             self.outbound,
             self.watch,

@@ -68,7 +68,12 @@ class PostgresViewStore(ViewStore):
     doc_type = "jsonb"
 
     def __init__(
-        self, dsn: str, schema: str = "public", suffix: str = "", pool: asyncpg.Pool | None = None
+        self,
+        dsn: str,
+        schema: str = "public",
+        suffix: str = "",
+        pool: asyncpg.Pool | None = None,
+        pool_size: int = 10,
     ) -> None:
         super().__init__(suffix)
         self.dsn = dsn
@@ -76,6 +81,7 @@ class PostgresViewStore(ViewStore):
         self.channel = views_channel(schema)
         self._pool = pool
         self._owns_pool = pool is None
+        self.pool_size = pool_size
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -85,7 +91,7 @@ class PostgresViewStore(ViewStore):
 
     async def open(self) -> None:
         if self._pool is None:
-            self._pool = await create_pool(self.dsn, self.schema)
+            self._pool = await create_pool(self.dsn, self.schema, max_size=self.pool_size)
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", DDL_LOCK)
             for statement in self.create_statements():
