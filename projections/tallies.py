@@ -73,10 +73,9 @@ def tally(
     left out here, as ``retrospective.gather`` does; ``check_ins``: those that count).
 
     Realised impacts are kept as (key result, impact) pairs and the row keeps the
-    measures of its own key results: a bet may be on another team's key result, so
-    the units and progress points are resolved when the rows of the whole cycle are
-    merged (:func:`retrospective`), and a change to one team's key result never makes
-    another team's row stale."""
+    measures of those of its key results that its bets are on (a bet is its key
+    result's team's); units and progress points are resolved when the rows are merged
+    (:func:`retrospective`), over the measures of every row of the cycle."""
     live = sorted((o for o in objectives if not retro.archived(o)), key=lambda o: o["pos"])
     facts = retro.CycleFacts(cycle, live, list(bets), check_ins, {team_id: stake_unit})
     rows = retro.key_results_of(live)
@@ -108,6 +107,7 @@ def tally(
         if bet["status"] != "WITHDRAWN":
             stakes.setdefault(stake_unit, []).append(bet["stake"])
     statuses = [b["status"] for b in bets]
+    betted = {b["key_result_id"] for b in bets}
     return {
         "id": row_id(cycle["id"], team_id),
         "cycle_id": cycle["id"],
@@ -141,7 +141,9 @@ def tally(
         },
         "funnel": dict(sorted(Counter(a["status"] for a in actions).items())),
         "measures": {
-            kr_id: [measure.unit, measure.span] for kr_id, measure in impact.measures(live).items()
+            kr_id: [measure.unit, measure.span]
+            for kr_id, measure in impact.measures(live).items()
+            if kr_id in betted
         },
         "calibration": _squares(retro.forecasts(facts, rows)),
         "carried_over": [
