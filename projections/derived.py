@@ -22,12 +22,14 @@ from typing import Any, cast
 from domain.model.cycle import CycleStatus
 from domain.model.objective import objective_of
 from projections import audit, tallies
-from projections.documents import Batch, Doc
+from projections.documents import Batch, Doc, counting
 from projections.store import Between, ViewStore, Where
 from projections.views import (
+    ACTIONS,
     BETS,
     CHECK_INS,
     CYCLES,
+    DATA_SOURCES,
     OBJECTIVES,
     PEOPLE,
     STRATEGY_MAPS,
@@ -101,19 +103,27 @@ async def _team_rows(reader: Overlay, cycle: Doc, team_ids: set[str] | None) -> 
         where["team_id"] = sorted(team_ids)
     objectives = await reader.find(OBJECTIVES, where)
     bets = await reader.find(BETS, where)
+    actions = await reader.find(ACTIONS, where)
     if team_ids is None:
-        team_ids = {o["team_id"] for o in objectives} | {b["team_id"] for b in bets}
+        team_ids = (
+            {o["team_id"] for o in objectives}
+            | {b["team_id"] for b in bets}
+            | {a["team_id"] for a in actions}
+        )
     check_ins: dict[str, list[Doc]] = {}
     if cycle["status"] == CycleStatus.CLOSED:
         ids = [kr["id"] for o in objectives for kr in o["key_results"]]
-        for check_in in await reader.find(CHECK_INS, {"key_result_id": ids}) if ids else []:
+        found = await reader.find(CHECK_INS, {"key_result_id": ids}) if ids else []
+        for check_in in counting(found):  # retracted and corrected ones do not count
             check_ins.setdefault(check_in["key_result_id"], []).append(check_in)
     teams = await reader.get(TEAMS, team_ids)
-    by_team: dict[str, tuple[list[Doc], list[Doc]]] = {t: ([], []) for t in team_ids}
+    by_team: dict[str, tuple[list[Doc], list[Doc], list[Doc]]] = {t: ([], [], []) for t in team_ids}
     for objective in objectives:
         by_team[objective["team_id"]][0].append(objective)
     for bet in bets:
         by_team[bet["team_id"]][1].append(bet)
+    for action in actions:
+        by_team[action["team_id"]][2].append(action)
     return [
         tallies.tally(
             cycle,
@@ -122,8 +132,9 @@ async def _team_rows(reader: Overlay, cycle: Doc, team_ids: set[str] | None) -> 
             theirs,
             check_ins,
             teams[team_id]["stake_unit"] if team_id in teams else "",
+            ideas,
         )
-        for team_id, (mine, theirs) in by_team.items()
+        for team_id, (mine, theirs, ideas) in by_team.items()
     ]
 
 
@@ -140,23 +151,36 @@ async def derive(store: ViewStore, batch: Batch) -> None:
     reader = Overlay(store, batch)
     dirty = batch.dirty
     pairs: set[tuple[str, str]] = set()
-    for view in (OBJECTIVES, BETS):
+    for view in (OBJECTIVES, BETS, ACTIONS):
         pairs.update((d["cycle_id"], d["team_id"]) for d in dirty.get(view.name, {}).values())
-    objectives = batch.docs.get(OBJECTIVES.name, {})
-    for check_in in dirty.get(CHECK_INS.name, {}).values():
-        objective = objectives.get(check_in.get("objective_id") or "")
+    # A check-in (recorded, retracted or corrected) counts in its objective's row, even
+    # when its objective's document did not change (an older check-in retracted).
+    wanted = {c.get("objective_id") or "" for c in dirty.get(CHECK_INS.name, {}).values()}
+    wanted.discard("")
+    loaded = batch.docs.get(OBJECTIVES.name, {})
+    missing = wanted - set(loaded)
+    found = await reader.get(OBJECTIVES, missing) if missing else {}
+    for objective_id in wanted:
+        objective = loaded.get(objective_id) or found.get(objective_id)
         if objective is not None:
             pairs.add((objective["cycle_id"], objective["team_id"]))
+    sources = dirty.get(DATA_SOURCES.name, {})
     whole = set(dirty.get(CYCLES.name, {}))
     changed_teams = sorted(dirty.get(TEAMS.name, {}))
     if changed_teams:
         rows = await reader.find(TALLIES, {"team_id": changed_teams})
         pairs.update((r["cycle_id"], r["team_id"]) for r in rows)
     cycle_ids = whole | {c for c, _ in pairs}
-    if not (cycle_ids or changed_teams or dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name)):
+    if not (
+        cycle_ids
+        or changed_teams
+        or sources
+        or dirty.get(PEOPLE.name)
+        or dirty.get(STRATEGY_MAPS.name)
+    ):
         return
     # Closed cycles whose findings may have changed.
-    judged = set(cycle_ids)
+    judged = set(cycle_ids) | {d["cycle_id"] for d in sources.values() if d.get("cycle_id")}
     parents = {
         str(parent)
         for objective in dirty.get(OBJECTIVES.name, {}).values()

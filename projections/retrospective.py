@@ -76,7 +76,11 @@ class ActionFunnel:
 
 
 def action_funnel(actions: Iterable[Doc]) -> ActionFunnel:
-    tally = Counter(a["status"] for a in actions)
+    return funnel_of(Counter(a["status"] for a in actions))
+
+
+def funnel_of(tally: Counter[str]) -> ActionFunnel:
+    """The funnel from the number of actions in each status (the tallies keep those)."""
     return ActionFunnel(
         proposed=sum(tally.values()),
         ideas=tally["IDEA"],

@@ -21,6 +21,7 @@ organisation's agrees with the from-scratch one to the last rounding digit but o
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 from domain.model.cycle import CycleStatus
 from domain.model.objective import ObjectiveKind
 from domain.model.scoring import EXPECTED_GRADE, ScoreBand, band
-from projections import audit, strategy
+from projections import audit, impact, strategy
 from projections import retrospective as retro
 from projections.documents import Doc
 from projections.numbers import total
@@ -66,9 +67,15 @@ def tally(
     bets: Sequence[Doc],
     check_ins: dict[str, list[Doc]],
     stake_unit: str,
+    actions: Sequence[Doc] = (),
 ) -> Doc:
     """The row of one team in one cycle, from its documents (archived objectives are
-    left out here, as ``retrospective.gather`` does)."""
+    left out here, as ``retrospective.gather`` does; ``check_ins``: those that count).
+
+    Realised impacts are kept as (key result, impact) pairs and the row keeps the
+    measures of those of its key results that its bets are on (a bet is its key
+    result's team's); units and progress points are resolved when the rows are merged
+    (:func:`retrospective`), over the measures of every row of the cycle."""
     live = sorted((o for o in objectives if not retro.archived(o)), key=lambda o: o["pos"])
     facts = retro.CycleFacts(cycle, live, list(bets), check_ins, {team_id: stake_unit})
     rows = retro.key_results_of(live)
@@ -100,6 +107,7 @@ def tally(
         if bet["status"] != "WITHDRAWN":
             stakes.setdefault(stake_unit, []).append(bet["stake"])
     statuses = [b["status"] for b in bets]
+    betted = {b["key_result_id"] for b in bets}
     return {
         "id": row_id(cycle["id"], team_id),
         "cycle_id": cycle["id"],
@@ -125,6 +133,17 @@ def tally(
                 for b in bets
                 if b["status"] in ("VALIDATED", "INVALIDATED")
             ],
+            "realised": [
+                [b["key_result_id"], b["actual_impact"]]
+                for b in bets
+                if b["status"] in ("VALIDATED", "INVALIDATED") and b["actual_impact"] is not None
+            ],
+        },
+        "funnel": dict(sorted(Counter(a["status"] for a in actions).items())),
+        "measures": {
+            kr_id: [measure.unit, measure.span]
+            for kr_id, measure in impact.measures(live).items()
+            if kr_id in betted
         },
         "calibration": _squares(retro.forecasts(facts, rows)),
         "carried_over": [
@@ -176,7 +195,16 @@ def _brier(parts: Iterable[Sequence[float]]) -> retro.Calibration:
     return retro.Calibration(brier, count, key_results)
 
 
-def _bets(rows: Sequence[Doc]) -> retro.BetSummary:
+def measures_of(rows: Iterable[Doc]) -> dict[str, impact.Measure]:
+    """The measures of every key result of a cycle, from all its team rows."""
+    return {
+        kr_id: impact.Measure(unit, span)
+        for row in rows
+        for kr_id, (unit, span) in row["measures"].items()
+    }
+
+
+def _bets(rows: Sequence[Doc], measures: dict[str, impact.Measure]) -> retro.BetSummary:
     stakes: dict[str, list[float]] = {}
     for row in rows:
         for unit, amounts in row["bets"]["stakes"].items():
@@ -193,6 +221,11 @@ def _bets(rows: Sequence[Doc]) -> retro.BetSummary:
         open=count("open"),
         stake_spent={unit: round(total(amounts), 6) for unit, amounts in sorted(stakes.items())},
         realised_impact=round(total(i for row in rows for i in row["bets"]["impacts"]), 6),
+        realised=impact.Impacts.of(
+            ((kr_id, amount) for row in rows for kr_id, amount in row["bets"]["realised"]),
+            measures,
+        ),
+        funnel=retro.funnel_of(sum((Counter(row["funnel"]) for row in rows), Counter())),
     )
 
 
@@ -208,8 +241,10 @@ def scorecard(
     rows: Sequence[Doc],
     compared: Sequence[Doc] | None,
     findings: dict[str, dict[str, int]] | None,
+    measures: dict[str, impact.Measure],
 ) -> retro.Scorecard:
-    """One scorecard from the rows of its scope (one team's, or every team's)."""
+    """One scorecard from the rows of its scope (one team's, or every team's);
+    ``measures``: of every key result of the cycle."""
     grades = [g for row in rows for g in row["grades"]]
     average = retro._mean(grades)
     before = retro._mean(g for row in compared for g in row["grades"]) if compared else None
@@ -240,7 +275,7 @@ def scorecard(
             if aspirational is None
             else retro._round(aspirational - EXPECTED_GRADE["ASPIRATIONAL"])
         ),
-        bets=_bets(rows),
+        bets=_bets(rows, measures),
         calibration=_brier(row["calibration"] for row in rows),
         carried_over=[retro.CarriedOver(*entry[1:]) for entry in carried],
         carried_forward=sum(int(row["carried_forward"]) for row in rows),
@@ -287,6 +322,7 @@ def retrospective(
         findings = {}
     team_rows = [r for r in rows if r["team_id"]]
     earlier = None if compared is None else [r for r in compared if r["team_id"]]
+    measures = measures_of(team_rows)
 
     def compared_of(team_id: str) -> list[Doc] | None:
         return None if compared is None else [before[team_id]] if team_id in before else []
@@ -294,8 +330,11 @@ def retrospective(
     return retro.Retrospective(
         cycle_id=cycle["id"],
         compared_with_id=compared_with,
-        organisation=scorecard(None, team_rows, earlier, findings),
-        teams=[scorecard(r["team_id"], [r], compared_of(r["team_id"]), findings) for r in teams],
+        organisation=scorecard(None, team_rows, earlier, findings, measures),
+        teams=[
+            scorecard(r["team_id"], [r], compared_of(r["team_id"]), findings, measures)
+            for r in teams
+        ],
         people=_people(teams),
     )
 

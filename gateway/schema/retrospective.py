@@ -3,7 +3,9 @@ they are, for the organisation and each team."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import strawberry
 
@@ -207,11 +209,15 @@ class Scorecard:
         "kind, zeros included); null for an open cycle."
     )
     team_id: strawberry.Private[str | None]
+    # The team, loaded with every other scorecard's by the query (see ``_teams``): a
+    # synchronous field keeps the ~950 scorecards out of asyncio (one awaitable each).
+    loaded_team: strawberry.Private[Team | None] = None
 
     @classmethod
-    def of(cls, card: retro.Scorecard) -> Scorecard:
+    def of(cls, card: retro.Scorecard, team: Team | None = None) -> Scorecard:
         return cls(
             team_id=card.team_id,
+            loaded_team=team,
             objective_count=card.objectives,
             key_result_count=card.key_results,
             average_grade=card.average_grade,
@@ -243,8 +249,8 @@ class Scorecard:
         )
 
     @strawberry.field(description="The team; null for the organisation as a whole.")
-    async def team(self, info: Info) -> Team | None:
-        return await loading.team(info, self.team_id)
+    def team(self) -> Team | None:
+        return self.loaded_team
 
 
 @strawberry.type(description="A cycle's results, compared with an earlier cycle's.")
@@ -290,13 +296,33 @@ async def retrospective(info: Info, cycle_id: str, compare_with: str | None) -> 
     )
     cycle = await loading.cycle(info, cycle_id)
     assert cycle is not None
+    teams = await _teams(info, [card.team_id for card in result.teams])
     return Retrospective(
         cycle=cycle,
         compared_with=await loading.cycle(info, compare_with),
         organisation=Scorecard.of(result.organisation),
-        teams=[Scorecard.of(card) for card in result.teams],
+        teams=[Scorecard.of(card, teams.get(card.team_id or "")) for card in result.teams],
         people=[PersonScorecard.of(card) for card in result.people],
     )
+
+
+def _asks_for(selections: Iterable[Any], name: str) -> bool:
+    """Whether a field called ``name`` is selected anywhere in these selections
+    (fragments included: strawberry gives their selections too)."""
+    for selection in selections:
+        if getattr(selection, "name", None) == name and not hasattr(selection, "type_condition"):
+            return True
+        if _asks_for(getattr(selection, "selections", ()), name):
+            return True
+    return False
+
+
+async def _teams(info: Info, team_ids: list[str | None]) -> dict[str, Team]:
+    """The scorecards' teams in one batch, when the query asks for a team at all."""
+    if not _asks_for(info.selected_fields, "team"):
+        return {}
+    found = await asyncio.gather(*(loading.team(info, team_id) for team_id in team_ids))
+    return {str(t): team for t, team in zip(team_ids, found, strict=True) if team is not None}
 
 
 async def _findings(info: Info, cycle: Doc, rows: list[Doc]) -> dict[str, dict[str, int]] | None:

@@ -203,6 +203,26 @@ async def test_the_first_quarter_has_nothing_to_compare_with(api: Api) -> None:
     assert org["calibration"]["brierScore"] == pytest.approx((0.01 + 0.64 + 0.16) / 3, abs=1e-6)
 
 
+async def test_teams_come_through_fragments_aliases_and_not_at_all(api: Api) -> None:
+    """The query loads the scorecards' teams once when any selection asks for one."""
+    ids = await two_quarters(api)
+    query = """
+    query($cycle: ID!) {
+      retrospective(cycleId: $cycle) {
+        organisation { who: team { name } }
+        teams { ...Card }
+      }
+    }
+    fragment Card on Scorecard { ... on Scorecard { squad: team { name } } objectiveCount }
+    """
+    data = (await api.data(query, cycle=ids["q1"]))["retrospective"]
+    assert data["organisation"]["who"] is None
+    assert [t["squad"]["name"] for t in data["teams"]] == ["Sales", "Eng"]
+    bare = "query($cycle: ID!) { retrospective(cycleId: $cycle) { teams { objectiveCount } } }"
+    counts = (await api.data(bare, cycle=ids["q1"]))["retrospective"]["teams"]
+    assert [t["objectiveCount"] for t in counts] == [1, 1]
+
+
 async def test_arguments_are_checked(api: Api) -> None:
     ids = await two_quarters(api)
     for variables, code, field in [

@@ -4,7 +4,10 @@ Random command sequences (seeded, so a failure replays) build organisations on b
 stores: teams with stake units, quarters, objectives committed or aspirational with
 owners, cascades, key results with weights or milestones, check-ins with and without
 confidence, bets placed, resolved and withdrawn, archives, carry-overs, closes and
-regrades, owners reassigned and deactivated. After every few steps and at the end,
+regrades, owners reassigned and deactivated; check-ins retracted and corrected, key
+results removed and their targets and units moved, actions proposed, dropped and bet
+on (each round ends with those, so no later event refreshes the rows they touch: per
+unit impacts, progress points and the actions funnel). After every few steps and at the end,
 every figure of every cycle's retrospective from the tallies is held to
 ``projections.retrospective`` over the documents (the oracle); then a rebuild must
 produce the very same rows.
@@ -127,6 +130,9 @@ class Program:
         self.bets: list[str] = []
         self.people: list[str] = []
         self.milestones: set[str] = set()  # key results measured by milestones
+        self.owner_of: dict[str, str] = {}  # key result id -> its objective's id
+        self.actions: list[str] = []
+        self.starts_of: dict[str, date] = {}  # objective id -> its quarter's first day
         self.closing = False  # whether steps may close a quarter
 
     def run(self, command: Any) -> Any:
@@ -198,8 +204,104 @@ class Program:
     def tags(self, name: str) -> list[str]:
         return self.rng.sample(self.map[name], self.rng.randint(0, len(self.map[name])))
 
+    def as_of(self, kr: str) -> date:
+        """A day mostly within the key result's quarter (else often refused)."""
+        starts = self.starts_of.get(self.owner_of.get(kr, ""))
+        if starts is None or self.rng.random() < 0.2:
+            return date(YEAR, self.rng.randint(1, 9), self.rng.randint(1, 28))
+        return date(YEAR, starts.month + self.rng.randint(0, 2), self.rng.randint(1, 28))
+
+    def objective_of(self, kr: str) -> Any:
+        return self.app.repository.get(UUID(self.owner_of[kr]))
+
+    def check_in(self) -> str | None:
+        """A check-in recorded earlier (any: retracted ones are refused)."""
+        kr = self.pick([k for k in self.key_results if k in self.owner_of])
+        if kr is None:
+            return None
+        found = [i for i in self.objective_of(kr).check_ins if i.startswith(kr)]
+        return self.pick(found)
+
+    def correct(self) -> None:
+        """This round's commands: retract and correct check-ins, remove key results,
+        move targets, propose, drop and bet on actions."""
+        rng = self.rng
+        roll = rng.random()
+        kr = self.pick(self.key_results)
+        if kr is None:
+            return
+        if roll < 0.2:
+            check_in = self.check_in()
+            if check_in:
+                self.run(c.RetractCheckIn(check_in_id=check_in, reason="typo"))
+        elif roll < 0.4:
+            check_in = self.check_in()
+            if check_in:
+                by_milestones = check_in.startswith(tuple(self.milestones))
+                self.run(
+                    c.CorrectCheckIn(
+                        check_in_id=check_in,
+                        reason="wrong unit",
+                        value=None if by_milestones else rng.choice([1.0, 7.0, -3.0]),
+                        milestones_done=rng.choice([0, 2]) if by_milestones else None,
+                        confidence=rng.choice([None, 0.2, 0.8]),
+                    )
+                )
+        elif roll < 0.45:
+            if kr in self.owner_of:
+                version = self.objective_of(kr).key_results[kr].version
+                if self.run(c.RemoveKeyResult(id=kr, reason="wrong", expected_version=version)):
+                    self.key_results.remove(kr)
+        elif roll < 0.6:
+            if kr not in self.milestones:
+                self.run(
+                    c.UpdateKeyResult(
+                        id=kr,
+                        expected_version=None,  # type: ignore[arg-type]
+                        target_value=rng.choice([8.0, -2.0, 20.0]),
+                        unit=rng.choice([None, "k$", "users"]),
+                        reason="re-planned",
+                    )
+                )
+        elif roll < 0.8:
+            estimates = rng.random() < 0.5
+            saved = self.run(
+                c.ProposeAction(
+                    key_result_id=kr,
+                    title="idea",
+                    key=rng.random() < 0.5,
+                    stake=2.0 if estimates else None,
+                    odds=0.5 if estimates else None,
+                    expected_impact=1.0 if estimates else None,
+                )
+            )
+            if saved:
+                self.actions.append(saved.id)
+        elif roll < 0.9:
+            action = self.pick(self.actions)
+            if action:
+                self.run(c.DropAction(id=action, reason="not now"))
+        else:
+            action = self.pick(self.actions)
+            if action:
+                saved = self.run(
+                    c.PlaceBet(
+                        key_result_id=kr,
+                        title="from an idea",
+                        stake=rng.choice([1.0, 3.0]),
+                        odds=0.5,
+                        expected_impact=2.0,
+                        action_id=action,
+                    )
+                )
+                if saved:
+                    self.bets.append(saved.id)
+
     def step(self) -> None:
         rng = self.rng
+        if self.key_results and rng.random() < 0.2:
+            self.correct()
+            return
         roll = rng.random()
         kr = self.pick(self.key_results)
         if roll < 0.08 or not self.teams:
@@ -224,6 +326,7 @@ class Program:
             )
             if saved:
                 self.objectives.append(saved.id)
+                self.starts_of[saved.id] = dict(self.quarters)[cycle]
         elif roll < 0.45 or not self.key_results:
             objective = rng.choice(self.objectives)
             shape: dict[str, Any] = (
@@ -242,6 +345,7 @@ class Program:
             )
             if saved:
                 self.key_results.append(saved.id)
+                self.owner_of[saved.id] = objective
                 if "milestones" in shape:
                     self.milestones.add(saved.id)
         elif roll < 0.70:
@@ -253,7 +357,7 @@ class Program:
                     value=None if by_milestones else rng.choice([0.0, 2.0, 5.0, 10.0, 12.0, -5.0]),
                     milestones_done=rng.choice([0, 1, 3]) if by_milestones else None,
                     confidence=rng.choice([None, 0.1, 0.45, 0.9, 1.0]),
-                    as_of=date(YEAR, rng.randint(1, 9), rng.randint(1, 28)),
+                    as_of=self.as_of(kr),
                 )
             )
         elif roll < 0.80:
@@ -325,8 +429,14 @@ async def test_tallies_equal_the_retrospective_from_scratch(
     program.setup()
     store = api.backend.store
     for round_ in range(4):
-        for _ in range(60):
+        for _ in range(90):
             program.step()
+        for objective in program.rng.sample(program.objectives, 2):
+            program.run(c.CarryOverObjective(id=objective, to_cycle_id=program.quarters[-1][0]))
+        for _ in range(8):  # last, so that no later event refreshes the rows they touch
+            program.correct()
+        await program.settle()
+        await check_every_cycle(store)
         if round_ == 2:  # close the first quarter midway, so later steps touch a closed one
             program.run(c.CloseCycle(id=program.quarters[0][0]))
             program.closing = True
@@ -344,6 +454,9 @@ async def test_tallies_equal_the_retrospective_from_scratch(
     assert sum(card.calibration.forecasts for card in cards) > 0
     assert any(card.findings for card in cards)
     assert sum(card.bets.validated + card.bets.withdrawn for card in cards) > 0
+    assert any(card.bets.realised.progress for card in cards)
+    assert sum(card.bets.funnel.dropped for card in cards) > 0
+    assert sum(card.bets.funnel.ideas for card in cards) > 0
     assert any(card.carried_over for card in cards)
     assert sum(len(r.people) for r in checked) > 0
     assert await check_strategy(store, [c for c, _ in program.quarters]) > 0
