@@ -214,22 +214,31 @@ class DeliveryStore(ABC):
         rows = await self._fetch(f"{_SELECT} WHERE id = $1", delivery_id)
         return Delivery.of(rows[0]) if rows else None
 
-    async def page(self, webhook_id: str, before: int | None, limit: int) -> list[Delivery]:
-        """A webhook's deliveries, newest first, older than log position ``before``."""
-        if before is None:
-            rows = await self._fetch(
-                f"{_SELECT} WHERE webhook_id = $1 ORDER BY position DESC LIMIT $2",
-                webhook_id,
-                limit,
-            )
-        else:
-            rows = await self._fetch(
-                f"{_SELECT} WHERE webhook_id = $1 AND position < $2 ORDER BY position DESC "
-                "LIMIT $3",
-                webhook_id,
-                before,
-                limit,
-            )
+    async def page(
+        self,
+        webhook_id: str,
+        before: int | None,
+        limit: int,
+        *,
+        after: int | None = None,
+        oldest_first: bool = False,
+    ) -> list[Delivery]:
+        """A webhook's deliveries between log positions (older than ``before``, newer
+        than ``after``), newest first; ``oldest_first`` reads the range from its other end
+        (a page asked for with ``last``)."""
+        where: list[str] = ["webhook_id = $1"]
+        params: list[Any] = [webhook_id]
+        for bound, op in ((before, "<"), (after, ">")):
+            if bound is not None:
+                params.append(bound)
+                where.append(f"position {op} ${len(params)}")
+        params.append(limit)
+        order = "ASC" if oldest_first else "DESC"
+        rows = await self._fetch(
+            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY position {order} "
+            f"LIMIT ${len(params)}",
+            *params,
+        )
         return [Delivery.of(r) for r in rows]
 
     async def count(self, webhook_id: str) -> int:

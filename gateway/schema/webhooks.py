@@ -29,9 +29,11 @@ from gateway.schema.cacheable import UNCACHEABLE
 from gateway.schema.commands import MutationInput, input_type, run, to_command
 from gateway.schema.connection import (
     After,
+    Before,
     Connection,
     Edge,
     First,
+    Last,
     Page,
     _connection,
     decode_cursor,
@@ -121,25 +123,33 @@ class Webhook:
 
     @strawberry.field(description="What was sent to it, newest first.")
     async def deliveries(
-        self, info: Info, first: First = None, after: After = None
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[WebhookDelivery]:
         info.context.extra[UNCACHEABLE] = True  # deliveries change beside the views
-        page = Page.of(first, after)
-        before = decode_cursor(after) if after else None
+        page = Page.of(first, after, last, before)
+        # Newest first: a page after a cursor holds older deliveries (smaller positions).
+        older = decode_cursor(page.after) if page.after else None
+        newer = decode_cursor(page.before) if page.before else None
         store = info.context.backend.deliveries
-        found = await store.page(str(self.id), before, page.size + 1)
-        edges = [
-            Edge(cursor=encode_cursor(d.position), node=WebhookDelivery.of(d))
-            for d in found[: page.size]
-        ]
         webhook_id = str(self.id)
+        found = await store.page(
+            webhook_id, older, page.size + 1, after=newer, oldest_first=page.backward
+        )
+        more = len(found) > page.size
+        shown = found[: page.size][::-1] if page.backward else found[: page.size]
+        edges = [Edge(cursor=encode_cursor(d.position), node=WebhookDelivery.of(d)) for d in shown]
 
         async def count() -> int:
             return await store.count(webhook_id)
 
-        return _connection(
-            edges, earlier=after is not None, later=len(found) > page.size, count=count
-        )
+        if page.backward:
+            return _connection(edges, earlier=more, later=page.before is not None, count=count)
+        return _connection(edges, earlier=page.after is not None, later=more, count=count)
 
     @classmethod
     def from_doc(cls, doc: Doc, secret: str | None = None) -> Webhook:
@@ -210,10 +220,12 @@ class WebhooksQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Webhook]:
         where = {} if team_id is None else {"team_id": str(team_id)}
         docs = await visible(info, await info.context.backend.store.find(WEBHOOKS, where))
-        return page_of(docs, Webhook.from_doc, Page.of(first, after))
+        return page_of(docs, Webhook.from_doc, Page.of(first, after, last, before))
 
     @strawberry.field(description="One webhook, by id; null if none, or not yours to manage.")
     async def webhook(

@@ -101,6 +101,7 @@ def store_extremes(api: Api, objective_id: str, team: str, cycle: str) -> str:
             confidence=0.5,
             note="",
             as_of=stamp.at.date(),
+            done_milestones=None,
         )
     portfolio = app.repository.get(Portfolio.id_for(team, cycle))
     bets = []

@@ -513,10 +513,8 @@ def inputs_of(world: World) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
 STATE = """{ objectives(first: 100) { nodes { title score kind owner { active }
     keyResults { weight score confidence finalGrade asOf owner { id } }
     bets { stake odds status teamId cycleId } } }
-    teams(first: 100, status: ALL) { nodes { id name parent { id } } }
+    teams(first: 100, status: ALL) { nodes { id name parent { id } digestWeekday digestHour } }
     cycles(first: 100) { nodes { id name kind startsOn endsOn parent { id
-    teams(first: 100) { nodes { id name digestWeekday digestHour } }
-    cycles { nodes { id startsOn endsOn parent {
     startsOn endsOn } } } people(first: 100) { nodes { handle name email
     memberships { team { id } } } } }"""
 HANDLE = re.compile(r"[a-z0-9._-]{1,64}")

@@ -15,7 +15,7 @@ import anyio
 import pytest
 
 from gateway.settings import Settings
-from projections import retrospective as retro
+from projections import tallies
 from tests.support.api import Api, running
 
 RETRO = "retrospective(cycleId: $c) { organisation { averageGrade } }"
@@ -80,14 +80,14 @@ async def test_heavy_computing_leaves_the_gateway_answering_and_the_deadline_hol
     /healthz or a small query, and its request ends at the time budget."""
     release = threading.Event()
     computing = threading.Event()
-    figures = retro.retrospective
+    figures = tallies.retrospective  # what the query computes in the heavy pool
 
     def slow(*args: Any) -> Any:
         computing.set()
         release.wait(timeout=10)
         return figures(*args)
 
-    monkeypatch.setattr(retro, "retrospective", slow)
+    monkeypatch.setattr(tallies, "retrospective", slow)
     async with running(settings.model_copy(update={"request_timeout": 1.0})) as api:
         year = await api.year()
         headers = await api.headers(None, None)

@@ -461,3 +461,42 @@ async def test_a_dispatcher_without_a_position_starts_at_the_newest_event(hooked
     assert await store.position() == head
     await store.open(start=0)  # an existing position is kept
     assert await store.position() == head
+
+
+PAGE = """query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  webhook(id: $id) { deliveries(first: $first, after: $after, last: $last, before: $before) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes { id position } } } }"""
+
+
+async def test_deliveries_page_both_ways(hooked: Api, receiver: Receiver) -> None:
+    """Newest first; first/after walks to older ones, last/before back to newer ones."""
+    api = hooked
+    team = await api.team("Platform")
+    webhook = await api.mutate(
+        "createWebhook", "id secret", url=receiver.url, eventTypes=["objective.*"], teamId=team
+    )
+    receiver.secret = webhook["secret"]
+    key_result = await key_result_of(api, team)
+    for value in (10, 20, 30):
+        await api.check_in(key_result, value=value)
+    found = await settled(api, webhook["id"], 5)
+    positions = [d["position"] for d in found]
+    assert positions == sorted(positions, reverse=True) and len(positions) == 5
+
+    def page(data: dict[str, Any]) -> tuple[list[int], dict[str, Any]]:
+        got = data["webhook"]["deliveries"]
+        return [n["position"] for n in got["nodes"]], got["pageInfo"]
+
+    first, info = page(await api.data(PAGE, id=webhook["id"], first=2))
+    assert first == positions[:2] and info["hasNextPage"] and not info["hasPreviousPage"]
+    second, info = page(await api.data(PAGE, id=webhook["id"], first=2, after=info["endCursor"]))
+    assert second == positions[2:4] and info["hasNextPage"] and info["hasPreviousPage"]
+    back, info = page(await api.data(PAGE, id=webhook["id"], last=2, before=info["startCursor"]))
+    assert back == positions[:2] and not info["hasPreviousPage"] and info["hasNextPage"]
+    oldest, info = page(await api.data(PAGE, id=webhook["id"], last=2))
+    assert oldest == positions[-2:] and info["hasPreviousPage"] and not info["hasNextPage"]
+    listed = await api.data(
+        "{ webhooks(last: 1) { nodes { id } pageInfo { hasPreviousPage } } }"
+    )
+    assert listed["webhooks"]["nodes"] == [{"id": webhook["id"]}]
