@@ -91,8 +91,8 @@ async def test_many_check_ins_are_as_many_write_transactions_not_more(api: Api) 
 async def test_a_projected_batch_is_one_transaction_whatever_its_size(
     api: Api, settings: Settings
 ) -> None:
-    """Projecting 5 or 60 check-ins costs the same statements: one load per view, one
-    write per view, one tracking update, all in one transaction."""
+    """Projecting 5 or 60 check-ins costs the same statements: one load per view, the
+    tallies' reads, one write per view, one tracking update, all in one transaction."""
     key_results = seed(api)
     store = make_store(settings, "__counted")
     await store.open()
@@ -111,7 +111,9 @@ async def test_a_projected_batch_is_one_transaction_whatever_its_size(
             assert transactions(seen) == 1, seen
             counts.append(len(round_trips(seen)))
         assert counts[0] == counts[1], (counts, round_trips(seen))
-        assert counts[1] <= 10, counts
+        # Loads of the batch's documents, four reads for the tallies of the touched (cycle,
+        # team) pairs (issue 18), a write per view touched and the tracking update.
+        assert counts[1] <= 13, "\n".join(q[:90] for q in round_trips(seen))
     finally:
         await store.drop()
         await store.close()
