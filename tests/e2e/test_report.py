@@ -373,7 +373,10 @@ async def test_the_charts_render_in_headless_chromium(
                 if chart.startswith("trend-") or chart == "reliability":
                     assert blue > 0.01, (chart, "no line or dots drawn", blue)
                 else:
-                    assert dark > 0.1, (chart, "no bars drawn", dark)
+                    # Open bets are drawn hatched, lighter than solid bars: an open
+                    # quarter's bets chart is mostly hatching (about 0.095 in the demo).
+                    least = 0.05 if chart == "bets" and not closed else 0.1
+                    assert dark > least, (chart, "no bars drawn", dark)
         # Self-contained: the only request is the page; the only script is data.
         requests = [
             e["params"]["request"]["url"]
