@@ -13,6 +13,7 @@ from the bet when it is read (:func:`action_of_bet` gives its id), history untou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -62,14 +63,23 @@ class CollaborationStatus(StrEnum):
 ESTIMATE = ("stake", "odds", "expected_impact")
 
 
+# How a bet's stake, odds and expected impact are checked: one rule for a bet
+# (``Bet.place``) and for an idea's estimate of one.
+FIGURE_RULES: dict[str, Callable[[float], float]] = {
+    "stake": lambda v: rules.positive(v, "stake"),
+    "odds": rules.odds,
+    "expected_impact": lambda v: rules.not_zero(v, "expected_impact"),
+}
+
+
+def figures(**given: float) -> dict[str, float]:
+    """A bet's figures, checked."""
+    return {name: FIGURE_RULES[name](v) for name, v in given.items()}
+
+
 def estimate(**given: float | None) -> dict[str, float | None]:
-    """An idea's estimate checked as a bet's would be (None: not estimated)."""
-    checks = {
-        "stake": lambda v: rules.positive(v, "stake"),
-        "odds": lambda v: rules.odds(v),
-        "expected_impact": lambda v: rules.finite(v, "expected_impact"),
-    }
-    return {name: None if v is None else checks[name](v) for name, v in given.items()}
+    """An idea's estimate, checked as a bet's figures are (None: not estimated)."""
+    return {name: None if v is None else FIGURE_RULES[name](v) for name, v in given.items()}
 
 
 def value_per_stake(stake: float | None, odds: float | None, impact: float | None) -> float | None:

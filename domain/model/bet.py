@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import uuid4
 
 from domain.model import rules
-from domain.model.action import action_of_bet
+from domain.model.action import action_of_bet, figures
 from domain.model.base import OkraAggregate, Stamp, without_owners
 from domain.model.errors import InvalidInput
 
@@ -155,9 +155,7 @@ class Bet(OkraAggregate):
             cycle_id=cycle_id,
             title=rules.title(title),
             hypothesis=rules.text(hypothesis, "hypothesis"),
-            stake=rules.positive(stake, "stake"),
-            odds=rules.odds(odds),
-            expected_impact=rules.not_zero(expected_impact, "expected_impact"),
+            **figures(stake=stake, odds=odds, expected_impact=expected_impact),
             owner_id=owner_id,
             contributor_ids=list(contributor_ids or []),
             action_id=action_id or action_of_bet(bet_id),

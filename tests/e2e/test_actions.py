@@ -343,6 +343,11 @@ async def test_the_portfolio_suggests_an_order_by_value_per_stake(api: Api) -> N
     await api.mutate("updateAction", "id", id=best["id"], stake=2)
     error = await api.refuse("proposeAction", keyResultId=kr, title="X", odds=1.5)
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "odds"}
+    # An estimate is checked as a bet's figures are: an impact of zero is refused.
+    error = await api.refuse("proposeAction", keyResultId=kr, title="X", expectedImpact=0)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "expectedImpact"}
+    error = await api.refuse("updateAction", id=best["id"], expectedImpact=1e-12)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "expectedImpact"}
     data = await api.data(
         "query($t: ID!, $c: ID!) { portfolio(teamId: $t, cycleId: $c) { staked "
         "suggestedOrder { place valuePerStake action { title } } } }",
