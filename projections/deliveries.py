@@ -214,29 +214,28 @@ class DeliveryStore(ABC):
         rows = await self._fetch(f"{_SELECT} WHERE id = $1", delivery_id)
         return Delivery.of(rows[0]) if rows else None
 
-    async def page(
+    async def find(
         self,
         webhook_id: str,
-        before: int | None,
         limit: int,
-        *,
         after: int | None = None,
-        oldest_first: bool = False,
+        before: int | None = None,
+        descending: bool = False,
     ) -> list[Delivery]:
-        """A webhook's deliveries between log positions (older than ``before``, newer
-        than ``after``), newest first; ``oldest_first`` reads the range from its other end
-        (a page asked for with ``last``)."""
+        """A webhook's deliveries in log order (newest first with ``descending``), past
+        log position ``after`` and short of ``before`` in that order, as the views'
+        ``find`` reads a view."""
+        later, earlier = (">", "<") if not descending else ("<", ">")
         where: list[str] = ["webhook_id = $1"]
         params: list[Any] = [webhook_id]
-        for bound, op in ((before, "<"), (after, ">")):
+        for bound, op in ((after, later), (before, earlier)):
             if bound is not None:
                 params.append(bound)
                 where.append(f"position {op} ${len(params)}")
         params.append(limit)
-        order = "ASC" if oldest_first else "DESC"
         rows = await self._fetch(
-            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY position {order} "
-            f"LIMIT ${len(params)}",
+            f"{_SELECT} WHERE {' AND '.join(where)} "
+            f"ORDER BY position {'DESC' if descending else 'ASC'} LIMIT ${len(params)}",
             *params,
         )
         return [Delivery.of(r) for r in rows]

@@ -27,6 +27,7 @@ from projections.store import Where
 from projections.views import View
 
 T = TypeVar("T")
+R = TypeVar("R")  # a row as a store answers it
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 100
 POSITION_MAX = 2**63 - 1
@@ -201,26 +202,39 @@ async def paginate(
     descending: bool = False,
 ) -> Connection[T]:
     """A page of a view's documents in log order (newest first with ``descending``),
-    read in SQL: ``size + 1`` rows from the right end, the one past the page telling
-    whether more lie beyond it."""
+    read in SQL (see :func:`read_page`)."""
     store = info.context.backend.store
-    after, before = page.positions()
-    if page.backward:  # the same range read from its far end, then turned round
-        docs = await store.find(
-            view, where, page.size + 1, after=before, before=after, descending=not descending
-        )
-        items = docs[: page.size][::-1]
-    else:
-        docs = await store.find(
-            view, where, page.size + 1, after=after, before=before, descending=descending
-        )
-        items = docs[: page.size]
-    more = len(docs) > page.size
-    edges = [Edge(cursor=encode_cursor(d["pos"]), node=make(d)) for d in items]
+
+    async def read(after: int | None, before: int | None, limit: int, newest: bool) -> list[Doc]:
+        return await store.find(view, where, limit, after=after, before=before, descending=newest)
 
     async def count() -> int:
         return await store.count(view, where)
 
+    return await read_page(page, read, lambda d: int(d["pos"]), make, count, descending)
+
+
+async def read_page(
+    page: Page,
+    read: Callable[[int | None, int | None, int, bool], Awaitable[Sequence[R]]],
+    position: Callable[[R], int],
+    make: Callable[[R], T],
+    count: Callable[[], Awaitable[int]],
+    descending: bool = False,
+) -> Connection[T]:
+    """A page of a list kept in log order (newest first with ``descending``) and read
+    from a store: ``read(after, before, limit, descending)`` answers the rows past
+    ``after`` and short of ``before`` in the order asked. ``size + 1`` rows are read from
+    the end being paged from, the one past the page telling whether more lie beyond it."""
+    after, before = page.positions()
+    if page.backward:  # the same range read from its far end, then turned round
+        rows = await read(before, after, page.size + 1, not descending)
+        items = list(rows[: page.size])[::-1]
+    else:
+        rows = await read(after, before, page.size + 1, descending)
+        items = list(rows[: page.size])
+    more = len(rows) > page.size
+    edges = [Edge(cursor=encode_cursor(position(r)), node=make(r)) for r in items]
     if page.backward:
         return _connection(edges, earlier=more, later=before is not None, count=count)
     return _connection(edges, earlier=after is not None, later=more, count=count)

@@ -31,14 +31,11 @@ from gateway.schema.connection import (
     After,
     Before,
     Connection,
-    Edge,
     First,
     Last,
     Page,
-    _connection,
-    decode_cursor,
-    encode_cursor,
     page_of,
+    read_page,
 )
 from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, from_domain
@@ -131,25 +128,25 @@ class Webhook:
         before: Before = None,
     ) -> Connection[WebhookDelivery]:
         info.context.extra[UNCACHEABLE] = True  # deliveries change beside the views
-        page = Page.of(first, after, last, before)
-        # Newest first: a page after a cursor holds older deliveries (smaller positions).
-        older = decode_cursor(page.after) if page.after else None
-        newer = decode_cursor(page.before) if page.before else None
         store = info.context.backend.deliveries
         webhook_id = str(self.id)
-        found = await store.page(
-            webhook_id, older, page.size + 1, after=newer, oldest_first=page.backward
-        )
-        more = len(found) > page.size
-        shown = found[: page.size][::-1] if page.backward else found[: page.size]
-        edges = [Edge(cursor=encode_cursor(d.position), node=WebhookDelivery.of(d)) for d in shown]
+
+        async def read(
+            after: int | None, before: int | None, limit: int, newest: bool
+        ) -> list[Delivery]:
+            return await store.find(webhook_id, limit, after, before, descending=newest)
 
         async def count() -> int:
             return await store.count(webhook_id)
 
-        if page.backward:
-            return _connection(edges, earlier=more, later=page.before is not None, count=count)
-        return _connection(edges, earlier=page.after is not None, later=more, count=count)
+        return await read_page(
+            Page.of(first, after, last, before),
+            read,
+            lambda d: d.position,
+            WebhookDelivery.of,
+            count,
+            descending=True,
+        )
 
     @classmethod
     def from_doc(cls, doc: Doc, secret: str | None = None) -> Webhook:
