@@ -22,9 +22,7 @@ from projections.sqlite import SQLiteViewStore
 from projections.store import ViewStore
 
 # Bookkeeping tables, read by sign-in and by the projector on its own schedule.
-# Not views: the projector's position, sign-in's tokens, and the webhook dispatcher's
-# own tables (it runs in the background of every gateway).
-_BOOKKEEPING = ("okra_tracking", "okra_tokens", "okra_webhook_")
+_BOOKKEEPING = ("okra_tracking", "okra_tokens")
 _READS_VIEWS = re.compile(r"\bFROM\s+(okra_\w+)", re.I)
 
 
