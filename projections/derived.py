@@ -10,6 +10,9 @@ closed cycle's findings are recounted with the audit's own ``gather`` and ``audi
 when something they depend on changed (its documents, teams, people, the strategy
 map, an objective cascading from one of its key results).
 
+Each cycle's alignment tree (:mod:`projections.tree`) is kept the same way: the
+trees a batch's objectives may have moved are walked again (:func:`_moved_trees`).
+
 A rebuild skips this per batch and calls :func:`derive_all` once at the end.
 """
 
@@ -21,7 +24,7 @@ from typing import Any, cast
 
 from domain.model.cycle import CycleStatus
 from domain.model.objective import objective_of
-from projections import audit, tallies
+from projections import audit, tallies, tree
 from projections.documents import Batch, Doc, counting
 from projections.store import Between, ViewStore, Where
 from projections.views import (
@@ -35,6 +38,7 @@ from projections.views import (
     STRATEGY_MAPS,
     TALLIES,
     TEAMS,
+    TREES,
     View,
 )
 
@@ -146,9 +150,74 @@ async def _findings(reader: Overlay, cycle_id: str) -> Doc | None:
     return tallies.findings_row(cycle_id, audit.audit(facts, date.max, tallies.THRESHOLDS))
 
 
+async def _tree(reader: Overlay, cycle: Doc) -> Doc:
+    """The tree row of ``cycle``, walked afresh through ``reader``."""
+
+    async def parents(ids: list[str]) -> list[Doc]:
+        return list((await reader.get(OBJECTIVES, ids)).values())
+
+    async def children(key_results: list[str]) -> list[Doc]:
+        return await reader.find(OBJECTIVES, {"parent_key_result_id": key_results})
+
+    in_cycle = await reader.find(OBJECTIVES, {"cycle_id": cycle["id"]})
+    docs = await tree.gather(in_cycle, parents, children)
+    return tree.row(cycle, tree.places(docs, cycle["id"]))
+
+
+async def _related_cycles(reader: Overlay | ViewStore, objectives: list[Doc]) -> set[str]:
+    """The cycles of these objectives, of their ancestors (through every parent pointer)
+    and of their descendants (through every key result they ever had): every cycle whose
+    tree may hold one of them."""
+    cycles = {d["cycle_id"] for d in objectives}
+    seen = {d["id"] for d in objectives}
+    frontier = objectives
+    while frontier:
+        wanted = {p for d in frontier if (p := tree.parent_of(d)) is not None} - seen
+        frontier = list((await reader.get(OBJECTIVES, wanted)).values()) if wanted else []
+        seen.update(d["id"] for d in frontier)
+        cycles.update(d["cycle_id"] for d in frontier)
+    frontier = objectives
+    down = {d["id"] for d in objectives}
+    while frontier:
+        key_results = [kr for d in frontier for kr in tree.key_results_ever(d)]
+        found = (
+            await reader.find(OBJECTIVES, {"parent_key_result_id": key_results})
+            if key_results
+            else []
+        )
+        frontier = [d for d in found if d["id"] not in down]
+        down.update(d["id"] for d in frontier)
+        cycles.update(d["cycle_id"] for d in frontier)
+    return cycles
+
+
+async def _moved_trees(reader: Overlay) -> set[str]:
+    """The cycles whose tree the batch's objectives may have changed.
+
+    The walk of a cycle's tree reads only the objectives in it, so a tree changes only
+    if an objective whose edges moved (:func:`tree.moves_edges`) is in it before the
+    batch or after: the trees of the cycles related to it (:func:`_related_cycles`) as
+    committed, and as the batch leaves them. A check-in moves no edge: nothing to do.
+    """
+    dirty = reader.batch.dirty.get(OBJECTIVES.name, {})
+    if not dirty:
+        return set()
+    committed = await reader.store.get(OBJECTIVES, list(dirty))
+    moved = [i for i, doc in dirty.items() if tree.moves_edges(committed.get(i), doc)]
+    if not moved:
+        return set()
+    before = [committed[i] for i in moved if i in committed]
+    cycles = await _related_cycles(reader.store, before) if before else set()
+    return cycles | await _related_cycles(reader, [dirty[i] for i in moved])
+
+
 async def derive(store: ViewStore, batch: Batch) -> None:
-    """Put into ``batch`` the tallies its documents change."""
+    """Put into ``batch`` the tallies and trees its documents change."""
     reader = Overlay(store, batch)
+    trees = await _moved_trees(reader) | set(batch.dirty.get(CYCLES.name, {}))
+    if trees:
+        for planted in (await reader.get(CYCLES, trees)).values():
+            batch.put(TREES, await _tree(reader, planted))
     dirty = batch.dirty
     pairs: set[tuple[str, str]] = set()
     for view in (OBJECTIVES, BETS, ACTIONS):
@@ -207,7 +276,8 @@ async def derive(store: ViewStore, batch: Batch) -> None:
 
 
 async def derive_all(store: ViewStore) -> int:
-    """Every tally, from the committed documents (the end of a rebuild); the rows made."""
+    """Every tally and tree, from the committed documents (the end of a rebuild); the
+    rows made."""
     made = 0
     position = await store.position()
     for cycle in await store.find(CYCLES, {}):
@@ -215,10 +285,11 @@ async def derive_all(store: ViewStore) -> int:
         reader = Overlay(store, batch)
         for row in await _team_rows(reader, cycle, None):
             batch.put(TALLIES, row)
+        batch.put(TREES, await _tree(reader, cycle))
         if cycle["status"] == CycleStatus.CLOSED:
             counted = await _findings(reader, cycle["id"])
             if counted is not None:
                 batch.put(TALLIES, counted)
-        made += len(batch.dirty.get(TALLIES.name, {}))
+        made += sum(len(batch.dirty.get(view.name, {})) for view in (TALLIES, TREES))
         await store.commit(batch, position, position)
     return made

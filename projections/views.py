@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 PROJECTION = "views"
 
 
@@ -133,6 +133,12 @@ HISTORY = View(
 # (projections/tallies.py, projections/derived.py); the row with team_id "" holds a
 # closed cycle's audit findings per team.
 TALLIES = View("tallies", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id"))
+# Each cycle's alignment tree, its places depth-first (projections/tree.py), kept by the
+# projector too; one row per cycle, its id the cycle's. A view of its own rather than
+# more tallies rows: every reader of those takes a row for a team's or for findings.
+TREES = View("trees", (POS,))
+# The views the projector derives from the others after each batch (not the handlers).
+DERIVED = (TALLIES, TREES)
 
 ALL_VIEWS = (
     TEAMS,
@@ -150,6 +156,7 @@ ALL_VIEWS = (
     DATA_SOURCES,
     HISTORY,
     TALLIES,
+    TREES,
     WEBHOOKS,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

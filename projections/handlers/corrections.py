@@ -51,8 +51,10 @@ def _(event: Objective.KeyResultRegraded, doc: Doc, pos: int, batch: Batch) -> D
 
 @project.register
 def _(event: Objective.KeyResultRemoved, doc: Doc, pos: int, batch: Batch) -> Doc:
-    """Gone from the objective's document (and score); its history and check-ins stay."""
-    return rescored(doc, [row for row in doc["key_results"] if row["id"] != event.key_result_id])
+    """Gone from the objective's document (and score); its history and check-ins stay,
+    and its id is kept: objectives may still cascade from it (projections/tree.py)."""
+    new = rescored(doc, [row for row in doc["key_results"] if row["id"] != event.key_result_id])
+    return {**new, "removed_key_results": [*doc["removed_key_results"], event.key_result_id]}
 
 
 class RevisedCheckIns:

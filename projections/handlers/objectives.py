@@ -37,6 +37,7 @@ def _(event: Objective.ObjectiveCreated, doc: Doc | None, pos: int, batch: Batch
         parent_key_result_id=event.parent_key_result_id,
         aligned_with=list(event.aligned_with),
         key_results=[],
+        removed_key_results=[],  # the alignment tree finds children still pointing at them
         score=None,
         grade=None,
         owner_id=event.owner_id,

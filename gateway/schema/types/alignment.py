@@ -8,10 +8,11 @@ from typing import Any
 
 import strawberry
 
-from domain.model.objective import objective_of
 from gateway.schema.context import Info
 from gateway.schema.types.objective import Objective, ObjectiveAsOf
+from projections import tree
 from projections.documents import Doc
+from projections.views import TREES
 
 OBJECTIVE_DOC = "The objective at this place in the tree."
 CHILDREN_DOC = "The objectives that cascade from its key results."
@@ -50,35 +51,36 @@ class Alignment:
 
 
 async def build_alignment(info: Info, cycle_id: str) -> Alignment:
-    """Objectives of the cycle, their ancestors up the cascade and their descendants."""
+    """The tree's places as the projector keeps them (one small row: projections/tree.py)
+    and their objectives in one batched read; walked afresh if the row is missing."""
     loaders = info.context.loaders
-    in_cycle = await loaders.objectives_by_cycle.load(cycle_id)
-    docs: dict[str, Doc] = {d["id"]: d for d in in_cycle}
-
-    frontier = list(in_cycle)
-    while frontier:
-        parent_ids = {
-            str(objective_of(d["parent_key_result_id"]))
-            for d in frontier
-            if d["parent_key_result_id"]
-        } - docs.keys()
-        loaded = [d for d in await loaders.objective.load_many(list(parent_ids)) if d]
-        docs.update((d["id"], d) for d in loaded)
-        frontier = loaded
-
-    frontier = list(in_cycle)
-    while frontier:
-        groups = await loaders.objectives_by_parent_key_result.load_many(
-            [kr["id"] for d in frontier for kr in d["key_results"]]
-        )
-        new = [d for group in groups for d in group if d["id"] not in docs]
-        docs.update((d["id"], d) for d in new)
-        frontier = new
-
+    kept = (await info.context.backend.store.get(TREES, [cycle_id])).get(cycle_id)
+    places = tree.places_of(kept) if kept else None
+    docs: dict[str, Doc] = {}
+    if places is not None:
+        found = await loaders.objective.load_many([p.objective_id for p in places])
+        docs = {d["id"]: d for d in found if d is not None}
+    if places is None or len(docs) < len(places):
+        docs = await walk(info, cycle_id)
+        places = tree.places(docs, cycle_id)
     roots, nodes = await info.context.backend.heavy.compute(
-        alignment_tree, docs, cycle_id, AlignmentNode, Objective.from_doc
+        grow, places, docs, AlignmentNode, Objective.from_doc
     )
     return Alignment(roots=roots, nodes=nodes)
+
+
+async def walk(info: Info, cycle_id: str) -> dict[str, Doc]:
+    """The tree's objectives, gathered through the request's DataLoaders."""
+    loaders = info.context.loaders
+
+    async def parents(ids: list[str]) -> list[Doc]:
+        return [d for d in await loaders.objective.load_many(ids) if d]
+
+    async def children(key_results: list[str]) -> list[Doc]:
+        groups = await loaders.objectives_by_parent_key_result.load_many(key_results)
+        return [d for group in groups for d in group]
+
+    return await tree.gather(await loaders.objectives_by_cycle.load(cycle_id), parents, children)
 
 
 @strawberry.type(description="An objective in the alignment tree as it stood at a past moment.")
@@ -112,25 +114,30 @@ def alignment_tree(
 ) -> tuple[list[Any], list[Any]]:
     """The roots and the depth-first nodes of the tree of these objectives through
     their parent key results, as ``node_type`` with objectives made by ``make``."""
-    children: dict[str | None, list[Doc]] = {}
-    for doc in sorted(docs.values(), key=lambda d: d["pos"]):
-        parent_kr = doc["parent_key_result_id"]
-        parent = str(objective_of(parent_kr)) if parent_kr else None
-        children.setdefault(parent if parent in docs else None, []).append(doc)
+    return grow(tree.places(docs, cycle_id), docs, node_type, make)
 
+
+def grow(
+    places: list[tree.Place],
+    docs: dict[str, Doc],
+    node_type: Callable[..., Any],
+    make: Callable[[Doc], Any],
+) -> tuple[list[Any], list[Any]]:
+    """The roots and the nodes of a tree from its places in depth-first order (each one
+    is a child of the nearest place before it that is one level up)."""
+    roots: list[Any] = []
     nodes: list[Any] = []
-
-    def grow(doc: Doc, depth: int) -> Any:
+    path: list[Any] = []  # the nodes from a root down to the last one made
+    for place in places:
         node = node_type(
-            objective=make(doc),
-            depth=depth,
-            in_cycle=doc["cycle_id"] == cycle_id,
-            parent_key_result_id=doc["parent_key_result_id"],
+            objective=make(docs[place.objective_id]),
+            depth=place.depth,
+            in_cycle=place.in_cycle,
+            parent_key_result_id=place.parent_key_result_id,
             children=[],
         )
+        del path[place.depth :]
+        (path[-1].children if path else roots).append(node)
+        path.append(node)
         nodes.append(node)
-        node.children = [grow(child, depth + 1) for child in children.get(doc["id"], [])]
-        return node
-
-    roots = [grow(doc, 0) for doc in children.get(None, [])]
     return roots, nodes
