@@ -11,6 +11,11 @@ unit impacts, progress points and the actions funnel). After every few steps and
 every figure of every cycle's retrospective from the tallies is held to
 ``projections.retrospective`` over the documents (the oracle); then a rebuild must
 produce the very same rows.
+
+The same streams, with objectives of the year and cascades re-pointed across cycles,
+hold every cycle's alignment tree as the projector keeps it (``projections.tree``) to
+the walk the query did before it was kept (:func:`walked_tree`, the oracle), and the
+query's answer to the one it gives when it has to walk.
 """
 
 from __future__ import annotations
@@ -29,14 +34,14 @@ from domain.application import commands as c
 from domain.model.bet import BetOutcome
 from domain.model.cycle import CycleKind
 from domain.model.errors import DomainError
-from domain.model.objective import ObjectiveKind, ObjectiveStatus
+from domain.model.objective import ObjectiveKind, ObjectiveStatus, objective_of
 from gateway.backend import make_store
 from gateway.settings import Settings
 from projections import audit, strategy, tallies
 from projections import retrospective as retro
 from projections.projector import rebuild
 from projections.store import ViewStore
-from projections.views import CYCLES, OBJECTIVES, STRATEGY_MAPS, TALLIES
+from projections.views import CYCLES, DERIVED, OBJECTIVES, STRATEGY_MAPS, TALLIES, TREES
 from tests.support.api import Api
 
 YEAR = date.today().year - 1
@@ -115,6 +120,79 @@ async def check_every_cycle(store: ViewStore) -> list[retro.Retrospective]:
     return checked
 
 
+async def walked_tree(store: ViewStore, cycle_id: str) -> list[list[Any]]:
+    """The oracle: the cycle's tree as the query walked it before the projector kept it
+    (ancestors up, descendants down, then each objective under its parent's objective),
+    as ``[objective id, depth, in cycle, parent key result id]`` depth-first."""
+    in_cycle = await store.find(OBJECTIVES, {"cycle_id": cycle_id})
+    docs = {d["id"]: d for d in in_cycle}
+    frontier = list(in_cycle)
+    while frontier:
+        parent_ids = {
+            str(objective_of(d["parent_key_result_id"]))
+            for d in frontier
+            if d["parent_key_result_id"]
+        } - docs.keys()
+        frontier = list((await store.get(OBJECTIVES, parent_ids)).values())
+        docs.update((d["id"], d) for d in frontier)
+    frontier = list(in_cycle)
+    while frontier:
+        key_results = [kr["id"] for d in frontier for kr in d["key_results"]]
+        found = await store.find(OBJECTIVES, {"parent_key_result_id": key_results})
+        frontier = [d for d in found if d["id"] not in docs]
+        docs.update((d["id"], d) for d in frontier)
+
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for doc in sorted(docs.values(), key=lambda d: d["pos"]):
+        parent_kr = doc["parent_key_result_id"]
+        parent = str(objective_of(parent_kr)) if parent_kr else None
+        children.setdefault(parent if parent in docs else None, []).append(doc)
+    places: list[list[Any]] = []
+
+    def grow(doc: dict[str, Any], depth: int) -> None:
+        places.append([doc["id"], depth, doc["cycle_id"] == cycle_id, doc["parent_key_result_id"]])
+        for child in children.get(doc["id"], []):
+            grow(child, depth + 1)
+
+    for root in children.get(None, []):
+        grow(root, 0)
+    return places
+
+
+async def check_trees(store: ViewStore) -> int:
+    """Every cycle's kept tree against the oracle; how many places are off their cycle."""
+    cycles = await store.find(CYCLES, {})
+    kept = await store.get(TREES, [c["id"] for c in cycles])
+    outside = 0
+    for cycle in cycles:
+        expected = await walked_tree(store, cycle["id"])
+        assert kept[cycle["id"]]["places"] == expected, cycle["name"]
+        outside += sum(1 for place in expected if not place[2])
+    return outside
+
+
+TREE = """query($c: ID!) { alignment(cycleId: $c) {
+    nodes { depth inCycle parentKeyResultId objective { id title score } }
+    roots { objective { id } children { objective { id } children { objective { id } } } } } }"""
+
+
+async def check_query_walks_alike(api: Api, cycle_ids: list[str]) -> None:
+    """The alignment query from the kept rows answers as it does walking (no row)."""
+    store = api.backend.store
+    kept = {c: await api.data(TREE, c=c) for c in cycle_ids}
+    get = store.get
+
+    async def without_trees(view: Any, ids: Any) -> Any:
+        return {} if view is TREES else await get(view, ids)
+
+    store.get = without_trees  # type: ignore[method-assign]
+    try:
+        walked = {c: await api.data(TREE, c=c) for c in cycle_ids}
+    finally:
+        del store.get
+    assert walked == kept
+
+
 class Program:
     """A random organisation, built command by command through the application."""
 
@@ -134,6 +212,7 @@ class Program:
         self.actions: list[str] = []
         self.starts_of: dict[str, date] = {}  # objective id -> its quarter's first day
         self.closing = False  # whether steps may close a quarter
+        self.tree_rng = random.Random(seed + 100)  # the cascades' own: other draws stay
 
     def run(self, command: Any) -> Any:
         try:
@@ -175,6 +254,7 @@ class Program:
                 )
             )
             self.quarters.append((saved.id, starts))
+        self.year = year.id
         for handle in ("ann", "bob", "cyd", "dee", "eve"):
             self.people.append(self.run(c.AddPerson(handle=handle, name=handle.title())).id)
 
@@ -221,6 +301,41 @@ class Program:
             return None
         found = [i for i in self.objective_of(kr).check_ins if i.startswith(kr)]
         return self.pick(found)
+
+    def realign(self) -> None:
+        """An objective of the year, or one re-pointed to another key result (of any
+        cycle; loops are refused) or to none."""
+        rng = self.tree_rng
+        if rng.random() < 0.3 or not self.objectives:
+            saved = self.run(
+                c.CreateObjective(
+                    cycle_id=self.year,
+                    team_id=rng.choice(self.teams),
+                    title=f"Y{len(self.objectives)}",
+                    kind=ObjectiveKind.ASPIRATIONAL,
+                    parent_key_result_id=None,
+                )
+            )
+            if saved:
+                self.objectives.append(saved.id)
+            return
+        if rng.random() < 0.15:  # a key result that objectives cascade from, removed
+            parents: set[str | None] = {
+                self.app.repository.get(UUID(o)).parent_key_result_id for o in self.objectives
+            }
+            kr = self.pick(sorted(parents & set(self.key_results)))
+            if kr is not None:
+                version = self.objective_of(kr).key_results[kr].version
+                if self.run(c.RemoveKeyResult(id=kr, reason="moot", expected_version=version)):
+                    self.key_results.remove(kr)
+            return
+        objective = rng.choice(self.objectives)
+        parent = rng.choice(self.key_results) if self.key_results and rng.random() < 0.8 else None
+        self.run(
+            c.AlignObjective(
+                id=objective, expected_version=self.version(objective), parent_key_result_id=parent
+            )
+        )
 
     def correct(self) -> None:
         """This round's commands: retract and correct check-ins, remove key results,
@@ -437,6 +552,7 @@ async def test_tallies_equal_the_retrospective_from_scratch(
             program.correct()
         await program.settle()
         await check_every_cycle(store)
+        await check_trees(store)
         if round_ == 2:  # close the first quarter midway, so later steps touch a closed one
             program.run(c.CloseCycle(id=program.quarters[0][0]))
             program.closing = True
@@ -444,11 +560,12 @@ async def test_tallies_equal_the_retrospective_from_scratch(
         await program.settle()
         await check_every_cycle(store)
 
-    before = sorted(await store.find(TALLIES, {}), key=lambda r: r["id"])
+    before = {v.name: sorted(await store.find(v, {}), key=lambda r: r["id"]) for v in DERIVED}
     await rebuild(api.backend.app, store, make_store(settings, "__check"))
-    after = sorted(await store.find(TALLIES, {}), key=lambda r: r["id"])
+    after = {v.name: sorted(await store.find(v, {}), key=lambda r: r["id"]) for v in DERIVED}
     assert json.loads(json.dumps(after)) == json.loads(json.dumps(before))
     checked = await check_every_cycle(store)
+    await check_trees(store)
     # The streams reach what the figures are about.
     cards = [card for r in checked for card in (r.organisation, *r.teams)]
     assert sum(card.calibration.forecasts for card in cards) > 0
@@ -460,6 +577,34 @@ async def test_tallies_equal_the_retrospective_from_scratch(
     assert any(card.carried_over for card in cards)
     assert sum(len(r.people) for r in checked) > 0
     assert await check_strategy(store, [c for c, _ in program.quarters]) > 0
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+async def test_kept_trees_equal_the_walk(api: Api, settings: Settings, seed: int) -> None:
+    """Cascades across the year and its quarters, re-pointed, archived, carried over,
+    their key results removed: after every round each cycle's kept tree is the walk's,
+    the query answers alike with and without the rows, and a rebuild keeps them."""
+    program = Program(api, seed)
+    program.setup()
+    store = api.backend.store
+    for _ in range(4):
+        for _ in range(60):
+            program.step()
+            if program.tree_rng.random() < 0.25:
+                program.realign()
+            await program.settle()  # batches of a command or two, each tree checked after
+            await check_trees(store)  # each: a later batch would mend a tree left stale
+        for objective in program.rng.sample(program.objectives, 2):
+            program.run(c.CarryOverObjective(id=objective, to_cycle_id=program.quarters[-1][0]))
+        for _ in range(8):
+            program.correct()
+        await program.settle()
+        await check_trees(store)
+    assert await check_trees(store) > 0  # trees that reach into other cycles
+    await check_query_walks_alike(api, [program.year, *(c for c, _ in program.quarters)])
+    before = sorted(await store.find(TREES, {}), key=lambda r: r["id"])
+    await rebuild(api.backend.app, store, make_store(settings, "__check"))
+    assert sorted(await store.find(TREES, {}), key=lambda r: r["id"]) == before
 
 
 async def test_a_quarter_closed_later_judges_its_findings(api: Api) -> None:
