@@ -323,7 +323,7 @@ class Program:
             parents: set[str | None] = {
                 self.app.repository.get(UUID(o)).parent_key_result_id for o in self.objectives
             }
-            kr = self.pick(sorted(parents & set(self.key_results)))
+            kr = self.pick([k for k in self.key_results if k in parents])
             if kr is not None:
                 version = self.objective_of(kr).key_results[kr].version
                 if self.run(c.RemoveKeyResult(id=kr, reason="moot", expected_version=version)):
