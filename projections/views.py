@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 PROJECTION = "views"
 
 
@@ -133,6 +133,13 @@ HISTORY = View(
 # (projections/tallies.py, projections/derived.py); the row with team_id "" holds a
 # closed cycle's audit findings per team.
 TALLIES = View("tallies", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id"))
+# What the alignment audit makes of each team's documents in each cycle
+# (projections/judged.py), kept by the projector beside the tallies.
+JUDGEMENTS = View(
+    "judgements", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id")
+)
+# Views the projector derives from the others after each batch, not made by handlers.
+DERIVED = (TALLIES, JUDGEMENTS)
 
 ALL_VIEWS = (
     TEAMS,
@@ -150,6 +157,7 @@ ALL_VIEWS = (
     DATA_SOURCES,
     HISTORY,
     TALLIES,
+    JUDGEMENTS,
     WEBHOOKS,
 )
 VIEWS_BY_NAME = {view.name: view for view in ALL_VIEWS}

@@ -14,7 +14,7 @@ from projections.documents import Batch
 from projections.handlers import apply
 from projections.projector import Projector
 from projections.store import ViewStore
-from projections.views import ALL_VIEWS, TALLIES
+from projections.views import ALL_VIEWS, DERIVED
 
 
 async def dump(store: ViewStore) -> dict[str, list[dict[str, Any]]]:
@@ -47,5 +47,5 @@ def projected(events: Iterable[OkraAggregate.Event]) -> dict[str, list[dict[str,
     return {
         view.name: list(batch.docs.get(view.name, {}).values())
         for view in ALL_VIEWS
-        if view is not TALLIES  # derived by the projector from the others, not by handlers
+        if view not in DERIVED  # derived by the projector from the others, not by handlers
     }

@@ -1,0 +1,118 @@
+"""The alignment audit, kept as one judgement per team and cycle.
+
+Auditing a cycle from its documents reads every objective, bet, action and team of it
+(921 ms at a million events, before answering). Instead the projector keeps, for each
+(cycle, team), what :func:`projections.audit.judge` makes of that team's documents:
+the findings the documents alone decide (orphan and overloaded, at risk, without an
+owner, a bet on a closed objective...) and the candidates that wait on what only the
+asking moment knows: the day (stale key results, unserved ones and idle key actions
+past a share of the cycle, judged from the dates kept with them), the people (an owner
+deactivated), whether a strategy map exists, and the whole cycle's stake medians (a
+team's bets' costs are kept with its row). A query reads a cycle's rows
+(:func:`gather`) and settles them (:meth:`Judged.findings`) with
+:func:`projections.audit.settle`: the same two functions the from-document audit
+runs, so the rules live once; ``tests/e2e/test_tallies.py`` holds the rows to
+that audit for random event streams on both stores, and a rebuild to the same rows.
+
+A row is remade when the documents it was judged from change: its team's objectives,
+bets, actions and check-ins, the team itself or its parent (names, cadence, unit),
+the cycle, and an objective cascading from one of its key results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from domain.model.data_source import BROKEN_AFTER, SourceStatus
+from projections import audit
+from projections.documents import Doc
+from projections.store import ViewStore
+from projections.tallies import THRESHOLDS
+from projections.views import (
+    DATA_SOURCES,
+    JUDGEMENTS,
+    OBJECTIVES,
+    PEOPLE,
+    STRATEGY_MAPS,
+    TEAMS,
+)
+
+# The projector judges by the default thresholds (those the tallies count a closed
+# cycle's findings by); a gateway configured otherwise audits from the documents.
+
+
+def row(
+    cycle: Doc,
+    team_id: str,
+    objectives: Sequence[Doc],
+    bets: Sequence[Doc],
+    actions: Sequence[Doc],
+    teams: dict[str, Doc],
+    cascaded: dict[str, list[Doc]],
+) -> Doc:
+    """The judgement of one team in one cycle (``teams``: at least the team and its
+    parent; ``cascaded``: the objectives cascading from its key results, by key result)."""
+    facts = audit.Facts(
+        cycle=cycle,
+        objectives=list(objectives),
+        teams=teams,
+        bets=list(bets),
+        cascaded=cascaded,
+        strategy_map=None,
+        actions=list(actions),
+    )
+    return {
+        "id": f"{cycle['id']}/{team_id}",
+        "cycle_id": cycle["id"],
+        "team_id": team_id,
+        "pos": min((o["pos"] for o in objectives), default=0),
+        **audit.judge(facts, THRESHOLDS),
+    }
+
+
+def fits(limits: audit.Thresholds) -> bool:
+    """Whether the rows serve an audit by ``limits``: they were judged by the defaults
+    of what the documents alone decide; the rest (shares of the cycle, the stake
+    factor) is applied when they are settled."""
+    return (
+        limits.max_objectives == THRESHOLDS.max_objectives
+        and limits.max_key_results == THRESHOLDS.max_key_results
+        and limits.at_risk_confidence == THRESHOLDS.at_risk_confidence
+        and limits.cadence_days == THRESHOLDS.cadence_days
+    )
+
+
+@dataclass
+class Judged:
+    """What settling a cycle's audit reads: its rows, the owners they wait on, whether
+    a strategy map exists, and its broken data sources as findings."""
+
+    cycle: Doc
+    rows: list[Doc]
+    people: dict[str, Doc]
+    has_map: bool
+    broken: list[tuple[audit.Key, audit.Finding]]
+
+    def findings(self, today: date, limits: audit.Thresholds) -> list[audit.Finding]:
+        return audit.settle(
+            self.rows, self.cycle, today, self.people, self.has_map, self.broken, limits
+        )
+
+
+async def gather(store: ViewStore, cycle: Doc) -> Judged:
+    """A handful of indexed reads: the cycle's rows, the owners they wait on, the
+    strategy map, the cycle's connected data sources."""
+    rows = await store.find(JUDGEMENTS, {"cycle_id": cycle["id"]})
+    people = await store.get(PEOPLE, audit.owners_waited_on(rows))
+    has_map = bool(await store.find(STRATEGY_MAPS, {}))
+    sources = await store.find(
+        DATA_SOURCES, {"cycle_id": cycle["id"], "status": SourceStatus.CONNECTED}
+    )
+    broken = [s for s in sources if s["failures"] >= BROKEN_AFTER]
+    objectives = await store.get(OBJECTIVES, {s["objective_id"] for s in broken}) if broken else {}
+    teams = (
+        await store.get(TEAMS, {o["team_id"] for o in objectives.values()}) if objectives else {}
+    )
+    return Judged(cycle, rows, people, has_map, audit.broken_sources(broken, objectives, teams))
