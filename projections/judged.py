@@ -116,3 +116,14 @@ async def gather(store: ViewStore, cycle: Doc) -> Judged:
         await store.get(TEAMS, {o["team_id"] for o in objectives.values()}) if objectives else {}
     )
     return Judged(cycle, rows, people, has_map, audit.broken_sources(broken, objectives, teams))
+
+
+async def audit_of(
+    store: ViewStore, cycle: Doc, today: date, limits: audit.Thresholds
+) -> list[audit.Finding]:
+    """A cycle's findings: settled from its rows, or from its documents when ``limits``
+    judge what the rows were judged by otherwise."""
+    if fits(limits):
+        return (await gather(store, cycle)).findings(today, limits)
+    facts = await audit.gather(store, cycle["id"])
+    return audit.audit(facts, today, limits) if facts is not None else []
