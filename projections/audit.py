@@ -671,22 +671,24 @@ def settle(
     has_map: bool,
     sources: Iterable[tuple[Key, Finding]],
     limits: Thresholds,
+    costs: Iterable[dict[str, list[float]]] | None = None,
 ) -> list[Finding]:
     """The findings of a cycle from its judgements: what they found, and those of their
     candidates that the day (``today``, or the day a closed cycle ended), the people
     (``people``: at least the owners of the candidates), the strategy map and the
-    cycle's stake medians bear out; most urgent kind first, then in the audit's order."""
+    cycle's stake medians bear out; most urgent kind first, then in the audit's order.
+    ``costs``: every team's of the cycle, when ``judgements`` are only some teams'."""
     judgements = list(judgements)
     on = evaluated_on(cycle, today)
     starts = date.fromisoformat(cycle["starts_on"])
     ends = date.fromisoformat(cycle["ends_on"])
     elapsed = (on - starts).days / max((ends - starts).days, 1)
     days = (on - starts).days
-    costs: dict[str, list[float]] = {}
-    for judgement in judgements:
-        for unit, values in judgement["costs"].items():
-            costs.setdefault(unit, []).extend(values)
-    medians = {unit: statistics.median(values) for unit, values in costs.items()}
+    by_unit: dict[str, list[float]] = {}
+    for part in (j["costs"] for j in judgements) if costs is None else costs:
+        for unit, values in part.items():
+            by_unit.setdefault(unit, []).extend(values)
+    medians = {unit: statistics.median(values) for unit, values in by_unit.items()}
     keyed: list[tuple[int, Key, Finding]] = []
 
     def found(key: Key, finding: Finding) -> None:

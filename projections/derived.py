@@ -206,8 +206,13 @@ async def derive(store: ViewStore, batch: Batch) -> None:
         if cycle is None:
             continue
         teams = None if cycle_id in whole else {t for c, t in pairs if c == cycle_id}
-        for view, row in await _team_rows(reader, cycle, teams):
+        derived = await _team_rows(reader, cycle, teams)
+        for view, row in derived:
             batch.put(view, row)
+        row_id = judged.stakes_id(cycle_id)
+        kept = None if teams is None else (await reader.get(JUDGEMENTS, [row_id])).get(row_id)
+        remade = [row for view, row in derived if view is JUDGEMENTS]
+        batch.put(JUDGEMENTS, judged.restaked(kept, cycle_id, remade))
     for cycle_id in sorted(recount):
         cycle = cycles.get(cycle_id)
         if cycle is not None and cycle["status"] == CycleStatus.CLOSED:
@@ -221,8 +226,11 @@ async def derive_all(store: ViewStore) -> int:
     for cycle in await store.find(CYCLES, {}):
         batch = Batch({})
         reader = Overlay(store, batch)
-        for view, row in await _team_rows(reader, cycle, None):
+        rows = await _team_rows(reader, cycle, None)
+        for view, row in rows:
             batch.put(view, row)
+        remade = [row for view, row in rows if view is JUDGEMENTS]
+        batch.put(JUDGEMENTS, judged.restaked(None, cycle["id"], remade))
         if cycle["status"] == CycleStatus.CLOSED:
             batch.put(TALLIES, await _findings(reader, cycle))
         made += sum(len(batch.dirty.get(view.name, {})) for view in DERIVED)

@@ -21,9 +21,10 @@ the cycle, and an objective cascading from one of its key results.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.model.data_source import BROKEN_AFTER, SourceStatus
 from projections import audit
@@ -84,27 +85,70 @@ def fits(limits: audit.Thresholds) -> bool:
     )
 
 
+def stakes_id(cycle_id: str) -> str:
+    return f"{cycle_id}/"
+
+
+def stakes(cycle_id: str, costs: dict[str, dict[str, list[float]]]) -> Doc:
+    """The row of every team's stake costs in a cycle (team ``""``): what a team's
+    audit needs of the others (the medians its stakes are judged against), without
+    reading their judgements."""
+    return {
+        "id": stakes_id(cycle_id),
+        "cycle_id": cycle_id,
+        "team_id": "",
+        "pos": 0,
+        "costs": dict(sorted(costs.items())),
+    }
+
+
+def restaked(row: Doc | None, cycle_id: str, judgements: Iterable[Doc]) -> Doc:
+    """The stakes row with these teams' costs replaced (``row``: as it was, if any)."""
+    costs = dict(row["costs"]) if row else {}
+    for judgement in judgements:
+        if judgement["costs"]:
+            costs[judgement["team_id"]] = judgement["costs"]
+        else:
+            costs.pop(judgement["team_id"], None)
+    return stakes(cycle_id, costs)
+
+
 @dataclass
 class Judged:
-    """What settling a cycle's audit reads: its rows, the owners they wait on, whether
-    a strategy map exists, and its broken data sources as findings."""
+    """What settling a cycle's audit reads: its rows (every team's, or those of a
+    scope), every team's stake costs, the owners the rows wait on, whether a strategy
+    map exists, and the scope's broken data sources as findings."""
 
     cycle: Doc
     rows: list[Doc]
+    costs: list[dict[str, list[float]]]
     people: dict[str, Doc]
     has_map: bool
     broken: list[tuple[audit.Key, audit.Finding]]
 
     def findings(self, today: date, limits: audit.Thresholds) -> list[audit.Finding]:
         return audit.settle(
-            self.rows, self.cycle, today, self.people, self.has_map, self.broken, limits
+            self.rows,
+            self.cycle,
+            today,
+            self.people,
+            self.has_map,
+            self.broken,
+            limits,
+            self.costs,
         )
 
 
-async def gather(store: ViewStore, cycle: Doc) -> Judged:
-    """A handful of indexed reads: the cycle's rows, the owners they wait on, the
-    strategy map, the cycle's connected data sources."""
-    rows = await store.find(JUDGEMENTS, {"cycle_id": cycle["id"]})
+async def gather(store: ViewStore, cycle: Doc, team_ids: Iterable[str] | None = None) -> Judged:
+    """A handful of indexed reads: the cycle's rows (of ``team_ids`` only, if given),
+    its stakes row, the owners the rows wait on, the strategy map, the cycle's
+    connected data sources."""
+    where: dict[str, Any] = {"cycle_id": cycle["id"]}
+    if team_ids is not None:
+        where["team_id"] = sorted(team_ids)
+    rows = [r for r in await store.find(JUDGEMENTS, where) if r["team_id"]]
+    found = (await store.get(JUDGEMENTS, [stakes_id(cycle["id"])])).get(stakes_id(cycle["id"]))
+    costs = list(found["costs"].values()) if found else []
     people = await store.get(PEOPLE, audit.owners_waited_on(rows))
     has_map = bool(await store.find(STRATEGY_MAPS, {}))
     sources = await store.find(
@@ -112,18 +156,33 @@ async def gather(store: ViewStore, cycle: Doc) -> Judged:
     )
     broken = [s for s in sources if s["failures"] >= BROKEN_AFTER]
     objectives = await store.get(OBJECTIVES, {s["objective_id"] for s in broken}) if broken else {}
+    if team_ids is not None:
+        scope = set(team_ids)
+        objectives = {k: o for k, o in objectives.items() if o["team_id"] in scope}
     teams = (
         await store.get(TEAMS, {o["team_id"] for o in objectives.values()}) if objectives else {}
     )
-    return Judged(cycle, rows, people, has_map, audit.broken_sources(broken, objectives, teams))
+    return Judged(
+        cycle,
+        rows,
+        costs,
+        people,
+        has_map,
+        audit.broken_sources(broken, objectives, teams),
+    )
 
 
 async def audit_of(
-    store: ViewStore, cycle: Doc, today: date, limits: audit.Thresholds
+    store: ViewStore,
+    cycle: Doc,
+    today: date,
+    limits: audit.Thresholds,
+    team_ids: Iterable[str] | None = None,
 ) -> list[audit.Finding]:
-    """A cycle's findings: settled from its rows, or from its documents when ``limits``
-    judge what the rows were judged by otherwise."""
+    """A cycle's findings (of ``team_ids`` only, if given): settled from its rows, or
+    from its documents when ``limits`` judge what the rows were judged by otherwise."""
     if fits(limits):
-        return (await gather(store, cycle)).findings(today, limits)
+        return (await gather(store, cycle, team_ids)).findings(today, limits)
     facts = await audit.gather(store, cycle["id"])
-    return audit.audit(facts, today, limits) if facts is not None else []
+    found = audit.audit(facts, today, limits) if facts is not None else []
+    return found if team_ids is None else audit.in_teams(found, set(team_ids))

@@ -242,8 +242,7 @@ async def digest(
     ]
     findings: list[dict[str, Any]] = []
     for cycle_id in sorted({o["cycle_id"] for o in mine}):
-        found = await judged.audit_of(store, cycles[cycle_id], today, limits)
-        for f in audit.in_teams(found, {team_id}):
+        for f in await judged.audit_of(store, cycles[cycle_id], today, limits, {team_id}):
             findings.append(
                 {
                     "kind": f.kind.value,

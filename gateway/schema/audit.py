@@ -120,17 +120,19 @@ async def alignment_audit(
         raise not_found("Team", team_id, "teamId")
     today = backend.app.clock().date()
     limits = backend.settings.audit.thresholds()
-    if judged.fits(limits):
-        rows = await judged.gather(backend.store, cycle)
+    scope = None
+    if team_id is not None:
+        teams = {t["id"]: t for t in await backend.store.find(TEAMS, {})}
+        scope = audit.team_and_below(teams, team_id) if include_subteams else {team_id}
+    if judged.fits(limits):  # a team's audit reads its rows (and below), not the cycle's
+        rows = await judged.gather(backend.store, cycle, scope)
         findings = await backend.heavy.compute(rows.findings, today, limits)
     else:
         facts = await audit.gather(backend.store, cycle_id)
         if facts is None:
             raise not_found("Cycle", cycle_id, "cycleId")
         findings = await backend.heavy.compute(audit.audit, facts, today, limits)
-    if team_id is not None:
-        teams = {t["id"]: t for t in await backend.store.find(TEAMS, {})}
-        scope = audit.team_and_below(teams, team_id) if include_subteams else {team_id}
+    if scope is not None:
         findings = audit.in_teams(findings, scope)
     return AlignmentAudit(
         cycle=Cycle.from_doc(cycle),

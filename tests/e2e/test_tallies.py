@@ -134,6 +134,12 @@ async def check_audit(store: ViewStore, cycle: dict[str, Any]) -> None:
             assert rows.findings(day, limits) == expected, (cycle["name"], day)
             assert audit.audit(facts, day, limits) == expected
             SEEN.update(f.kind.value for f in expected)
+    # A team's audit reads its rows and the cycle's stakes row only.
+    day, limits = days_of(cycle)[3], audit.Thresholds()
+    expected = audit_oracle.audit(facts, day, limits)
+    for team_id in {o["team_id"] for o in facts.objectives}:
+        scoped = await judged.gather(store, cycle, {team_id})
+        assert scoped.findings(day, limits) == audit.in_teams(expected, {team_id}), team_id
 
 
 async def check_every_cycle(store: ViewStore) -> list[retro.Retrospective]:
