@@ -5,7 +5,9 @@ from 32 threads, with the pool and persistence settings the gateway uses (W1, W2
 ``read``: reading the whole log in pages and decoding every event, which any
 rebuild must do at least (P2). ``retro``: a cycle's retrospective computed in-process
 from every document (the from-scratch path, kept as the test oracle) and from the
-projector's tallies, on the same store (R3's before and after). Run as
+projector's tallies, on the same store (R3's before and after). ``audit``: a cycle's
+alignment audit from every document and settled from the projector's judgements
+(R4's before and after; the findings, not their answer). Run as
 ``python -m bench.baselines …``, pinned to the server's core by the runner; prints one
 JSON object.
 """
@@ -138,10 +140,49 @@ def retro(args: argparse.Namespace) -> dict[str, Any]:
     return asyncio.run(measure())
 
 
+def audit(args: argparse.Namespace) -> dict[str, Any]:
+    import asyncio
+    import statistics
+
+    from gateway.backend import make_store
+    from projections import audit, judged
+    from projections.views import CYCLES
+
+    async def measure() -> dict[str, Any]:
+        store = make_store(settings_of(args))
+        await store.open()
+        try:
+            cycle = (await store.get(CYCLES, [args.cycle]))[args.cycle]
+            today, limits = date.today(), audit.Thresholds()
+
+            async def scratch() -> list[audit.Finding]:
+                facts = await audit.gather(store, args.cycle)
+                assert facts is not None
+                return audit.audit(facts, today, limits)
+
+            async def settled() -> list[audit.Finding]:
+                return (await judged.gather(store, cycle)).findings(today, limits)
+
+            timings: dict[str, list[float]] = {"scratch_ms": [], "judged_ms": []}
+            found: dict[str, int] = {}
+            for _ in range(args.runs):
+                for name, work in (("scratch_ms", scratch), ("judged_ms", settled)):
+                    started = time.perf_counter()
+                    found[name] = len(await work())
+                    timings[name].append((time.perf_counter() - started) * 1000)
+            assert found["scratch_ms"] == found["judged_ms"], found
+            medians = {name: statistics.median(values) for name, values in timings.items()}
+            return {**medians, "findings": found["judged_ms"]}
+        finally:
+            await store.close()
+
+    return asyncio.run(measure())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", choices=("save", "read", "retro"))
-    parser.add_argument("--cycle", help="retro: the cycle")
+    parser.add_argument("what", choices=("save", "read", "retro", "audit"))
+    parser.add_argument("--cycle", help="retro, audit: the cycle")
     parser.add_argument("--database-url")
     parser.add_argument("--schema", default="public")
     parser.add_argument("--data-dir")
@@ -150,7 +191,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", type=int, default=5000)
     args = parser.parse_args()
-    work = {"save": save, "read": read, "retro": retro}[args.what]
+    work = {"save": save, "read": read, "retro": retro, "audit": audit}[args.what]
     print(json.dumps(work(args)))
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from domain.model.bet import BetStatus
 from domain.model.cycle import CycleStatus
@@ -184,16 +185,21 @@ def evaluated_on(cycle: Doc, today: date) -> date:
 
 
 def audit(facts: Facts, today: date, limits: Thresholds) -> list[Finding]:
-    """Every finding of the cycle, most urgent kind first, then in creation order."""
-    audit = _Audit(facts, evaluated_on(facts.cycle, today), limits)
-    findings = [
-        *audit.objectives(),
-        *audit.teams(),
-        *audit.bets(),
-        *audit.actions(),
-        *audit.sources(),
-    ]
-    return sorted(findings, key=lambda f: KINDS.index(f.kind))  # stable: keeps log order
+    """Every finding of the cycle, most urgent kind first, then in creation order.
+
+    Judged in two steps, the very ones the projector's maintained rows take
+    (:mod:`projections.judged`): :func:`judge` decides what the documents alone decide
+    (per team: a row the projector keeps), :func:`settle` what also needs the day, the
+    people, the strategy map and the whole cycle's stakes."""
+    return settle(
+        [judge(facts, limits)],
+        facts.cycle,
+        today,
+        facts.people,
+        facts.strategy_map is not None,
+        broken_sources(facts.sources, facts.by_id, facts.teams),
+        limits,
+    )
 
 
 def in_teams(findings: Iterable[Finding], team_ids: set[str]) -> list[Finding]:
@@ -221,10 +227,13 @@ def silence(kr: Doc, starts: date, on: date) -> tuple[int, str]:
     """How many days a key result has gone without a check-in by ``on`` (since its latest
     ``asOf``; without one, since the later of the cycle's start and its creation), and
     how to say so."""
-    if kr["as_of"]:
-        gap = (on - date.fromisoformat(kr["as_of"])).days
+    return _silence(kr["as_of"], max(starts, datetime.fromisoformat(kr["created_at"]).date()), on)
+
+
+def _silence(as_of: str | None, since: date, on: date) -> tuple[int, str]:
+    if as_of:
+        gap = (on - date.fromisoformat(as_of)).days
         return gap, f"for {gap} days"
-    since = max(starts, datetime.fromisoformat(kr["created_at"]).date())
     gap = (on - since).days
     return gap, f"in the {gap} days since it was set"
 
@@ -244,21 +253,79 @@ def overdue(
     return gap if gap > cadence_of(team, limits) else None
 
 
-class _Audit:
-    def __init__(self, facts: Facts, on: date, limits: Thresholds) -> None:
+# -- the two steps --------------------------------------------------------------------
+#
+# A judgement is JSON (the projector stores one per team and cycle): ``found``, the
+# findings the documents alone decide, and ``pending``, the candidates that wait on
+# what only the asking moment knows (each says what it ``waits`` on), plus the stakes'
+# costs per unit that the whole cycle's medians are made of. Every finding carries a
+# ``key``: (section, position in the log, row) in the order the audit reads the cycle
+# (objectives and their key results, teams, bets, actions, data sources), so that
+# findings merged from many rows sort as one audit of the whole cycle does.
+
+OBJECTIVES_SECTION, TEAMS_SECTION, BETS_SECTION, ACTIONS_SECTION, SOURCES_SECTION = range(5)
+Key = list[int]
+
+
+class Waits(StrEnum):
+    """What a pending candidate waits on."""
+
+    MAP = "MAP"  # an untagged objective matters once a strategy map exists
+    OWNER = "OWNER"  # an owned thing matters if its owner is deactivated
+    SILENCE = "SILENCE"  # a key result goes stale with the days
+    UNSERVED = "UNSERVED"  # a key result nobody serves, past a share of the cycle
+    IDLE = "IDLE"  # a key action still an idea, past a share of the cycle
+    STAKE = "STAKE"  # a stake judged against the cycle's median
+
+
+def finding_doc(finding: Finding) -> Doc:
+    return {
+        "kind": finding.kind.value,
+        "entity_type": finding.entity_type.value,
+        "entity_id": finding.entity_id,
+        "team_id": finding.team_id,
+        "message": finding.message,
+        "objective_id": finding.objective_id,
+        "measured": finding.measured,
+        "threshold": finding.threshold,
+    }
+
+
+def finding_of(doc: Doc) -> Finding:
+    return Finding(
+        FindingKind(doc["kind"]),
+        FindingEntityType(doc["entity_type"]),
+        doc["entity_id"],
+        doc["team_id"],
+        doc["message"],
+        doc["objective_id"],
+        doc["measured"],
+        doc["threshold"],
+    )
+
+
+def live(objective: Doc) -> bool:
+    """Whether the audit judges an objective (closing a cycle grades its archived
+    objectives too; they stay left out)."""
+    return bool(
+        objective["status"] != ObjectiveStatus.ARCHIVED and not objective.get("archived_at_close")
+    )
+
+
+def judge(facts: Facts, limits: Thresholds) -> Doc:
+    """What the documents alone decide about these objectives, bets and actions (one
+    team's, or a whole cycle's): ``facts`` needs its teams (names, parents, cadences,
+    units) and the objectives cascading from its key results; not the people, the
+    strategy map or the data sources, which :func:`settle` is given."""
+    return _Judge(facts, limits).judgement()
+
+
+class _Judge:
+    def __init__(self, facts: Facts, limits: Thresholds) -> None:
         self.facts = facts
-        self.on = on
         self.limits = limits
-        cycle = facts.cycle
-        self.starts = date.fromisoformat(cycle["starts_on"])
-        ends = date.fromisoformat(cycle["ends_on"])
-        self.elapsed = (on - self.starts).days / max((ends - self.starts).days, 1)
-        # Closing a cycle grades its archived objectives too; they stay left out.
-        self.live = [
-            o
-            for o in facts.objectives
-            if o["status"] != ObjectiveStatus.ARCHIVED and not o.get("archived_at_close")
-        ]
+        self.starts = date.fromisoformat(facts.cycle["starts_on"])
+        self.live = [o for o in facts.objectives if live(o)]
         self.served = Counter(
             b["key_result_id"] for b in facts.bets if b["status"] != BetStatus.WITHDRAWN
         ) + Counter(
@@ -267,25 +334,43 @@ class _Audit:
             for child in children
             if child["status"] != ObjectiveStatus.ARCHIVED
         )
+        self.found: list[list[Any]] = []
+        self.pending: list[Doc] = []
+
+    def judgement(self) -> Doc:
+        self.objectives()
+        self.teams()
+        costs = self.bets()
+        self.actions()
+        return {"found": self.found, "pending": self.pending, "costs": costs}
+
+    def add(self, key: Key, finding: Finding) -> None:
+        self.found.append([key, finding_doc(finding)])
+
+    def wait(self, key: Key, waits: Waits, **candidate: Any) -> None:
+        self.pending.append({"key": key, "waits": waits.value, **candidate})
 
     def team_name(self, team_id: str) -> str:
         team = self.facts.teams.get(team_id)
         return team["name"] if team else "an unknown team"
 
-    def objectives(self) -> Iterable[Finding]:
+    def objectives(self) -> None:
         for objective in self.live:
-            yield from self.objective(objective)
+            key = [OBJECTIVES_SECTION, objective["pos"], 0]
+            self.objective(key, objective)
             is_open = objective["status"] == ObjectiveStatus.ACTIVE
             if is_open:
-                yield from self.ownership(objective, objective, FindingEntityType.OBJECTIVE)
-            for key_result in objective["key_results"]:
-                yield from self.key_result(objective, key_result)
+                self.ownership(key, objective, objective, FindingEntityType.OBJECTIVE)
+            for index, key_result in enumerate(objective["key_results"], 1):
+                row_key = [OBJECTIVES_SECTION, objective["pos"], index]
+                self.key_result(row_key, objective, key_result)
                 if is_open:
-                    yield from self.ownership(objective, key_result, FindingEntityType.KEY_RESULT)
+                    self.ownership(row_key, objective, key_result, FindingEntityType.KEY_RESULT)
 
-    def ownership(self, o: Doc, owned: Doc, kind: FindingEntityType) -> Iterable[Finding]:
-        """An open objective, key result or placed bet owned by a deactivated person
-        (someone must take it over), or by nobody (someone should answer for it)."""
+    def ownership(self, key: Key, o: Doc, owned: Doc, kind: FindingEntityType) -> None:
+        """An open objective, key result or placed bet owned by nobody (someone should
+        answer for it), or waiting to be judged against its owner (deactivated: someone
+        must take it over)."""
         team_id = owned["team_id"] if kind == FindingEntityType.BET else o["team_id"]
         name = self.team_name(team_id)
         what = f"“{owned['title']}” ({name})"
@@ -295,44 +380,49 @@ class _Audit:
             what = f"Bet {what}"
         owner_id = owned.get("owner_id")
         if owner_id is None:
-            yield Finding(
-                FindingKind.NO_OWNER,
-                kind,
-                owned["id"],
-                team_id,
-                f"{what} has no owner: assign one, so that someone answers for it.",
-                objective_id=o["id"],
+            self.add(
+                key,
+                Finding(
+                    FindingKind.NO_OWNER,
+                    kind,
+                    owned["id"],
+                    team_id,
+                    f"{what} has no owner: assign one, so that someone answers for it.",
+                    objective_id=o["id"],
+                ),
             )
             return
-        owner = self.facts.people.get(owner_id)
-        if owner is not None and not owner["active"]:
-            yield Finding(
-                FindingKind.INACTIVE_OWNER,
-                kind,
-                owned["id"],
-                team_id,
-                f"{what} is owned by {owner['name']} ({owner['handle']}), who is "
-                "deactivated: hand it to someone who is here (assignOwner).",
-                objective_id=o["id"],
-            )
+        self.wait(
+            key,
+            Waits.OWNER,
+            owner_id=owner_id,
+            entity_type=kind.value,
+            entity_id=owned["id"],
+            team_id=team_id,
+            objective_id=o["id"],
+            what=what,
+        )
 
-    def objective(self, o: Doc) -> Iterable[Finding]:
+    def objective(self, key: Key, o: Doc) -> None:
         team = self.facts.teams.get(o["team_id"])
         name, title = self.team_name(o["team_id"]), o["title"]
         if team and team["parent_id"] and not o["parent_key_result_id"] and not o["aligned_with"]:
             above = self.team_name(team["parent_id"])
-            yield Finding(
-                FindingKind.ORPHAN_OBJECTIVE,
-                FindingEntityType.OBJECTIVE,
-                o["id"],
-                o["team_id"],
-                f"“{title}” ({name}) cascades from no key result and aligns with no other "
-                f"objective: link it to the key result of {above} it serves, or ask why "
-                f"{name} pursues it.",
-                objective_id=o["id"],
+            self.add(
+                key,
+                Finding(
+                    FindingKind.ORPHAN_OBJECTIVE,
+                    FindingEntityType.OBJECTIVE,
+                    o["id"],
+                    o["team_id"],
+                    f"“{title}” ({name}) cascades from no key result and aligns with no "
+                    f"other objective: link it to the key result of {above} it serves, or "
+                    f"ask why {name} pursues it.",
+                    objective_id=o["id"],
+                ),
             )
-        if self.facts.strategy_map and not o.get("values") and not o.get("constituents"):
-            yield Finding(
+        if not o.get("values") and not o.get("constituents"):
+            untagged = Finding(
                 FindingKind.UNTAGGED_OBJECTIVE,
                 FindingEntityType.OBJECTIVE,
                 o["id"],
@@ -341,21 +431,25 @@ class _Audit:
                 "tag what it serves, or ask whether it belongs in this cycle.",
                 objective_id=o["id"],
             )
+            self.wait(key, Waits.MAP, finding=finding_doc(untagged))
         count = len(o["key_results"])
         if count > self.limits.max_key_results:
-            yield Finding(
-                FindingKind.OVERLOADED_TEAM,
-                FindingEntityType.TEAM,
-                o["team_id"],
-                o["team_id"],
-                f"“{title}” ({name}) has {count} key results, more than "
-                f"{self.limits.max_key_results}: keep the few that best show it is met.",
-                objective_id=o["id"],
-                measured=count,
-                threshold=self.limits.max_key_results,
+            self.add(
+                key,
+                Finding(
+                    FindingKind.OVERLOADED_TEAM,
+                    FindingEntityType.TEAM,
+                    o["team_id"],
+                    o["team_id"],
+                    f"“{title}” ({name}) has {count} key results, more than "
+                    f"{self.limits.max_key_results}: keep the few that best show it is met.",
+                    objective_id=o["id"],
+                    measured=count,
+                    threshold=self.limits.max_key_results,
+                ),
             )
 
-    def key_result(self, o: Doc, kr: Doc) -> Iterable[Finding]:
+    def key_result(self, key: Key, o: Doc, kr: Doc) -> None:
         name, title = self.team_name(o["team_id"]), kr["title"]
         where = f"“{title}” of “{o['title']}” ({name})"
         confidence = kr["confidence"]
@@ -364,100 +458,68 @@ class _Audit:
             and confidence is not None
             and confidence < self.limits.at_risk_confidence
         ):
-            yield Finding(
-                FindingKind.COMMITTED_AT_RISK,
-                FindingEntityType.KEY_RESULT,
-                kr["id"],
-                o["team_id"],
-                f"Committed key result {where} stands at confidence {confidence:g}, below "
-                f"{self.limits.at_risk_confidence:g}: agree on a recovery plan or "
-                "renegotiate the commitment now.",
-                objective_id=o["id"],
-                measured=confidence,
-                threshold=self.limits.at_risk_confidence,
+            self.add(
+                key,
+                Finding(
+                    FindingKind.COMMITTED_AT_RISK,
+                    FindingEntityType.KEY_RESULT,
+                    kr["id"],
+                    o["team_id"],
+                    f"Committed key result {where} stands at confidence {confidence:g}, "
+                    f"below {self.limits.at_risk_confidence:g}: agree on a recovery plan or "
+                    "renegotiate the commitment now.",
+                    objective_id=o["id"],
+                    measured=confidence,
+                    threshold=self.limits.at_risk_confidence,
+                ),
             )
-        if self.elapsed > self.limits.unserved_after and not self.served[kr["id"]]:
-            days = (self.on - self.starts).days
-            yield Finding(
-                FindingKind.UNSERVED_KEY_RESULT,
-                FindingEntityType.KEY_RESULT,
-                kr["id"],
-                o["team_id"],
-                f"Key result {where} has no bet and no objective cascading from it "
-                f"{days} days into {self.facts.cycle['name']}: place a bet on it, cascade "
-                "it to a team, or drop it.",
-                objective_id=o["id"],
-                measured=round(self.elapsed, 3),
-                threshold=round(self.limits.unserved_after, 3),
-            )
-        if self.on >= self.starts:
-            yield from self.staleness(o, kr, where)
+        row = {"entity_id": kr["id"], "team_id": o["team_id"], "objective_id": o["id"]}
+        if not self.served[kr["id"]]:
+            self.wait(key, Waits.UNSERVED, where=where, **row)
+        since = max(self.starts, datetime.fromisoformat(kr["created_at"]).date())
+        cadence = cadence_of(self.facts.teams.get(o["team_id"]) or {}, self.limits)
+        self.wait(
+            key,
+            Waits.SILENCE,
+            where=where,
+            as_of=kr["as_of"],
+            since=since.isoformat(),
+            cadence=cadence,
+            **row,
+        )
 
-    def staleness(self, o: Doc, kr: Doc, where: str) -> Iterable[Finding]:
-        team = self.facts.teams.get(o["team_id"]) or {}
-        cadence = cadence_of(team, self.limits)
-        gap, quiet = silence(kr, self.starts, self.on)
-        if gap > cadence:
-            yield Finding(
-                FindingKind.STALE_KEY_RESULT,
-                FindingEntityType.KEY_RESULT,
-                kr["id"],
-                o["team_id"],
-                f"Key result {where} has had no check-in {quiet}, longer than the team's "
-                f"{cadence}-day cadence: record where it stands.",
-                objective_id=o["id"],
-                measured=gap,
-                threshold=cadence,
-            )
-
-    def sources(self) -> Iterable[Finding]:
-        """A data source that failed ``BROKEN_AFTER`` times in a row: its key result
-        stops moving while everyone thinks it updates itself."""
-        for source in self.facts.sources:
-            objective = self.facts.by_id.get(source["objective_id"])
-            if source["failures"] < BROKEN_AFTER or objective is None:
-                continue
-            if objective not in self.live:
-                continue
-            rows = objective["key_results"]
-            title = next(
-                (kr["title"] for kr in rows if kr["id"] == source["key_result_id"]), "a key result"
-            )
-            yield Finding(
-                FindingKind.BROKEN_DATA_SOURCE,
-                FindingEntityType.KEY_RESULT,
-                source["key_result_id"],
-                objective["team_id"],
-                f"The {source['kind']} data source of “{title}” of “{objective['title']}” "
-                f"({self.team_name(objective['team_id'])}) failed {source['failures']} times "
-                f"in a row (last: {source['last_error']}): fix it, or disconnect it and "
-                "check in by hand.",
-                objective_id=objective["id"],
-                measured=source["failures"],
-                threshold=BROKEN_AFTER,
-            )
-
-    def teams(self) -> Iterable[Finding]:
-        counts = Counter(o["team_id"] for o in self.live)
+    def teams(self) -> None:
+        first: dict[str, int] = {}
+        counts: Counter[str] = Counter()
+        for o in self.live:
+            first.setdefault(o["team_id"], o["pos"])
+            counts[o["team_id"]] += 1
         for team_id, count in counts.items():
             if count > self.limits.max_objectives:
                 name = self.team_name(team_id)
-                yield Finding(
-                    FindingKind.OVERLOADED_TEAM,
-                    FindingEntityType.TEAM,
-                    team_id,
-                    team_id,
-                    f"{name} has {count} objectives in {self.facts.cycle['name']}, more than "
-                    f"{self.limits.max_objectives}: merge or drop some so the team can focus.",
-                    measured=count,
-                    threshold=self.limits.max_objectives,
+                self.add(
+                    [TEAMS_SECTION, first[team_id], 0],
+                    Finding(
+                        FindingKind.OVERLOADED_TEAM,
+                        FindingEntityType.TEAM,
+                        team_id,
+                        team_id,
+                        f"{name} has {count} objectives in {self.facts.cycle['name']}, more "
+                        f"than {self.limits.max_objectives}: merge or drop some so the team "
+                        "can focus.",
+                        measured=count,
+                        threshold=self.limits.max_objectives,
+                    ),
                 )
 
-    def bets(self) -> Iterable[Finding]:
-        costs: dict[str, float] = {}  # bet id -> stake per whole key result expected
+    def bets(self) -> dict[str, list[float]]:
+        """The placed bets' findings, and the costs (stake per whole key result expected)
+        of every bet that counts towards its unit's median."""
+        by_unit: dict[str, list[float]] = {}
         for bet in self.facts.bets:
             objective = self.facts.by_id.get(bet["objective_id"])
             progress = self.progress(bet)
+            cost = None
             if (
                 bet["status"] != BetStatus.WITHDRAWN
                 and objective is not None
@@ -465,70 +527,65 @@ class _Audit:
                 and progress is not None
                 and progress > 0
             ):
-                costs[bet["id"]] = ratio(bet["stake"], progress)
-        by_unit: dict[str, list[float]] = {}
-        for bet in self.facts.bets:
-            if bet["id"] in costs:
-                by_unit.setdefault(self.unit(bet), []).append(costs[bet["id"]])
-        medians = {unit: statistics.median(values) for unit, values in by_unit.items()}
-        for bet in self.facts.bets:
-            if bet["status"] == BetStatus.PLACED:
-                yield from self.tangent(bet, costs.get(bet["id"]), medians)
-                objective = self.facts.by_id.get(bet["objective_id"])
-                if objective is not None:
-                    yield from self.ownership(objective, bet, FindingEntityType.BET)
+                cost = ratio(bet["stake"], progress)
+                by_unit.setdefault(self.unit(bet), []).append(cost)
+            if bet["status"] == BetStatus.PLACED and objective is not None:
+                key = [BETS_SECTION, bet["pos"], 0]
+                self.tangent(key, bet, objective, cost, progress)
+                self.ownership(key, objective, bet, FindingEntityType.BET)
+        return by_unit
 
-    def tangent(self, bet: Doc, cost: float | None, medians: dict[str, float]) -> Iterable[Finding]:
-        objective = self.facts.by_id.get(bet["objective_id"])
-        if objective is None:
-            return
+    def tangent(
+        self, key: Key, bet: Doc, objective: Doc, cost: float | None, progress: float | None
+    ) -> None:
         name, unit = self.team_name(bet["team_id"]), self.unit(bet)
         key_result = self.key_result_doc(bet)
         what = f"“{key_result['title']}”" if key_result else "its key result"
         stakes = f"Bet “{bet['title']}” ({name}) stakes {bet['stake']:g} {unit}"
         status = objective["status"]
         if status in (ObjectiveStatus.CLOSED, ObjectiveStatus.ARCHIVED):
-            yield Finding(
-                FindingKind.TANGENT_BET,
-                FindingEntityType.BET,
-                bet["id"],
-                bet["team_id"],
-                f"{stakes} on {what}, whose objective “{objective['title']}” is "
-                f"{status.lower()}: resolve or withdraw it, and move the effort to a live "
-                "key result.",
-                objective_id=objective["id"],
+            self.add(
+                key,
+                Finding(
+                    FindingKind.TANGENT_BET,
+                    FindingEntityType.BET,
+                    bet["id"],
+                    bet["team_id"],
+                    f"{stakes} on {what}, whose objective “{objective['title']}” is "
+                    f"{status.lower()}: resolve or withdraw it, and move the effort to a "
+                    "live key result.",
+                    objective_id=objective["id"],
+                ),
             )
             return
-        progress = self.progress(bet)
         if progress is not None and progress <= 0:
-            yield Finding(
-                FindingKind.TANGENT_BET,
-                FindingEntityType.BET,
-                bet["id"],
-                bet["team_id"],
-                f"{stakes} but expects no progress on {what}: restate the impact it should "
-                "have, or withdraw it.",
-                objective_id=objective["id"],
-                measured=round(progress, 3),
-                threshold=0.0,
+            self.add(
+                key,
+                Finding(
+                    FindingKind.TANGENT_BET,
+                    FindingEntityType.BET,
+                    bet["id"],
+                    bet["team_id"],
+                    f"{stakes} but expects no progress on {what}: restate the impact it "
+                    "should have, or withdraw it.",
+                    objective_id=objective["id"],
+                    measured=round(progress, 3),
+                    threshold=0.0,
+                ),
             )
             return
-        median = medians.get(unit)
-        if cost is None or progress is None or not median:
-            return
-        times = ratio(cost, median)
-        if times > self.limits.stake_factor:
-            yield Finding(
-                FindingKind.TANGENT_BET,
-                FindingEntityType.BET,
-                bet["id"],
-                bet["team_id"],
-                f"{stakes} for an expected {progress:.0%} of {what}, {times:.1f}× what the "
-                f"cycle's bets usually stake for that much progress: cut the stake, raise "
-                "the odds, or withdraw it.",
+        if cost is not None and progress is not None:
+            self.wait(
+                key,
+                Waits.STAKE,
+                entity_id=bet["id"],
+                team_id=bet["team_id"],
                 objective_id=objective["id"],
-                measured=round(times, 2),
-                threshold=self.limits.stake_factor,
+                unit=unit,
+                cost=cost,
+                progress=progress,
+                stakes=stakes,
+                what=what,
             )
 
     def key_result_doc(self, bet: Doc) -> Doc | None:
@@ -551,29 +608,197 @@ class _Audit:
         expected = finite(float(bet["odds"]) * float(bet["expected_impact"]))
         return ratio(expected, span) if span else None
 
-    def actions(self) -> Iterable[Finding]:
-        """Key actions still ideas past the given share of the cycle: the team called
-        them important, yet neither bet on them nor dropped them."""
-        if self.elapsed <= self.limits.key_action_idle_after:
-            return
+    def actions(self) -> None:
+        """Key actions still ideas (the team called them important, yet neither bet on
+        them nor dropped them): they wait on a share of the cycle passing."""
         for action in self.facts.actions:
             objective = self.facts.by_id.get(action["objective_id"])
             if not action["key"] or action["status"] != "IDEA" or objective not in self.live:
                 continue
-            name = self.team_name(action["team_id"])
-            yield Finding(
-                FindingKind.KEY_ACTION_IDLE,
-                FindingEntityType.ACTION,
-                action["id"],
-                action["team_id"],
-                f"Key action “{action['title']}” ({name}) is still an idea "
-                f"{(self.on - self.starts).days} days into {self.facts.cycle['name']}: "
-                "place a bet on it, or drop it with the reason.",
+            self.wait(
+                [ACTIONS_SECTION, action["pos"], 0],
+                Waits.IDLE,
+                entity_id=action["id"],
+                team_id=action["team_id"],
                 objective_id=action["objective_id"],
-                measured=round(self.elapsed, 3),
-                threshold=self.limits.key_action_idle_after,
+                title=action["title"],
+                name=self.team_name(action["team_id"]),
             )
 
     def unit(self, bet: Doc) -> str:
         team = self.facts.teams.get(bet["team_id"])
         return str(team["stake_unit"]) if team else ""
+
+
+def broken_sources(
+    sources: Iterable[Doc], objectives: dict[str, Doc], teams: dict[str, Doc]
+) -> list[tuple[Key, Finding]]:
+    """A data source that failed ``BROKEN_AFTER`` times in a row: its key result stops
+    moving while everyone thinks it updates itself (``objectives``: at least those of
+    these sources; ``teams``: at least theirs)."""
+    found = []
+    for source in sources:
+        objective = objectives.get(source["objective_id"])
+        if source["failures"] < BROKEN_AFTER or objective is None or not live(objective):
+            continue
+        title = next(
+            (kr["title"] for kr in objective["key_results"] if kr["id"] == source["key_result_id"]),
+            "a key result",
+        )
+        team = teams.get(objective["team_id"])
+        name = team["name"] if team else "an unknown team"
+        finding = Finding(
+            FindingKind.BROKEN_DATA_SOURCE,
+            FindingEntityType.KEY_RESULT,
+            source["key_result_id"],
+            objective["team_id"],
+            f"The {source['kind']} data source of “{title}” of “{objective['title']}” "
+            f"({name}) failed {source['failures']} times in a row (last: "
+            f"{source['last_error']}): fix it, or disconnect it and check in by hand.",
+            objective_id=objective["id"],
+            measured=source["failures"],
+            threshold=BROKEN_AFTER,
+        )
+        found.append(([SOURCES_SECTION, source["pos"], 0], finding))
+    return found
+
+
+def settle(
+    judgements: Iterable[Doc],
+    cycle: Doc,
+    today: date,
+    people: dict[str, Doc],
+    has_map: bool,
+    sources: Iterable[tuple[Key, Finding]],
+    limits: Thresholds,
+    costs: Iterable[dict[str, list[float]]] | None = None,
+) -> list[Finding]:
+    """The findings of a cycle from its judgements: what they found, and those of their
+    candidates that the day (``today``, or the day a closed cycle ended), the people
+    (``people``: at least the owners of the candidates), the strategy map and the
+    cycle's stake medians bear out; most urgent kind first, then in the audit's order.
+    ``costs``: every team's of the cycle, when ``judgements`` are only some teams'."""
+    judgements = list(judgements)
+    on = evaluated_on(cycle, today)
+    starts = date.fromisoformat(cycle["starts_on"])
+    ends = date.fromisoformat(cycle["ends_on"])
+    elapsed = (on - starts).days / max((ends - starts).days, 1)
+    days = (on - starts).days
+    by_unit: dict[str, list[float]] = {}
+    for part in (j["costs"] for j in judgements) if costs is None else costs:
+        for unit, values in part.items():
+            by_unit.setdefault(unit, []).extend(values)
+    medians = {unit: statistics.median(values) for unit, values in by_unit.items()}
+    keyed: list[tuple[int, Key, Finding]] = []
+
+    def found(key: Key, finding: Finding) -> None:
+        keyed.append((KINDS.index(finding.kind), key, finding))
+
+    for judgement in judgements:
+        for key, doc in judgement["found"]:
+            found(key, finding_of(doc))
+        for c in judgement["pending"]:
+            waits, key = c["waits"], c["key"]
+            if waits == Waits.MAP:
+                if has_map:
+                    found(key, finding_of(c["finding"]))
+            elif waits == Waits.OWNER:
+                owner = people.get(c["owner_id"])
+                if owner is not None and not owner["active"]:
+                    found(
+                        key,
+                        Finding(
+                            FindingKind.INACTIVE_OWNER,
+                            FindingEntityType(c["entity_type"]),
+                            c["entity_id"],
+                            c["team_id"],
+                            f"{c['what']} is owned by {owner['name']} ({owner['handle']}), "
+                            "who is deactivated: hand it to someone who is here (assignOwner).",
+                            objective_id=c["objective_id"],
+                        ),
+                    )
+            elif waits == Waits.SILENCE:
+                if on < starts:
+                    continue
+                gap, quiet = _silence(c["as_of"], date.fromisoformat(c["since"]), on)
+                if gap > c["cadence"]:
+                    found(
+                        key,
+                        Finding(
+                            FindingKind.STALE_KEY_RESULT,
+                            FindingEntityType.KEY_RESULT,
+                            c["entity_id"],
+                            c["team_id"],
+                            f"Key result {c['where']} has had no check-in {quiet}, longer "
+                            f"than the team's {c['cadence']}-day cadence: record where it "
+                            "stands.",
+                            objective_id=c["objective_id"],
+                            measured=gap,
+                            threshold=c["cadence"],
+                        ),
+                    )
+            elif waits == Waits.UNSERVED:
+                if elapsed > limits.unserved_after:
+                    found(
+                        key,
+                        Finding(
+                            FindingKind.UNSERVED_KEY_RESULT,
+                            FindingEntityType.KEY_RESULT,
+                            c["entity_id"],
+                            c["team_id"],
+                            f"Key result {c['where']} has no bet and no objective cascading "
+                            f"from it {days} days into {cycle['name']}: place a bet on it, "
+                            "cascade it to a team, or drop it.",
+                            objective_id=c["objective_id"],
+                            measured=round(elapsed, 3),
+                            threshold=round(limits.unserved_after, 3),
+                        ),
+                    )
+            elif waits == Waits.IDLE:
+                if elapsed > limits.key_action_idle_after:
+                    found(
+                        key,
+                        Finding(
+                            FindingKind.KEY_ACTION_IDLE,
+                            FindingEntityType.ACTION,
+                            c["entity_id"],
+                            c["team_id"],
+                            f"Key action “{c['title']}” ({c['name']}) is still an idea "
+                            f"{days} days into {cycle['name']}: place a bet on it, or drop "
+                            "it with the reason.",
+                            objective_id=c["objective_id"],
+                            measured=round(elapsed, 3),
+                            threshold=limits.key_action_idle_after,
+                        ),
+                    )
+            elif waits == Waits.STAKE:
+                median = medians.get(c["unit"])
+                times = ratio(c["cost"], median) if median else 0.0
+                if times > limits.stake_factor:
+                    found(
+                        key,
+                        Finding(
+                            FindingKind.TANGENT_BET,
+                            FindingEntityType.BET,
+                            c["entity_id"],
+                            c["team_id"],
+                            f"{c['stakes']} for an expected {c['progress']:.0%} of "
+                            f"{c['what']}, {times:.1f}× what the cycle's bets usually stake "
+                            "for that much progress: cut the stake, raise the odds, or "
+                            "withdraw it.",
+                            objective_id=c["objective_id"],
+                            measured=round(times, 2),
+                            threshold=limits.stake_factor,
+                        ),
+                    )
+    for key, finding in sources:
+        found(key, finding)
+    keyed.sort(key=lambda entry: (entry[0], entry[1]))
+    return [finding for _, _, finding in keyed]
+
+
+def owners_waited_on(judgements: Iterable[Doc]) -> list[str]:
+    """The people whose being active decides a pending ownership finding."""
+    return list(
+        {c["owner_id"]: None for j in judgements for c in j["pending"] if c["waits"] == Waits.OWNER}
+    )

@@ -2,13 +2,14 @@
 
 After a batch's events are applied, :func:`derive` finds the (cycle, team) pairs the
 batch touched (its objectives, bets and check-ins; every team of a cycle whose
-state changed; every cycle of a team whose stake unit changed) and recomputes only
-their tallies (:mod:`projections.tallies`), reading the documents through
-:class:`Overlay`: the store as committed with the batch's own documents on top, so
-the rows commit in the batch's transaction and are exactly-once like the rest. A
-closed cycle's findings are recounted with the audit's own ``gather`` and ``audit``
-when something they depend on changed (its documents, teams, people, the strategy
-map, an objective cascading from one of its key results).
+state changed; every cycle of a team that changed or whose parent did; the team of a
+key result an objective cascades from) and recomputes only their tallies
+(:mod:`projections.tallies`) and judgements (:mod:`projections.judged`), reading the
+documents through :class:`Overlay`: the store as committed with the batch's own
+documents on top, so the rows commit in the batch's transaction and are exactly-once
+like the rest. A closed cycle's findings are recounted from its judgements when
+something they depend on changed (its rows, people, the strategy map, its data
+sources).
 
 Each cycle's alignment tree (:mod:`projections.tree`) is kept the same way: the
 trees a batch's objectives may have moved are walked again (:func:`_moved_trees`).
@@ -24,7 +25,7 @@ from typing import Any, cast
 
 from domain.model.cycle import CycleStatus
 from domain.model.objective import objective_of
-from projections import audit, tallies, tree
+from projections import judged, tallies, tree
 from projections.documents import Batch, Doc, counting
 from projections.store import Between, ViewStore, Where
 from projections.views import (
@@ -33,6 +34,8 @@ from projections.views import (
     CHECK_INS,
     CYCLES,
     DATA_SOURCES,
+    DERIVED,
+    JUDGEMENTS,
     OBJECTIVES,
     PEOPLE,
     STRATEGY_MAPS,
@@ -100,8 +103,11 @@ class Overlay:
         return cast(ViewStore, self)
 
 
-async def _team_rows(reader: Overlay, cycle: Doc, team_ids: set[str] | None) -> list[Doc]:
-    """The tallies of these teams in ``cycle`` (None: of every team in it)."""
+async def _team_rows(
+    reader: Overlay, cycle: Doc, team_ids: set[str] | None
+) -> list[tuple[View, Doc]]:
+    """The tallies and judgements of these teams in ``cycle`` (None: of every team in
+    it), as (view, row) pairs."""
     where: dict[str, Any] = {"cycle_id": cycle["id"]}
     if team_ids is not None:
         where["team_id"] = sorted(team_ids)
@@ -114,13 +120,20 @@ async def _team_rows(reader: Overlay, cycle: Doc, team_ids: set[str] | None) -> 
             | {b["team_id"] for b in bets}
             | {a["team_id"] for a in actions}
         )
+    key_result_ids = [kr["id"] for o in objectives for kr in o["key_results"]]
     check_ins: dict[str, list[Doc]] = {}
-    if cycle["status"] == CycleStatus.CLOSED:
-        ids = [kr["id"] for o in objectives for kr in o["key_results"]]
-        found = await reader.find(CHECK_INS, {"key_result_id": ids}) if ids else []
+    if cycle["status"] == CycleStatus.CLOSED and key_result_ids:
+        found = await reader.find(CHECK_INS, {"key_result_id": key_result_ids})
         for check_in in counting(found):  # retracted and corrected ones do not count
             check_ins.setdefault(check_in["key_result_id"], []).append(check_in)
+    cascaded: dict[str, list[Doc]] = {}
+    if key_result_ids:
+        children = await reader.find(OBJECTIVES, {"parent_key_result_id": key_result_ids})
+        for child in children:
+            cascaded.setdefault(child["parent_key_result_id"], []).append(child)
     teams = await reader.get(TEAMS, team_ids)
+    parents = {t["parent_id"] for t in teams.values() if t["parent_id"]} - set(teams)
+    teams.update(await reader.get(TEAMS, parents) if parents else {})
     by_team: dict[str, tuple[list[Doc], list[Doc], list[Doc]]] = {t: ([], [], []) for t in team_ids}
     for objective in objectives:
         by_team[objective["team_id"]][0].append(objective)
@@ -128,26 +141,21 @@ async def _team_rows(reader: Overlay, cycle: Doc, team_ids: set[str] | None) -> 
         by_team[bet["team_id"]][1].append(bet)
     for action in actions:
         by_team[action["team_id"]][2].append(action)
-    return [
-        tallies.tally(
-            cycle,
-            team_id,
-            mine,
-            theirs,
-            check_ins,
-            teams[team_id]["stake_unit"] if team_id in teams else "",
-            ideas,
+    rows: list[tuple[View, Doc]] = []
+    for team_id, (mine, theirs, ideas) in by_team.items():
+        unit = teams[team_id]["stake_unit"] if team_id in teams else ""
+        rows.append(
+            (TALLIES, tallies.tally(cycle, team_id, mine, theirs, check_ins, unit, ideas))
         )
-        for team_id, (mine, theirs, ideas) in by_team.items()
-    ]
+        rows.append((JUDGEMENTS, judged.row(cycle, team_id, mine, theirs, ideas, teams, cascaded)))
+    return rows
 
 
-async def _findings(reader: Overlay, cycle_id: str) -> Doc | None:
-    facts = await audit.gather(reader.as_store(), cycle_id)
-    if facts is None:
-        return None
-    # A closed cycle is judged as of the day it ended, whatever today is.
-    return tallies.findings_row(cycle_id, audit.audit(facts, date.max, tallies.THRESHOLDS))
+async def _findings(reader: Overlay, cycle: Doc) -> Doc:
+    """A closed cycle's findings counted per team, settled from its judgements (those
+    of this batch included), as of the day it ended, whatever today is."""
+    found = (await judged.gather(reader.as_store(), cycle)).findings(date.max, tallies.THRESHOLDS)
+    return tallies.findings_row(cycle["id"], found)
 
 
 async def _tree(reader: Overlay, cycle: Doc) -> Doc:
@@ -212,7 +220,7 @@ async def _moved_trees(reader: Overlay) -> set[str]:
 
 
 async def derive(store: ViewStore, batch: Batch) -> None:
-    """Put into ``batch`` the tallies and trees its documents change."""
+    """Put into ``batch`` the tallies, judgements and trees its documents change."""
     reader = Overlay(store, batch)
     trees = await _moved_trees(reader) | set(batch.dirty.get(CYCLES.name, {}))
     if trees:
@@ -233,46 +241,51 @@ async def derive(store: ViewStore, batch: Batch) -> None:
         objective = loaded.get(objective_id) or found.get(objective_id)
         if objective is not None:
             pairs.add((objective["cycle_id"], objective["team_id"]))
+    # A key result's judgement counts the objectives cascading from it: those of the
+    # key results an objective of the batch cascades from, now and before it (re-)aligned.
+    changed = dirty.get(OBJECTIVES.name, {})
+    before = await store.get(OBJECTIVES, list(changed)) if changed else {}
+    parents = {
+        str(parent)
+        for objective in (*changed.values(), *before.values())
+        if (parent := objective_of(objective["parent_key_result_id"] or "")) is not None
+    }
+    if parents:
+        served = await reader.get(OBJECTIVES, parents)
+        pairs.update((o["cycle_id"], o["team_id"]) for o in served.values())
     sources = dirty.get(DATA_SOURCES.name, {})
     whole = set(dirty.get(CYCLES.name, {}))
     changed_teams = sorted(dirty.get(TEAMS.name, {}))
     if changed_teams:
-        rows = await reader.find(TALLIES, {"team_id": changed_teams})
+        # A team's rows name it, its cadence and unit; its children's name it as parent.
+        below = await reader.find(TEAMS, {"parent_id": changed_teams})
+        named = sorted({*changed_teams, *(t["id"] for t in below)})
+        rows = await reader.find(JUDGEMENTS, {"team_id": named})
         pairs.update((r["cycle_id"], r["team_id"]) for r in rows)
     cycle_ids = whole | {c for c, _ in pairs}
-    if not (
-        cycle_ids
-        or changed_teams
-        or sources
-        or dirty.get(PEOPLE.name)
-        or dirty.get(STRATEGY_MAPS.name)
-    ):
+    if not (cycle_ids or sources or dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name)):
         return
     # Closed cycles whose findings may have changed.
-    judged = set(cycle_ids) | {d["cycle_id"] for d in sources.values() if d.get("cycle_id")}
-    parents = {
-        str(parent)
-        for objective in dirty.get(OBJECTIVES.name, {}).values()
-        if (parent := objective_of(objective["parent_key_result_id"] or "")) is not None
-    }
-    if parents:
-        judged.update(o["cycle_id"] for o in (await reader.get(OBJECTIVES, parents)).values())
-    if changed_teams or dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name):
-        judged.update(c["id"] for c in await reader.find(CYCLES, {"status": "CLOSED"}))
-    cycles = await reader.get(CYCLES, cycle_ids | judged)
+    recount = set(cycle_ids) | {d["cycle_id"] for d in sources.values() if d.get("cycle_id")}
+    if dirty.get(PEOPLE.name) or dirty.get(STRATEGY_MAPS.name):
+        recount.update(c["id"] for c in await reader.find(CYCLES, {"status": "CLOSED"}))
+    cycles = await reader.get(CYCLES, cycle_ids | recount)
     for cycle_id in sorted(cycle_ids):
         cycle = cycles.get(cycle_id)
         if cycle is None:
             continue
         teams = None if cycle_id in whole else {t for c, t in pairs if c == cycle_id}
-        for row in await _team_rows(reader, cycle, teams):
-            batch.put(TALLIES, row)
-    for cycle_id in sorted(judged):
+        derived = await _team_rows(reader, cycle, teams)
+        for view, row in derived:
+            batch.put(view, row)
+        row_id = judged.stakes_id(cycle_id)
+        kept = None if teams is None else (await reader.get(JUDGEMENTS, [row_id])).get(row_id)
+        remade = [row for view, row in derived if view is JUDGEMENTS]
+        batch.put(JUDGEMENTS, judged.restaked(kept, cycle_id, remade))
+    for cycle_id in sorted(recount):
         cycle = cycles.get(cycle_id)
         if cycle is not None and cycle["status"] == CycleStatus.CLOSED:
-            counts = await _findings(reader, cycle_id)
-            if counts is not None:
-                batch.put(TALLIES, counts)
+            batch.put(TALLIES, await _findings(reader, cycle))
 
 
 async def derive_all(store: ViewStore) -> int:
@@ -283,13 +296,14 @@ async def derive_all(store: ViewStore) -> int:
     for cycle in await store.find(CYCLES, {}):
         batch = Batch({})
         reader = Overlay(store, batch)
-        for row in await _team_rows(reader, cycle, None):
-            batch.put(TALLIES, row)
+        rows = await _team_rows(reader, cycle, None)
+        for view, row in rows:
+            batch.put(view, row)
+        remade = [row for view, row in rows if view is JUDGEMENTS]
+        batch.put(JUDGEMENTS, judged.restaked(None, cycle["id"], remade))
         batch.put(TREES, await _tree(reader, cycle))
         if cycle["status"] == CycleStatus.CLOSED:
-            counted = await _findings(reader, cycle["id"])
-            if counted is not None:
-                batch.put(TALLIES, counted)
-        made += sum(len(batch.dirty.get(view.name, {})) for view in (TALLIES, TREES))
+            batch.put(TALLIES, await _findings(reader, cycle))
+        made += sum(len(batch.dirty.get(view.name, {})) for view in DERIVED)
         await store.commit(batch, position, position)
     return made

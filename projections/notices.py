@@ -30,7 +30,7 @@ from domain.model.cycle import CycleStatus
 from domain.model.notice import NoticeKind, NotificationChannel
 from domain.model.objective import ObjectiveStatus
 from domain.model.roles import MemberRole
-from projections import audit, trends
+from projections import audit, judged, trends
 from projections.documents import Doc
 from projections.store import ViewStore
 from projections.views import BETS, CYCLES, MEMBERSHIPS, OBJECTIVES, PEOPLE, TEAMS
@@ -242,10 +242,7 @@ async def digest(
     ]
     findings: list[dict[str, Any]] = []
     for cycle_id in sorted({o["cycle_id"] for o in mine}):
-        facts = await audit.gather(store, cycle_id)
-        if facts is None:
-            continue
-        for f in audit.in_teams(audit.audit(facts, today, limits), {team_id}):
+        for f in await judged.audit_of(store, cycles[cycle_id], today, limits, {team_id}):
             findings.append(
                 {
                     "kind": f.kind.value,

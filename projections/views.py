@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 PROJECTION = "views"
 
 
@@ -133,12 +133,17 @@ HISTORY = View(
 # (projections/tallies.py, projections/derived.py); the row with team_id "" holds a
 # closed cycle's audit findings per team.
 TALLIES = View("tallies", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id"))
+# What the alignment audit makes of each team's documents in each cycle
+# (projections/judged.py), kept by the projector beside the tallies.
+JUDGEMENTS = View(
+    "judgements", (*_text("cycle_id", "team_id"), POS), indexed=("cycle_id", "team_id")
+)
 # Each cycle's alignment tree, its places depth-first (projections/tree.py), kept by the
 # projector too; one row per cycle, its id the cycle's. A view of its own rather than
 # more tallies rows: every reader of those takes a row for a team's or for findings.
 TREES = View("trees", (POS,))
-# The views the projector derives from the others after each batch (not the handlers).
-DERIVED = (TALLIES, TREES)
+# Views the projector derives from the others after each batch, not made by handlers.
+DERIVED = (TALLIES, JUDGEMENTS, TREES)
 
 ALL_VIEWS = (
     TEAMS,
@@ -156,6 +161,7 @@ ALL_VIEWS = (
     DATA_SOURCES,
     HISTORY,
     TALLIES,
+    JUDGEMENTS,
     TREES,
     WEBHOOKS,
 )

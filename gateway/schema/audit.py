@@ -17,7 +17,8 @@ from gateway.schema.context import Info
 from gateway.schema.enums import FindingEntityType, FindingKind, Severity
 from gateway.schema.errors import not_found
 from gateway.schema.types import Action, Bet, Cycle, KeyResult, Objective, Team
-from projections import audit
+from projections import audit, judged
+from projections.views import TEAMS
 
 AuditEntity = Annotated[
     Team | Objective | KeyResult | Bet | Action,
@@ -107,30 +108,36 @@ class AlignmentAudit:
 async def alignment_audit(
     info: Info, cycle_id: str, team_id: str | None = None, include_subteams: bool = True
 ) -> AlignmentAudit:
-    """The audit of a cycle (open or closed), of every team or of one (and those below)."""
+    """The audit of a cycle (open or closed), of every team or of one (and those below):
+    settled from the projector's judgements (:mod:`projections.judged`), or from the
+    documents when this gateway judges by other thresholds than the projector does."""
     backend = info.context.backend
-    facts = await audit.gather(backend.store, cycle_id)
-    if facts is None:
+    cycle = await info.context.loaders.cycle.load(cycle_id)
+    if cycle is None:
         raise not_found("Cycle", cycle_id, "cycleId")
     team = await loading.team(info, team_id) if team_id is not None else None
     if team_id is not None and team is None:
         raise not_found("Team", team_id, "teamId")
-    loaders = info.context.loaders
-    loaders.cycle.prime(cycle_id, facts.cycle)
-    loaders.team.prime_many(facts.teams)
-    loaders.objective.prime_many(facts.by_id)
-    loaders.bet.prime_many({b["id"]: b for b in facts.bets})
     today = backend.app.clock().date()
-    findings = await backend.heavy.compute(
-        audit.audit, facts, today, backend.settings.audit.thresholds()
-    )
+    limits = backend.settings.audit.thresholds()
+    scope = None
     if team_id is not None:
-        scope = audit.team_and_below(facts.teams, team_id) if include_subteams else {team_id}
+        teams = {t["id"]: t for t in await backend.store.find(TEAMS, {})}
+        scope = audit.team_and_below(teams, team_id) if include_subteams else {team_id}
+    if judged.fits(limits):  # a team's audit reads its rows (and below), not the cycle's
+        rows = await judged.gather(backend.store, cycle, scope)
+        findings = await backend.heavy.compute(rows.findings, today, limits)
+    else:
+        facts = await audit.gather(backend.store, cycle_id)
+        if facts is None:
+            raise not_found("Cycle", cycle_id, "cycleId")
+        findings = await backend.heavy.compute(audit.audit, facts, today, limits)
+    if scope is not None:
         findings = audit.in_teams(findings, scope)
     return AlignmentAudit(
-        cycle=Cycle.from_doc(facts.cycle),
+        cycle=Cycle.from_doc(cycle),
         team=team,
-        evaluated_on=audit.evaluated_on(facts.cycle, today),
+        evaluated_on=audit.evaluated_on(cycle, today),
         findings=[Finding.of(f) for f in findings],
     )
 

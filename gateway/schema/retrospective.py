@@ -15,7 +15,7 @@ from gateway.schema.context import Info
 from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import Cycle, Objective, Person, Team
 from gateway.schema.types.impact import PROGRESS_DOC, ImpactAmount, amounts
-from projections import audit, tallies
+from projections import audit, judged, tallies
 from projections import retrospective as retro
 from projections.documents import Doc
 from projections.views import CYCLES, TALLIES
@@ -335,11 +335,8 @@ async def _findings(info: Info, cycle: Doc, rows: list[Doc]) -> dict[str, dict[s
     if rows and tallies.matches(rows[0], thresholds):
         counts: dict[str, dict[str, int]] = rows[0]["findings"]
         return counts
-    facts = await audit.gather(backend.store, cycle["id"])
-    if facts is None:
-        return {}
     today = backend.app.clock().date()
-    return tallies.counts_of(await backend.heavy.compute(audit.audit, facts, today, thresholds))
+    return tallies.counts_of(await judged.audit_of(backend.store, cycle, today, thresholds))
 
 
 @strawberry.type
