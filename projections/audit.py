@@ -258,7 +258,8 @@ def overdue(
 # A judgement is JSON (the projector stores one per team and cycle): ``found``, the
 # findings the documents alone decide, and ``pending``, the candidates that wait on
 # what only the asking moment knows (each says what it ``waits`` on), plus the stakes'
-# costs per unit that the whole cycle's medians are made of. Every finding carries a
+# costs per unit that the whole cycle's medians are made of; both as lists, not
+# objects (a cycle of a big organisation holds tens of thousands). Every one carries a
 # ``key``: (section, position in the log, row) in the order the audit reads the cycle
 # (objectives and their key results, teams, bets, actions, data sources), so that
 # findings merged from many rows sort as one audit of the whole cycle does.
@@ -278,30 +279,28 @@ class Waits(StrEnum):
     STAKE = "STAKE"  # a stake judged against the cycle's median
 
 
-def finding_doc(finding: Finding) -> Doc:
-    return {
-        "kind": finding.kind.value,
-        "entity_type": finding.entity_type.value,
-        "entity_id": finding.entity_id,
-        "team_id": finding.team_id,
-        "message": finding.message,
-        "objective_id": finding.objective_id,
-        "measured": finding.measured,
-        "threshold": finding.threshold,
-    }
+_KIND = {kind.value: kind for kind in FindingKind}
+_ENTITY = {entity.value: entity for entity in FindingEntityType}
 
 
-def finding_of(doc: Doc) -> Finding:
-    return Finding(
-        FindingKind(doc["kind"]),
-        FindingEntityType(doc["entity_type"]),
-        doc["entity_id"],
-        doc["team_id"],
-        doc["message"],
-        doc["objective_id"],
-        doc["measured"],
-        doc["threshold"],
-    )
+def finding_doc(finding: Finding) -> list[Any]:
+    """A finding as stored: a list in field order (a cycle's rows hold tens of
+    thousands; field names would be a third of them)."""
+    return [
+        finding.kind.value,
+        finding.entity_type.value,
+        finding.entity_id,
+        finding.team_id,
+        finding.message,
+        finding.objective_id,
+        finding.measured,
+        finding.threshold,
+    ]
+
+
+def finding_of(doc: list[Any]) -> Finding:
+    kind, entity_type, *rest = doc
+    return Finding(_KIND[kind], _ENTITY[entity_type], *rest)
 
 
 def live(objective: Doc) -> bool:
@@ -335,7 +334,7 @@ class _Judge:
             if child["status"] != ObjectiveStatus.ARCHIVED
         )
         self.found: list[list[Any]] = []
-        self.pending: list[Doc] = []
+        self.pending: list[list[Any]] = []
 
     def judgement(self) -> Doc:
         self.objectives()
@@ -347,8 +346,12 @@ class _Judge:
     def add(self, key: Key, finding: Finding) -> None:
         self.found.append([key, finding_doc(finding)])
 
-    def wait(self, key: Key, waits: Waits, **candidate: Any) -> None:
-        self.pending.append({"key": key, "waits": waits.value, **candidate})
+    def wait(
+        self, key: Key, waits: Waits, entity_id: str, team_id: str, objective_id: str, *more: Any
+    ) -> None:
+        """A candidate, stored as ``[key, waits, entity, team, objective, *more]``
+        (``more``: what :func:`settle` reads for that kind of wait)."""
+        self.pending.append([key, waits.value, entity_id, team_id, objective_id, *more])
 
     def team_name(self, team_id: str) -> str:
         team = self.facts.teams.get(team_id)
@@ -392,16 +395,7 @@ class _Judge:
                 ),
             )
             return
-        self.wait(
-            key,
-            Waits.OWNER,
-            owner_id=owner_id,
-            entity_type=kind.value,
-            entity_id=owned["id"],
-            team_id=team_id,
-            objective_id=o["id"],
-            what=what,
-        )
+        self.wait(key, Waits.OWNER, owned["id"], team_id, o["id"], owner_id, kind.value, what)
 
     def objective(self, key: Key, o: Doc) -> None:
         team = self.facts.teams.get(o["team_id"])
@@ -431,7 +425,7 @@ class _Judge:
                 "tag what it serves, or ask whether it belongs in this cycle.",
                 objective_id=o["id"],
             )
-            self.wait(key, Waits.MAP, finding=finding_doc(untagged))
+            self.wait(key, Waits.MAP, o["id"], o["team_id"], o["id"], finding_doc(untagged))
         count = len(o["key_results"])
         if count > self.limits.max_key_results:
             self.add(
@@ -473,20 +467,12 @@ class _Judge:
                     threshold=self.limits.at_risk_confidence,
                 ),
             )
-        row = {"entity_id": kr["id"], "team_id": o["team_id"], "objective_id": o["id"]}
+        row = (kr["id"], o["team_id"], o["id"])
         if not self.served[kr["id"]]:
-            self.wait(key, Waits.UNSERVED, where=where, **row)
+            self.wait(key, Waits.UNSERVED, *row, where)
         since = max(self.starts, datetime.fromisoformat(kr["created_at"]).date())
         cadence = cadence_of(self.facts.teams.get(o["team_id"]) or {}, self.limits)
-        self.wait(
-            key,
-            Waits.SILENCE,
-            where=where,
-            as_of=kr["as_of"],
-            since=since.isoformat(),
-            cadence=cadence,
-            **row,
-        )
+        self.wait(key, Waits.SILENCE, *row, where, kr["as_of"], since.isoformat(), cadence)
 
     def teams(self) -> None:
         first: dict[str, int] = {}
@@ -578,14 +564,14 @@ class _Judge:
             self.wait(
                 key,
                 Waits.STAKE,
-                entity_id=bet["id"],
-                team_id=bet["team_id"],
-                objective_id=objective["id"],
-                unit=unit,
-                cost=cost,
-                progress=progress,
-                stakes=stakes,
-                what=what,
+                bet["id"],
+                bet["team_id"],
+                objective["id"],
+                unit,
+                cost,
+                progress,
+                stakes,
+                what,
             )
 
     def key_result_doc(self, bet: Doc) -> Doc | None:
@@ -618,11 +604,11 @@ class _Judge:
             self.wait(
                 [ACTIONS_SECTION, action["pos"], 0],
                 Waits.IDLE,
-                entity_id=action["id"],
-                team_id=action["team_id"],
-                objective_id=action["objective_id"],
-                title=action["title"],
-                name=self.team_name(action["team_id"]),
+                action["id"],
+                action["team_id"],
+                action["objective_id"],
+                action["title"],
+                self.team_name(action["team_id"]),
             )
 
     def unit(self, bet: Doc) -> str:
@@ -690,51 +676,52 @@ def settle(
             by_unit.setdefault(unit, []).extend(values)
     medians = {unit: statistics.median(values) for unit, values in by_unit.items()}
     keyed: list[tuple[int, Key, Finding]] = []
+    order = {kind: index for index, kind in enumerate(KINDS)}
 
     def found(key: Key, finding: Finding) -> None:
-        keyed.append((KINDS.index(finding.kind), key, finding))
+        keyed.append((order[finding.kind], key, finding))
 
     for judgement in judgements:
         for key, doc in judgement["found"]:
             found(key, finding_of(doc))
-        for c in judgement["pending"]:
-            waits, key = c["waits"], c["key"]
+        for key, waits, entity_id, team_id, objective_id, *more in judgement["pending"]:
             if waits == Waits.MAP:
                 if has_map:
-                    found(key, finding_of(c["finding"]))
+                    found(key, finding_of(more[0]))
             elif waits == Waits.OWNER:
-                owner = people.get(c["owner_id"])
+                owner_id, entity_type, what = more
+                owner = people.get(owner_id)
                 if owner is not None and not owner["active"]:
                     found(
                         key,
                         Finding(
                             FindingKind.INACTIVE_OWNER,
-                            FindingEntityType(c["entity_type"]),
-                            c["entity_id"],
-                            c["team_id"],
-                            f"{c['what']} is owned by {owner['name']} ({owner['handle']}), "
-                            "who is deactivated: hand it to someone who is here (assignOwner).",
-                            objective_id=c["objective_id"],
+                            _ENTITY[entity_type],
+                            entity_id,
+                            team_id,
+                            f"{what} is owned by {owner['name']} ({owner['handle']}), who "
+                            "is deactivated: hand it to someone who is here (assignOwner).",
+                            objective_id=objective_id,
                         ),
                     )
             elif waits == Waits.SILENCE:
+                where, as_of, since, cadence = more
                 if on < starts:
                     continue
-                gap, quiet = _silence(c["as_of"], date.fromisoformat(c["since"]), on)
-                if gap > c["cadence"]:
+                gap, quiet = _silence(as_of, date.fromisoformat(since), on)
+                if gap > cadence:
                     found(
                         key,
                         Finding(
                             FindingKind.STALE_KEY_RESULT,
                             FindingEntityType.KEY_RESULT,
-                            c["entity_id"],
-                            c["team_id"],
-                            f"Key result {c['where']} has had no check-in {quiet}, longer "
-                            f"than the team's {c['cadence']}-day cadence: record where it "
-                            "stands.",
-                            objective_id=c["objective_id"],
+                            entity_id,
+                            team_id,
+                            f"Key result {where} has had no check-in {quiet}, longer than "
+                            f"the team's {cadence}-day cadence: record where it stands.",
+                            objective_id=objective_id,
                             measured=gap,
-                            threshold=c["cadence"],
+                            threshold=cadence,
                         ),
                     )
             elif waits == Waits.UNSERVED:
@@ -744,49 +731,50 @@ def settle(
                         Finding(
                             FindingKind.UNSERVED_KEY_RESULT,
                             FindingEntityType.KEY_RESULT,
-                            c["entity_id"],
-                            c["team_id"],
-                            f"Key result {c['where']} has no bet and no objective cascading "
+                            entity_id,
+                            team_id,
+                            f"Key result {more[0]} has no bet and no objective cascading "
                             f"from it {days} days into {cycle['name']}: place a bet on it, "
                             "cascade it to a team, or drop it.",
-                            objective_id=c["objective_id"],
+                            objective_id=objective_id,
                             measured=round(elapsed, 3),
                             threshold=round(limits.unserved_after, 3),
                         ),
                     )
             elif waits == Waits.IDLE:
+                title, name = more
                 if elapsed > limits.key_action_idle_after:
                     found(
                         key,
                         Finding(
                             FindingKind.KEY_ACTION_IDLE,
                             FindingEntityType.ACTION,
-                            c["entity_id"],
-                            c["team_id"],
-                            f"Key action “{c['title']}” ({c['name']}) is still an idea "
+                            entity_id,
+                            team_id,
+                            f"Key action “{title}” ({name}) is still an idea "
                             f"{days} days into {cycle['name']}: place a bet on it, or drop "
                             "it with the reason.",
-                            objective_id=c["objective_id"],
+                            objective_id=objective_id,
                             measured=round(elapsed, 3),
                             threshold=limits.key_action_idle_after,
                         ),
                     )
             elif waits == Waits.STAKE:
-                median = medians.get(c["unit"])
-                times = ratio(c["cost"], median) if median else 0.0
+                unit, cost, progress, stakes, what = more
+                median = medians.get(unit)
+                times = ratio(cost, median) if median else 0.0
                 if times > limits.stake_factor:
                     found(
                         key,
                         Finding(
                             FindingKind.TANGENT_BET,
                             FindingEntityType.BET,
-                            c["entity_id"],
-                            c["team_id"],
-                            f"{c['stakes']} for an expected {c['progress']:.0%} of "
-                            f"{c['what']}, {times:.1f}× what the cycle's bets usually stake "
-                            "for that much progress: cut the stake, raise the odds, or "
-                            "withdraw it.",
-                            objective_id=c["objective_id"],
+                            entity_id,
+                            team_id,
+                            f"{stakes} for an expected {progress:.0%} of {what}, "
+                            f"{times:.1f}× what the cycle's bets usually stake for that "
+                            "much progress: cut the stake, raise the odds, or withdraw it.",
+                            objective_id=objective_id,
                             measured=round(times, 2),
                             threshold=limits.stake_factor,
                         ),
@@ -799,6 +787,4 @@ def settle(
 
 def owners_waited_on(judgements: Iterable[Doc]) -> list[str]:
     """The people whose being active decides a pending ownership finding."""
-    return list(
-        {c["owner_id"]: None for j in judgements for c in j["pending"] if c["waits"] == Waits.OWNER}
-    )
+    return list({c[5]: None for j in judgements for c in j["pending"] if c[1] == Waits.OWNER})

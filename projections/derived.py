@@ -242,13 +242,12 @@ async def derive(store: ViewStore, batch: Batch) -> None:
         if objective is not None:
             pairs.add((objective["cycle_id"], objective["team_id"]))
     # A key result's judgement counts the objectives cascading from it: those of the
-    # key results an objective of the batch cascades from, now and before it (re-)aligned.
-    changed = dirty.get(OBJECTIVES.name, {})
-    before = await store.get(OBJECTIVES, list(changed)) if changed else {}
+    # key results an objective of the batch cascades from, or stopped cascading from.
+    cascading = [o["parent_key_result_id"] for o in dirty.get(OBJECTIVES.name, {}).values()]
     parents = {
         str(parent)
-        for objective in (*changed.values(), *before.values())
-        if (parent := objective_of(objective["parent_key_result_id"] or "")) is not None
+        for key_result_id in (*cascading, *batch.left_key_results)
+        if (parent := objective_of(key_result_id or "")) is not None
     }
     if parents:
         served = await reader.get(OBJECTIVES, parents)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 PROJECTION = "views"
 
 

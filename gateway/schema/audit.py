@@ -6,7 +6,9 @@ The retrospective of a closed cycle includes its audit: it calls
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -15,7 +17,7 @@ import strawberry
 from gateway.schema import loading
 from gateway.schema.context import Info
 from gateway.schema.enums import FindingEntityType, FindingKind, Severity
-from gateway.schema.errors import not_found
+from gateway.schema.errors import OkraError, not_found
 from gateway.schema.types import Action, Bet, Cycle, KeyResult, Objective, Team
 from projections import audit, judged
 from projections.views import TEAMS
@@ -92,13 +94,42 @@ class AlignmentAudit:
     evaluated_on: date = strawberry.field(
         description="The day the audit judged the cycle at: today, or the day it ended."
     )
-    findings: list[Finding] = strawberry.field(
-        description="Most urgent kind first, then in the order the entities were created."
+    found: strawberry.Private[list[audit.Finding]]
+
+    @strawberry.field(
+        description="Most urgent kind first, then in the order the entities were created. "
+        "A big organisation's cycle has tens of thousands: ask for some kinds or "
+        "severities, or the first few (counts has them all)."
     )
+    def findings(
+        self,
+        kinds: Annotated[
+            list[FindingKind] | None,
+            strawberry.argument(description="Only findings of these kinds."),
+        ] = None,
+        severities: Annotated[
+            list[Severity] | None,
+            strawberry.argument(description="Only findings of these severities."),
+        ] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="At most this many (0 or more), in that order."),
+        ] = None,
+    ) -> list[Finding]:
+        if first is not None and first < 0:
+            raise OkraError("first: must be 0 or more", "BAD_USER_INPUT", "first")
+        chosen: Iterable[audit.Finding] = self.found
+        if kinds is not None:
+            wanted = {audit.FindingKind(kind.value) for kind in kinds}
+            chosen = (f for f in chosen if f.kind in wanted)
+        if severities is not None:
+            levels = {audit.Severity(level.value) for level in severities}
+            chosen = (f for f in chosen if f.severity in levels)
+        return [Finding.of(f) for f in itertools.islice(chosen, first)]
 
     @strawberry.field(description="The number of findings of each kind found, in report order.")
     def counts(self) -> list[FindingCount]:
-        tally = Counter(finding.kind for finding in self.findings)
+        tally = Counter(finding.kind for finding in self.found)
         return [
             FindingCount(kind=kind, severity=audit.SEVERITY[kind], count=count)
             for kind, count in tally.items()
@@ -138,7 +169,7 @@ async def alignment_audit(
         cycle=Cycle.from_doc(cycle),
         team=team,
         evaluated_on=audit.evaluated_on(cycle, today),
-        findings=[Finding.of(f) for f in findings],
+        found=findings,
     )
 
 

@@ -356,3 +356,29 @@ async def test_the_demo_shows_a_strategy_map_and_realistic_findings(settings: Se
         ]
         assert [e["name"] for e in strategy["unserved"]] == ["Frugality", "community", "partners"]
         assert strategy["untaggedObjectives"] == [{"title": "Rewrite the app in a new framework"}]
+
+        # Some kinds, some severities, the first few: the same findings, in the same order.
+        every = (await audit(api, current))["findings"]
+        chosen = (
+            await api.data(
+                "query($c: ID!) { alignmentAudit(cycleId: $c) { counts { kind count } "
+                "stale: findings(kinds: [STALE_KEY_RESULT, TANGENT_BET]) { kind entityId } "
+                "urgent: findings(severities: [CRITICAL], first: 2) { kind entityId } "
+                "none: findings(first: 0) { kind } } }",
+                c=current,
+            )
+        )["alignmentAudit"]
+        pairs = [{"kind": f["kind"], "entityId": f["entityId"]} for f in every]
+        assert chosen["stale"] == [
+            p for p in pairs if p["kind"] in ("STALE_KEY_RESULT", "TANGENT_BET")
+        ]
+        critical = [p for p, f in zip(pairs, every, strict=True) if f["severity"] == "CRITICAL"]
+        assert chosen["urgent"] == critical[:2]
+        assert len(chosen["urgent"]) == 2 and chosen["none"] == []
+        assert sum(c["count"] for c in chosen["counts"]) == len(every)
+        error = await api.error(
+            "query($c: ID!) { alignmentAudit(cycleId: $c) { findings(first: -1) { kind } } }",
+            c=current,
+        )
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}, error
+        assert "first" in error["message"]
