@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from domain.application.okra import utc_now
 from gateway.auth import PROVISIONER, Authenticator
 from gateway.backend import Backend
+from gateway.http import heap
 from gateway.http.authentication import PRINCIPAL, Authenticate
 from gateway.http.cache import ResultCache
 from gateway.http.endpoint import OkraGraphQL
@@ -42,8 +43,12 @@ from gateway.settings import Settings
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    freeze_heap: bool = False,
 ) -> Starlette:
+    """The gateway; ``freeze_heap``: for a server process (see :mod:`gateway.http.heap`)."""
     settings = settings or Settings()
     backend = Backend(settings, clock=clock, dispatch=True)
     graphql = OkraGraphQL(backend)
@@ -91,6 +96,7 @@ def create_app(
     )
     app.state.backend = backend
     app.state.stall = Stall()
+    app.state.freeze_heap = freeze_heap
     return app
 
 
@@ -108,6 +114,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.notifier = Notifier(backend)
         if backend.settings.notices:
             tasks.start_soon(app.state.notifier.run)
+        heap.tune(freeze=app.state.freeze_heap)
         yield
         tasks.cancel_scope.cancel()
 

@@ -37,6 +37,7 @@ from gateway.schema.errors import MaskUnexpectedErrors
 from gateway.schema.execution import OkraExecutionContext
 from gateway.schema.guards import GuardOperations
 from gateway.schema.introspection import GuardIntrospection
+from gateway.schema.release import ReleaseReads
 from gateway.settings import Settings
 
 # Each feature contributes its own Query/Mutation class; merged here into one schema.
@@ -101,6 +102,7 @@ def build_schema(
         # After the validation cache: it checks documents that validated.
         lambda: GuardOperations(settings.max_query_cost),
         MarkCacheable,
+        ReleaseReads,
     ]
     return OkraSchema(
         query=Query,

@@ -75,6 +75,15 @@ class Loaders:
         for loader in (*self._by_id.values(), *self._all):
             loader.clear_all()
 
+    def release(self) -> None:
+        """Let go of every document read, once the operation is answered: the loaders
+        sit in reference cycles (their load functions close over this object), so what
+        they hold (their cache, their last batch's tasks and its results) would wait for
+        the cyclic collector."""
+        for loader in (*self._by_id.values(), *self._all):
+            loader.clear_all()
+            loader.batch = None
+
     def one(self, view: View) -> DataLoader[str, Doc | None]:
         """The view's documents by id (one loader per view and request, made on first use)."""
         if view.name not in self._by_id:
