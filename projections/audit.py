@@ -283,18 +283,28 @@ _KIND = {kind.value: kind for kind in FindingKind}
 _ENTITY = {entity.value: entity for entity in FindingEntityType}
 
 
-def finding_doc(finding: Finding) -> list[Any]:
+def stored(
+    kind: FindingKind,
+    entity_type: FindingEntityType,
+    entity_id: str,
+    team_id: str,
+    message: str,
+    objective_id: str | None = None,
+    measured: float | None = None,
+    threshold: float | None = None,
+) -> list[Any]:
     """A finding as stored: a list in field order (a cycle's rows hold tens of
-    thousands; field names would be a third of them)."""
+    thousands; field names would be a third of them), made without the dataclass (a
+    team's judgement is remade after every batch that touches it)."""
     return [
-        finding.kind.value,
-        finding.entity_type.value,
-        finding.entity_id,
-        finding.team_id,
-        finding.message,
-        finding.objective_id,
-        finding.measured,
-        finding.threshold,
+        kind.value,
+        entity_type.value,
+        entity_id,
+        team_id,
+        message,
+        objective_id,
+        measured,
+        threshold,
     ]
 
 
@@ -323,7 +333,7 @@ class _Judge:
     def __init__(self, facts: Facts, limits: Thresholds) -> None:
         self.facts = facts
         self.limits = limits
-        self.starts = date.fromisoformat(facts.cycle["starts_on"])
+        self.starts_on: str = facts.cycle["starts_on"]
         self.live = [o for o in facts.objectives if live(o)]
         self.served = Counter(
             b["key_result_id"] for b in facts.bets if b["status"] != BetStatus.WITHDRAWN
@@ -343,8 +353,8 @@ class _Judge:
         self.actions()
         return {"found": self.found, "pending": self.pending, "costs": costs}
 
-    def add(self, key: Key, finding: Finding) -> None:
-        self.found.append([key, finding_doc(finding)])
+    def add(self, key: Key, finding: list[Any]) -> None:
+        self.found.append([key, finding])
 
     def wait(
         self, key: Key, waits: Waits, entity_id: str, team_id: str, objective_id: str, *more: Any
@@ -385,7 +395,7 @@ class _Judge:
         if owner_id is None:
             self.add(
                 key,
-                Finding(
+                stored(
                     FindingKind.NO_OWNER,
                     kind,
                     owned["id"],
@@ -404,7 +414,7 @@ class _Judge:
             above = self.team_name(team["parent_id"])
             self.add(
                 key,
-                Finding(
+                stored(
                     FindingKind.ORPHAN_OBJECTIVE,
                     FindingEntityType.OBJECTIVE,
                     o["id"],
@@ -416,7 +426,7 @@ class _Judge:
                 ),
             )
         if not o.get("values") and not o.get("constituents"):
-            untagged = Finding(
+            untagged = stored(
                 FindingKind.UNTAGGED_OBJECTIVE,
                 FindingEntityType.OBJECTIVE,
                 o["id"],
@@ -425,12 +435,12 @@ class _Judge:
                 "tag what it serves, or ask whether it belongs in this cycle.",
                 objective_id=o["id"],
             )
-            self.wait(key, Waits.MAP, o["id"], o["team_id"], o["id"], finding_doc(untagged))
+            self.wait(key, Waits.MAP, o["id"], o["team_id"], o["id"], untagged)
         count = len(o["key_results"])
         if count > self.limits.max_key_results:
             self.add(
                 key,
-                Finding(
+                stored(
                     FindingKind.OVERLOADED_TEAM,
                     FindingEntityType.TEAM,
                     o["team_id"],
@@ -454,7 +464,7 @@ class _Judge:
         ):
             self.add(
                 key,
-                Finding(
+                stored(
                     FindingKind.COMMITTED_AT_RISK,
                     FindingEntityType.KEY_RESULT,
                     kr["id"],
@@ -470,9 +480,10 @@ class _Judge:
         row = (kr["id"], o["team_id"], o["id"])
         if not self.served[kr["id"]]:
             self.wait(key, Waits.UNSERVED, *row, where)
-        since = max(self.starts, datetime.fromisoformat(kr["created_at"]).date())
+        # ISO dates compare as text; a time's date is its first ten characters.
+        since = max(self.starts_on, kr["created_at"][:10])
         cadence = cadence_of(self.facts.teams.get(o["team_id"]) or {}, self.limits)
-        self.wait(key, Waits.SILENCE, *row, where, kr["as_of"], since.isoformat(), cadence)
+        self.wait(key, Waits.SILENCE, *row, where, kr["as_of"], since, cadence)
 
     def teams(self) -> None:
         first: dict[str, int] = {}
@@ -485,7 +496,7 @@ class _Judge:
                 name = self.team_name(team_id)
                 self.add(
                     [TEAMS_SECTION, first[team_id], 0],
-                    Finding(
+                    stored(
                         FindingKind.OVERLOADED_TEAM,
                         FindingEntityType.TEAM,
                         team_id,
@@ -532,7 +543,7 @@ class _Judge:
         if status in (ObjectiveStatus.CLOSED, ObjectiveStatus.ARCHIVED):
             self.add(
                 key,
-                Finding(
+                stored(
                     FindingKind.TANGENT_BET,
                     FindingEntityType.BET,
                     bet["id"],
@@ -547,7 +558,7 @@ class _Judge:
         if progress is not None and progress <= 0:
             self.add(
                 key,
-                Finding(
+                stored(
                     FindingKind.TANGENT_BET,
                     FindingEntityType.BET,
                     bet["id"],

@@ -126,11 +126,11 @@ async def _team_rows(
         found = await reader.find(CHECK_INS, {"key_result_id": key_result_ids})
         for check_in in counting(found):  # retracted and corrected ones do not count
             check_ins.setdefault(check_in["key_result_id"], []).append(check_in)
-    cascaded: dict[str, list[Doc]] = {}
+    cascaded: dict[str, list[Doc]] = {kr_id: [] for kr_id in key_result_ids}
     if key_result_ids:
         children = await reader.find(OBJECTIVES, {"parent_key_result_id": key_result_ids})
         for child in children:
-            cascaded.setdefault(child["parent_key_result_id"], []).append(child)
+            cascaded[child["parent_key_result_id"]].append(child)
     teams = await reader.get(TEAMS, team_ids)
     parents = {t["parent_id"] for t in teams.values() if t["parent_id"]} - set(teams)
     teams.update(await reader.get(TEAMS, parents) if parents else {})
@@ -147,7 +147,8 @@ async def _team_rows(
         rows.append(
             (TALLIES, tallies.tally(cycle, team_id, mine, theirs, check_ins, unit, ideas))
         )
-        rows.append((JUDGEMENTS, judged.row(cycle, team_id, mine, theirs, ideas, teams, cascaded)))
+        served = {kr["id"]: cascaded[kr["id"]] for o in mine for kr in o["key_results"]}
+        rows.append((JUDGEMENTS, judged.row(cycle, team_id, mine, theirs, ideas, teams, served)))
     return rows
 
 
