@@ -89,10 +89,23 @@ class PostgresLease(Lease):
         await self._drop()  # closing the session releases the lock
 
     async def _drop(self) -> None:
-        if self.conn is not None:
-            with contextlib.suppress(Exception):
-                await self.conn.close(timeout=2)
-            self.conn = None
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        try:
+            await conn.close(timeout=2)
+        except asyncio.CancelledError:
+            # Shutting down: end the session now, or the lock outlives us until the
+            # connection is collected, and the next projector waits for it.
+            _terminate(conn)
+            raise
+        except Exception:
+            _terminate(conn)
+
+
+def _terminate(conn: Any) -> None:
+    with contextlib.suppress(Exception):
+        conn.terminate()
 
 
 class FileLease(Lease):

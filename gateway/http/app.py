@@ -48,7 +48,8 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     freeze_heap: bool = False,
 ) -> Starlette:
-    """The gateway; ``freeze_heap``: for a server process (see :mod:`gateway.http.heap`)."""
+    """The gateway; ``freeze_heap``: set the cyclic collector for a server process
+    (:mod:`gateway.http.heap`)."""
     settings = settings or Settings()
     backend = Backend(settings, clock=clock, dispatch=True)
     graphql = OkraGraphQL(backend)
@@ -114,7 +115,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.notifier = Notifier(backend)
         if backend.settings.notices:
             tasks.start_soon(app.state.notifier.run)
-        heap.tune(freeze=app.state.freeze_heap)
+        if app.state.freeze_heap:
+            heap.tune()
         yield
         tasks.cancel_scope.cancel()
 

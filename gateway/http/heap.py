@@ -21,12 +21,11 @@ MIDDLE = 20  # young collections between middle ones (CPython: 10)
 OLD = 100  # middle collections between full ones, at most (CPython: 10)
 
 
-def tune(*, freeze: bool) -> None:
-    """Set the thresholds; with ``freeze``, collect once and keep what survives (the
-    application as started) out of every later collection. Freezing suits a server
-    process; a test process that starts many applications leaves it off, or what a
-    finished one left in cycles would never be freed."""
+def tune() -> None:
+    """Set the thresholds, collect once and keep what survives (the application as
+    started) out of every later collection. For a server process (``okra serve``): a
+    process that starts and stops many applications (the tests) keeps CPython's
+    defaults, or what a finished one left in cycles would be freed late, or never."""
     gc.set_threshold(YOUNG, MIDDLE, OLD)
-    if freeze:
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()
