@@ -200,8 +200,9 @@ async def _related_cycles(reader: Overlay | ViewStore, objectives: list[Doc]) ->
     return cycles
 
 
-async def _moved_trees(reader: Overlay) -> set[str]:
-    """The cycles whose tree the batch's objectives may have changed.
+async def _moved_trees(reader: Overlay, committed: dict[str, Doc]) -> set[str]:
+    """The cycles whose tree the batch's objectives may have changed (``committed``:
+    those objectives as the store had them before the batch).
 
     The walk of a cycle's tree reads only the objectives in it, so a tree changes only
     if an objective whose edges moved (:func:`tree.moves_edges`) is in it before the
@@ -209,9 +210,6 @@ async def _moved_trees(reader: Overlay) -> set[str]:
     committed, and as the batch leaves them. A check-in moves no edge: nothing to do.
     """
     dirty = reader.batch.dirty.get(OBJECTIVES.name, {})
-    if not dirty:
-        return set()
-    committed = await reader.store.get(OBJECTIVES, list(dirty))
     moved = [i for i, doc in dirty.items() if tree.moves_edges(committed.get(i), doc)]
     if not moved:
         return set()
@@ -223,7 +221,10 @@ async def _moved_trees(reader: Overlay) -> set[str]:
 async def derive(store: ViewStore, batch: Batch) -> None:
     """Put into ``batch`` the tallies, judgements and trees its documents change."""
     reader = Overlay(store, batch)
-    trees = await _moved_trees(reader) | set(batch.dirty.get(CYCLES.name, {}))
+    # The batch's objectives as they were: what trees and judgements may have lost.
+    changed = batch.dirty.get(OBJECTIVES.name, {})
+    committed = await store.get(OBJECTIVES, list(changed)) if changed else {}
+    trees = await _moved_trees(reader, committed) | set(batch.dirty.get(CYCLES.name, {}))
     if trees:
         for planted in (await reader.get(CYCLES, trees)).values():
             batch.put(TREES, await _tree(reader, planted))
@@ -243,12 +244,11 @@ async def derive(store: ViewStore, batch: Batch) -> None:
         if objective is not None:
             pairs.add((objective["cycle_id"], objective["team_id"]))
     # A key result's judgement counts the objectives cascading from it: those of the
-    # key results an objective of the batch cascades from, or stopped cascading from.
-    cascading = [o["parent_key_result_id"] for o in dirty.get(OBJECTIVES.name, {}).values()]
+    # key results an objective of the batch cascades from, now or before the batch.
     parents = {
         str(parent)
-        for key_result_id in (*cascading, *batch.left_key_results)
-        if (parent := objective_of(key_result_id or "")) is not None
+        for objective in (*changed.values(), *committed.values())
+        if (parent := objective_of(objective["parent_key_result_id"] or "")) is not None
     }
     if parents:
         served = await reader.get(OBJECTIVES, parents)

@@ -31,9 +31,6 @@ class Batch:
     def __init__(self, loaded: dict[str, dict[str, Doc]]) -> None:
         self.docs = loaded
         self.dirty: dict[str, dict[str, Doc]] = {}
-        # Key results an objective of the batch stopped cascading from: their rows
-        # derived after the batch count it no more, though their documents are unchanged.
-        self.left_key_results: set[str] = set()
 
     def get(self, view: View, doc_id: str) -> Doc | None:
         return self.docs.get(view.name, {}).get(doc_id)

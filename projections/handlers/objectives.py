@@ -48,9 +48,6 @@ def _(event: Objective.ObjectiveCreated, doc: Doc | None, pos: int, batch: Batch
 @project.register(Objective.ObjectiveUpdated)
 @project.register(Objective.ObjectiveAligned)
 def _(event: Objective.ObjectiveUpdated, doc: Doc, pos: int, batch: Batch) -> Doc:
-    former, _ = event.changes.get("parent_key_result_id", (None, None))
-    if former:
-        batch.left_key_results.add(str(former))
     return revised(doc, event.changes)
 
 
