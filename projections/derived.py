@@ -159,8 +159,9 @@ async def _findings(reader: Overlay, cycle: Doc) -> Doc:
     return tallies.findings_row(cycle["id"], found)
 
 
-async def _tree(reader: Overlay, cycle: Doc) -> Doc:
-    """The tree row of ``cycle``, walked afresh through ``reader``."""
+def _reads(reader: Overlay | ViewStore) -> tuple[tree.Read, tree.Read]:
+    """The two reads a walk of the cascade makes (:func:`tree.gather`) through ``reader``:
+    objectives by id, and the objectives cascading from some key results."""
 
     async def parents(ids: list[str]) -> list[Doc]:
         return list((await reader.get(OBJECTIVES, ids)).values())
@@ -168,8 +169,13 @@ async def _tree(reader: Overlay, cycle: Doc) -> Doc:
     async def children(key_results: list[str]) -> list[Doc]:
         return await reader.find(OBJECTIVES, {"parent_key_result_id": key_results})
 
+    return parents, children
+
+
+async def _tree(reader: Overlay, cycle: Doc) -> Doc:
+    """The tree row of ``cycle``, walked afresh through ``reader``."""
     in_cycle = await reader.find(OBJECTIVES, {"cycle_id": cycle["id"]})
-    docs = await tree.gather(in_cycle, parents, children)
+    docs = await tree.gather(in_cycle, *_reads(reader))
     return tree.row(cycle, tree.places(docs, cycle["id"]))
 
 
@@ -177,27 +183,8 @@ async def _related_cycles(reader: Overlay | ViewStore, objectives: list[Doc]) ->
     """The cycles of these objectives, of their ancestors (through every parent pointer)
     and of their descendants (through every key result they ever had): every cycle whose
     tree may hold one of them."""
-    cycles = {d["cycle_id"] for d in objectives}
-    seen = {d["id"] for d in objectives}
-    frontier = objectives
-    while frontier:
-        wanted = {p for d in frontier if (p := tree.parent_of(d)) is not None} - seen
-        frontier = list((await reader.get(OBJECTIVES, wanted)).values()) if wanted else []
-        seen.update(d["id"] for d in frontier)
-        cycles.update(d["cycle_id"] for d in frontier)
-    frontier = objectives
-    down = {d["id"] for d in objectives}
-    while frontier:
-        key_results = [kr for d in frontier for kr in tree.key_results_ever(d)]
-        found = (
-            await reader.find(OBJECTIVES, {"parent_key_result_id": key_results})
-            if key_results
-            else []
-        )
-        frontier = [d for d in found if d["id"] not in down]
-        down.update(d["id"] for d in frontier)
-        cycles.update(d["cycle_id"] for d in frontier)
-    return cycles
+    docs = await tree.gather(objectives, *_reads(reader), key_results=tree.key_results_ever)
+    return {d["cycle_id"] for d in docs.values()}
 
 
 async def _moved_trees(reader: Overlay, committed: dict[str, Doc]) -> set[str]:

@@ -43,10 +43,20 @@ def parent_of(doc: Doc) -> str | None:
     return None if parent is None else str(parent)
 
 
-async def gather(in_cycle: list[Doc], parents: Read, children: Read) -> dict[str, Doc]:
+def key_results_now(doc: Doc) -> list[str]:
+    return [kr["id"] for kr in doc["key_results"]]
+
+
+async def gather(
+    in_cycle: list[Doc],
+    parents: Read,
+    children: Read,
+    key_results: Callable[[Doc], list[str]] = key_results_now,
+) -> dict[str, Doc]:
     """The objectives of a cycle's tree by id: ``in_cycle`` (the cycle's own), their
     ancestors (``parents``: objectives by id) and their descendants (``children``:
-    the objectives cascading from these key results)."""
+    the objectives cascading from these key results; ``key_results``: which of an
+    objective's key results to walk down)."""
     docs: dict[str, Doc] = {d["id"]: d for d in in_cycle}
     frontier = list(in_cycle)
     while frontier:
@@ -55,8 +65,8 @@ async def gather(in_cycle: list[Doc], parents: Read, children: Read) -> dict[str
         docs.update((d["id"], d) for d in frontier)
     frontier = list(in_cycle)
     while frontier:
-        key_results = [kr["id"] for d in frontier for kr in d["key_results"]]
-        found = await children(key_results) if key_results else []
+        below = [kr for d in frontier for kr in key_results(d)]
+        found = await children(below) if below else []
         frontier = [d for d in found if d["id"] not in docs]
         docs.update((d["id"], d) for d in frontier)
     return docs
