@@ -38,7 +38,7 @@ async def probe(row: str, requests: int, events: int) -> dict[str, Any]:
     schema = f"bench_org_{events}_v{GENERATOR_VERSION}"
     org = json.loads((DATA / f"{schema}.json").read_text())
     url = ensure_database(MACHINE_URL, "okra_bench")
-    app = create_app(Settings(database_url=url, database_schema=schema), freeze_heap=True)
+    app = create_app(Settings(database_url=url, database_schema=schema), tune_heap=True)
     headers = {"Authorization": f"Bearer {org['admin_token']}"}
     async with (
         LifespanManager(app, startup_timeout=300) as manager,

@@ -40,9 +40,6 @@ from projections.views import (
     TEAMS,
 )
 
-# The projector judges by the default thresholds (those the tallies count a closed
-# cycle's findings by); a gateway configured otherwise audits from the documents.
-
 
 def row(
     cycle: Doc,
@@ -74,9 +71,10 @@ def row(
 
 
 def fits(limits: audit.Thresholds) -> bool:
-    """Whether the rows serve an audit by ``limits``: they were judged by the defaults
-    of what the documents alone decide; the rest (shares of the cycle, the stake
-    factor) is applied when they are settled."""
+    """Whether the rows serve an audit by ``limits``: the projector judges by the
+    default thresholds (those the tallies count a closed cycle's findings by) what the
+    documents alone decide; the rest (shares of the cycle, the stake factor) is applied
+    when they are settled. A gateway configured otherwise audits from the documents."""
     return (
         limits.max_objectives == THRESHOLDS.max_objectives
         and limits.max_key_results == THRESHOLDS.max_key_results

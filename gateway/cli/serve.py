@@ -62,7 +62,7 @@ def serve(
         f"[link]http://{settings.host}:{settings.port}/graphql[/link]"
     )
     uvicorn.run(
-        create_app(settings, freeze_heap=True),
+        create_app(settings, tune_heap=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -46,10 +46,10 @@ def create_app(
     settings: Settings | None = None,
     *,
     clock: Callable[[], datetime] = utc_now,
-    freeze_heap: bool = False,
+    tune_heap: bool = False,
 ) -> Starlette:
-    """The gateway; ``freeze_heap``: set the cyclic collector for a server process
-    (:mod:`gateway.http.heap`)."""
+    """The gateway; ``tune_heap``: set the cyclic collector for a server process (its
+    thresholds, and the started heap frozen: :mod:`gateway.http.heap`)."""
     settings = settings or Settings()
     backend = Backend(settings, clock=clock, dispatch=True)
     graphql = OkraGraphQL(backend)
@@ -97,7 +97,7 @@ def create_app(
     )
     app.state.backend = backend
     app.state.stall = Stall()
-    app.state.freeze_heap = freeze_heap
+    app.state.tune_heap = tune_heap
     return app
 
 
@@ -115,7 +115,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.notifier = Notifier(backend)
         if backend.settings.notices:
             tasks.start_soon(app.state.notifier.run)
-        if app.state.freeze_heap:
+        if app.state.tune_heap:
             heap.tune()
         yield
         tasks.cancel_scope.cancel()
