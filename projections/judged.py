@@ -21,9 +21,10 @@ the cycle, and an objective cascading from one of its key results.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from domain.model.data_source import BROKEN_AFTER, SourceStatus
@@ -170,17 +171,31 @@ async def gather(store: ViewStore, cycle: Doc, team_ids: Iterable[str] | None = 
     )
 
 
+Findings = list[audit.Finding]
+# Runs a computation: here, or where the caller wants it (the gateway's heavy pool).
+Compute = Callable[[Callable[[], Findings]], Awaitable[Findings]]
+
+
+async def _here(work: Callable[[], Findings]) -> Findings:
+    return work()
+
+
 async def audit_of(
     store: ViewStore,
     cycle: Doc,
     today: date,
     limits: audit.Thresholds,
     team_ids: Iterable[str] | None = None,
-) -> list[audit.Finding]:
-    """A cycle's findings (of ``team_ids`` only, if given): settled from its rows, or
-    from its documents when ``limits`` judge what the rows were judged by otherwise."""
+    compute: Compute = _here,
+) -> Findings:
+    """A cycle's findings (of ``team_ids`` only, if given): settled from its rows (of
+    those teams only), or from its documents when ``limits`` judge what the rows were
+    judged by otherwise; the reads here, the computing through ``compute``."""
     if fits(limits):
-        return (await gather(store, cycle, team_ids)).findings(today, limits)
+        rows = await gather(store, cycle, team_ids)
+        return await compute(partial(rows.findings, today, limits))
     facts = await audit.gather(store, cycle["id"])
-    found = audit.audit(facts, today, limits) if facts is not None else []
+    if facts is None:
+        return []
+    found = await compute(partial(audit.audit, facts, today, limits))
     return found if team_ids is None else audit.in_teams(found, set(team_ids))

@@ -155,16 +155,10 @@ async def alignment_audit(
     if team_id is not None:
         teams = {t["id"]: t for t in await backend.store.find(TEAMS, {})}
         scope = audit.team_and_below(teams, team_id) if include_subteams else {team_id}
-    if judged.fits(limits):  # a team's audit reads its rows (and below), not the cycle's
-        rows = await judged.gather(backend.store, cycle, scope)
-        findings = await backend.heavy.compute(rows.findings, today, limits)
-    else:
-        facts = await audit.gather(backend.store, cycle_id)
-        if facts is None:
-            raise not_found("Cycle", cycle_id, "cycleId")
-        findings = await backend.heavy.compute(audit.audit, facts, today, limits)
-    if scope is not None:
-        findings = audit.in_teams(findings, scope)
+    # A team's audit reads its rows (and those below), not the cycle's.
+    findings = await judged.audit_of(
+        backend.store, cycle, today, limits, scope, backend.heavy.compute
+    )
     return AlignmentAudit(
         cycle=Cycle.from_doc(cycle),
         team=team,

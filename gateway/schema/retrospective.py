@@ -336,7 +336,10 @@ async def _findings(info: Info, cycle: Doc, rows: list[Doc]) -> dict[str, dict[s
         counts: dict[str, dict[str, int]] = rows[0]["findings"]
         return counts
     today = backend.app.clock().date()
-    return tallies.counts_of(await judged.audit_of(backend.store, cycle, today, thresholds))
+    found = await judged.audit_of(
+        backend.store, cycle, today, thresholds, compute=backend.heavy.compute
+    )
+    return tallies.counts_of(found)
 
 
 @strawberry.type
