@@ -233,7 +233,7 @@ class OkraExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return self._completed(
                 field.type, field_details_list, path, object_type, value, grouped, position_context
             )
-        if isinstance(value, str | bytes | dict) or not isinstance(value, list | tuple):
+        if not isinstance(value, list | tuple):
             return _UNSET
         if any(item is None for item in value):
             return _UNSET
